@@ -1,0 +1,183 @@
+"""Scenario files: YAML with `extends:`, `--set key.path=value` overrides, and errors
+that name the file, the line, the key and the reason."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ScenarioError
+from .scenario import Scenario
+
+LineMap = dict[tuple[str, ...], tuple[str, int]]
+
+
+def _line_map(node: yaml.Node, file: str, path: tuple[str, ...] = ()) -> LineMap:
+    """(key path) -> (file, line) for every mapping key in a composed YAML document."""
+    out: LineMap = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = path + (str(key_node.value),)
+            out[key] = (file, key_node.start_mark.line + 1)
+            out.update(_line_map(value_node, file, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[path + (str(i),)] = (file, item.start_mark.line + 1)
+            out.update(_line_map(item, file, path + (str(i),)))
+    return out
+
+
+def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
+    """Parse one YAML file into a dict and its line map; clear errors for bad files."""
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(Problem(key="", reason="file not found", file=str(p)))
+    text = p.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ScenarioError(Problem(key="", reason=f"YAML syntax error: {exc.problem}",
+                                    file=str(p), line=mark.line + 1 if mark else None)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(Problem(key="", reason="a scenario file must be a mapping of keys",
+                                    file=str(p), line=1))
+    return data, _line_map(node, str(p)) if node is not None else {}
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """Mappings merge key by key; anything else in `over` replaces `base`."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
+    """A scenario file with its `extends:` chain resolved (child keys win)."""
+    p = Path(path).resolve()
+    if p in _seen:
+        raise ScenarioError(Problem(key="extends", reason="circular extends", file=str(path)))
+    data, lines = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data, lines
+    if not isinstance(parent, str):
+        raise ScenarioError(Problem(key="extends", reason="must be a file path",
+                                    file=str(path), line=lines.get(("extends",), (None, None))[1]))
+    parent_path = (Path(path).parent / parent)
+    if not parent_path.is_file():
+        raise ScenarioError(Problem(key="extends", reason=f"file not found: {parent_path}",
+                                    file=str(path), line=lines.get(("extends",), ("", None))[1]))
+    base, base_lines = load_raw(parent_path, _seen + (p,))
+    merged_lines = dict(base_lines)
+    merged_lines.update(lines)
+    return deep_merge(base, data), merged_lines
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """'policing.officers=20' -> (['policing', 'officers'], 20); values parse as YAML."""
+    if "=" not in item:
+        raise ScenarioError(Problem(key=item, reason="an override must look like key.path=value",
+                                    file="--set"))
+    key, value = item.split("=", 1)
+    try:
+        parsed = yaml.safe_load(value) if value != "" else ""
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip().split("."), parsed
+
+
+def apply_overrides(data: dict, overrides: list[str], lines: LineMap) -> dict:
+    """Apply `--set` overrides, recording them in the line map as coming from --set."""
+    out = copy.deepcopy(data)
+    for item in overrides or []:
+        keys, value = parse_override(item)
+        node = out
+        for k in keys[:-1]:
+            if not isinstance(node.get(k), dict):
+                node[k] = {}
+            node = node[k]
+        node[keys[-1]] = value
+        lines[tuple(keys)] = ("--set", None)  # type: ignore[assignment]
+    return out
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Field names of the schema section at `loc` (for 'did you mean')."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(str(part))
+            if field is None:
+                return []
+            model = field.annotation
+            while get_origin(model) is not None and not (
+                    isinstance(model, type) and issubclass(model, BaseModel)):
+                args = [a for a in get_args(model) if a is not type(None)]
+                model = args[-1] if args else None
+        else:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> list[Problem]:
+    """One Problem per pydantic error, with file, line, dotted key and a readable reason."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(str(x) for x in err["loc"])
+        key = ".".join(loc)
+        reason = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            options = _fields_at(tuple(err["loc"][:-1]))
+            close = difflib.get_close_matches(loc[-1], options, n=1)
+            reason = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
+        elif err["type"] == "literal_error":
+            reason = f"{reason}, got {err.get('input')!r}"
+        elif "input" in err and err["type"] not in ("missing",):
+            reason = f"{reason} (got {err['input']!r})"
+        where = None
+        for n in range(len(loc), 0, -1):  # nearest key that has a line
+            if loc[:n] in lines:
+                where = lines[loc[:n]]
+                break
+        problems.append(Problem(key=key, reason=reason,
+                                file=where[0] if where else file,
+                                line=where[1] if where else None))
+    return problems
+
+
+def validate_dict(data: dict, lines: LineMap | None = None,
+                  file: str | None = None) -> Scenario:
+    """A Scenario from a plain dict; ScenarioError listing every problem otherwise."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, lines or {}, file)) from None
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Read, extend, override and validate a scenario file."""
+    data, lines = load_raw(path)
+    data = apply_overrides(data, overrides or [], lines)
+    data.setdefault("name", Path(path).stem)
+    return validate_dict(data, lines, str(path))
+
+
+def scenario_yaml(scenario: Scenario) -> str:
+    """The resolved scenario as YAML (what `rpsim info` prints and runs store)."""
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False,
+                          allow_unicode=True)

@@ -1,0 +1,301 @@
+"""Demand: offender-driven crime, disputes that may turn criminal, calls for service.
+
+Each process draws from its own random stream with a fixed number of draws per hour
+(or per day), whatever the policing, so that presets compared on one seed see the same
+calls, the same dispute onsets and the same offence attempts (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .incidents import Incident
+from .rhythms import CALLS_BY_HOUR, CRIME_BY_HOUR, MINUTES_PER_DAY
+
+if TYPE_CHECKING:
+    from .model import RuralPolicingModel
+
+HOURS_PER_YEAR = 8760.0
+
+
+class CrimeProcess:
+    """Routine activity theory: a motivated offender, a suitable target (an empty home),
+    no capable guardian. Reads `crime.*` and `addons.cctv*`."""
+
+    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
+        self.model = model
+        self.rng = rng
+        cfg = model.config.crime
+        region = model.region
+        n = 0
+        if cfg.enabled and model.config.proactive:
+            n = int(round(cfg.offenders_per_1000 * region.population.sum() / 1000))
+        self.n = n
+        self.resident = rng.random(n) < cfg.resident_offender_share
+        pop_w = region.population / max(region.population.sum(), 1)
+        self.home = np.where(self.resident, rng.choice(region.n, size=n, p=pop_w),
+                             rng.integers(0, region.n, size=n))
+        self.jailed_until = np.zeros(n)
+        self.known = np.zeros(n, dtype=bool)
+        self.arrests = np.zeros(n, dtype=np.int32)
+        self.rate_per_hour = cfg.attempts_per_offender_per_year / HOURS_PER_YEAR
+        # Distance decay over straight-line distance (as Wiles & Costello measured it).
+        # Targets at distance d weighted exp(-d / beta): on a plane the mean journey is 2 beta.
+        beta = cfg.journey_km / 2.0
+        dx = region.x[:, None] - region.x[None, :]
+        dy = region.y[:, None] - region.y[None, :]
+        self.distance_km = np.hypot(dx, dy)
+        households = (model.villagers.hh_village_end - model.villagers.hh_village_start)
+        self.target_weight = (np.exp(-self.distance_km / beta)
+                              * (region.crime_weight * households)[None, :])
+        self.hh_last_victim = np.full(model.villagers.n_households, -np.inf)
+        self.village_last_burglary = np.full(region.n, -np.inf)
+        self.attempts = 0
+        self.journeys: list[float] = []
+
+    def hour(self, t: float, hour: int, deterrence: np.ndarray, multiplier: float) -> None:
+        """Offence attempts in the hour starting at minute t."""
+        if self.n == 0:
+            return
+        cfg = self.model.config.crime
+        counts = self.rng.poisson(self.rate_per_hour * CRIME_BY_HOUR[hour] * multiplier,
+                                  size=self.n)
+        total = int(counts.sum())
+        if total == 0:
+            return
+        who = np.repeat(np.arange(self.n), counts)
+        # minute, village, household, type, occupancy, success, discovery delay
+        u = self.rng.random((total, 7))
+        cctv = self.model.config.addons.cctv_deterrence if self.model.config.addons.cctv else 0.0
+        decay_repeat = cfg.repeat_decay_days * MINUTES_PER_DAY
+        for k in range(total):
+            o = who[k]
+            if self.jailed_until[o] > t:
+                continue
+            self.attempts += 1
+            w = self.target_weight[self.home[o]]
+            if cfg.near_repeat_boost > 0:
+                w = w * (1.0 + cfg.near_repeat_boost
+                         * np.exp(-(t - self.village_last_burglary) / decay_repeat))
+            cw = np.cumsum(w)
+            v = int(min(np.searchsorted(cw, u[k, 1] * cw[-1], side="right"), len(cw) - 1))
+            violent = u[k, 3] < cfg.violent_share
+            p_success = cfg.success_probability * math.exp(
+                -cfg.guardian_effect * deterrence[v] - cctv)
+            t_occ = t + u[k, 0] * 60.0
+            if violent:
+                if u[k, 5] < p_success:
+                    self._offence("violent", v, -1, o, t_occ, discovered=t_occ)
+                continue
+            household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
+            if household < 0 or u[k, 5] >= p_success:
+                continue
+            self.hh_last_victim[household] = t_occ
+            self.village_last_burglary[v] = t_occ
+            mean_discovery = self.model.config.reporting.discovery_mean_min
+            delay = -mean_discovery * math.log(1.0 - u[k, 6]) if empty else 5.0
+            inc = self._offence("property", v, household, o, t_occ, discovered=t_occ + delay)
+            inc.source = "empty_home" if empty else "occupied_home"
+
+    def _pick_household(self, v: int, hour: int, u_pick: float, u_occ: float,
+                        t: float) -> tuple[int, bool]:
+        """A household of village v: empty homes and recent victims are preferred."""
+        vt = self.model.villagers
+        lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
+        if hi <= lo:
+            return -1, False
+        hh = np.arange(lo, hi)
+        p_empty = vt.empty_probability(hh, hour)
+        cfg = self.model.config.crime
+        attract = p_empty + (1.0 - p_empty) * cfg.occupied_attractiveness
+        boost = 1.0 + cfg.repeat_boost * np.exp(
+            -(t - self.hh_last_victim[lo:hi]) / (cfg.repeat_decay_days * MINUTES_PER_DAY))
+        cw = np.cumsum(attract * boost)
+        j = int(min(np.searchsorted(cw, u_pick * cw[-1], side="right"), len(cw) - 1))
+        # Given the pick, the home is empty with the posterior probability below.
+        post_empty = p_empty[j] / attract[j]
+        return int(lo + j), bool(u_occ < post_empty)
+
+    def _offence(self, type_: str, v: int, household: int, o: int, t_occ: float,
+                 discovered: float) -> Incident:
+        inc = Incident(self.model, type_, v, t_occ, household=household, offender=int(o))
+        inc.t_discover = discovered
+        self.journeys.append(float(self.distance_km[self.home[o], v]))
+        self.model.decide_reporting(inc)
+        return inc
+
+    def learn_offenders(self, presence_hours: np.ndarray, knowledge: np.ndarray) -> None:
+        """Daily: officer presence in a village reveals its resident offenders."""
+        if self.n == 0:
+            return
+        p = 1.0 - (1.0 - self.model.config.crime.intel_per_presence_hour) ** (
+            presence_hours[self.home] * knowledge[self.home])
+        learn = self.resident & (self.model.behaviour_rng.random(self.n) < p)
+        self.known |= learn
+
+    def clearance_probability(self, inc: Incident, response_min: float) -> float:
+        """Arrest probability: falls with response time, rises with information.
+
+        logit p = logit(base) - gamma ln(rt / ref), gamma chosen so that at the reference
+        the slope is `clearance_slope` points per unit log time (Blanes i Vidal &
+        Kirchmaier 2018: +10% response time -> -4.7 points, i.e. 0.493 per unit log)."""
+        cfg = self.model.config.crime
+        p0 = cfg.base_clearance
+        gamma = cfg.clearance_slope / max(p0 * (1.0 - p0), 1e-9)
+        rt = max(response_min, 1.0)
+        logit = math.log(p0 / (1 - p0)) - gamma * math.log(rt / cfg.clearance_reference_min)
+        p = 1.0 / (1.0 + math.exp(-logit))
+        addons = self.model.config.addons
+        if addons.cctv:
+            p += addons.cctv_clearance_bonus
+        if inc.village in self.model.auxiliary_by_village:
+            p += cfg.auxiliary_clearance_bonus
+        if inc.offender >= 0 and self.known[inc.offender]:
+            p += cfg.known_offender_clearance_bonus
+        return min(p, 0.95)
+
+    def arrest(self, offender: int, t: float) -> None:
+        self.arrests[offender] += 1
+        self.jailed_until[offender] = t + self.model.config.crime.jail_days * MINUTES_PER_DAY
+
+
+@dataclass
+class Dispute:
+    """A brewing dispute (neighbour, land, debt, family) and its fate."""
+
+    id: int
+    village: int
+    household: int
+    t_start: float
+    t_escalate: float  # would turn violent then (民转刑), unless settled first
+    t_resolve: float  # would settle by itself then
+    incident: Incident
+    state: str = "open"  # open, mediated, resolved, escalated
+    detected: bool = False
+    t_end: float = math.nan
+
+
+class DisputeProcess:
+    """Disputes arise by village; detection needs someone in the village who hears of it.
+    Reads `disputes.*`."""
+
+    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
+        self.model = model
+        self.rng = rng
+        self.enabled = model.config.disputes.enabled and model.config.proactive
+        self.disputes: list[Dispute] = []
+        self.open: list[Dispute] = []
+
+    def day(self, t: float, officer_days: np.ndarray, auxiliary_days: np.ndarray,
+            festival: bool) -> None:
+        """Daily: new disputes, detection and mediation, escalation and settlement."""
+        if not self.enabled:
+            return
+        model, cfg = self.model, self.model.config.disputes
+        vt = model.villagers
+        # Detection and mediation of disputes already open.
+        p_off, p_aux = cfg.detection_per_day_officer, cfg.detection_per_day_auxiliary
+        p_det = 1.0 - (1.0 - p_off) ** officer_days * (1.0 - p_aux) ** auxiliary_days
+        still_open = []
+        behaviour = model.behaviour_rng  # policing-dependent draws: not the onset stream
+        for d in self.open:
+            if d.state == "open" and behaviour.random() < p_det[d.village]:
+                d.detected = True
+                if behaviour.random() < cfg.mediation_success:
+                    self.close(d, "mediated", t)
+            if d.state == "open":
+                still_open.append(d)
+        self.open = still_open
+        # New disputes: a fixed number of draws per village and day (common random numbers).
+        rate = cfg.rate_per_1000 / 1000 / 365 * vt.present_by_village
+        if festival:
+            rate = rate * cfg.spring_festival_multiplier
+        counts = self.rng.poisson(rate)
+        for v in np.repeat(np.arange(len(counts)), counts):
+            lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
+            u = self.rng.random(4)
+            t0 = t + u[0] * MINUTES_PER_DAY
+            household = int(lo + min(int(u[1] * (hi - lo)), hi - lo - 1)) if hi > lo else -1
+            inc = Incident(model, "dispute", int(v), t0, household=household)
+            inc.t_discover = t0
+            d = Dispute(id=len(self.disputes), village=int(v), household=household, t_start=t0,
+                        t_escalate=t0 - cfg.escalation_days * MINUTES_PER_DAY * math.log(u[2]),
+                        t_resolve=t0 - cfg.resolution_days * MINUTES_PER_DAY * math.log(u[3]),
+                        incident=inc)
+            inc.dispute = d.id
+            self.disputes.append(d)
+            self.open.append(d)
+            model.decide_reporting(inc)
+        # Escalation and settlement within the coming day.
+        end = t + MINUTES_PER_DAY
+        still_open = []
+        for d in self.open:
+            first = min(d.t_escalate, d.t_resolve)
+            if first < end and d.state == "open":
+                if d.t_escalate <= d.t_resolve:
+                    self.close(d, "escalated", d.t_escalate)
+                    violent = Incident(model, "violent", d.village, d.t_escalate,
+                                       household=d.household, dispute=d.id, source="dispute")
+                    violent.t_discover = d.t_escalate
+                    model.decide_reporting(violent)
+                else:
+                    self.close(d, "resolved", d.t_resolve)
+            if d.state == "open":
+                still_open.append(d)
+        self.open = still_open
+
+    def close(self, d: Dispute, state: str, t: float) -> None:
+        d.state, d.t_end = state, t
+
+    def mediate_on_scene(self, dispute_id: int, t: float) -> str:
+        """An officer called to a dispute tries to settle it (小事不出村)."""
+        d = self.disputes[dispute_id]
+        d.detected = True
+        if d.state != "open":
+            return f"dispute_{d.state}"
+        if self.model.behaviour_rng.random() < self.model.config.disputes.mediation_success:
+            self.close(d, "mediated", t)
+            return "mediated"
+        return "mediation_failed"
+
+
+class CallProcess:
+    """Other calls for service (emergencies, accidents, help): Poisson by village and
+    hour. Reads `calls.*`; in calls-for-service mode, explicit per-village daily rates."""
+
+    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
+        self.model = model
+        self.rng = rng
+        cfg = model.config.calls
+        self.enabled = cfg.enabled
+        self.explicit = None
+        if cfg.village_rates_per_day is not None:
+            rates = np.zeros(model.region.n)
+            for name, r in cfg.village_rates_per_day.items():
+                rates[model.region.village(name, f"calls.village_rates_per_day.{name}")] = r
+            self.explicit = rates / 24.0
+
+    def hour(self, t: float, hour: int, multiplier: float) -> None:
+        if not self.enabled:
+            return
+        cfg = self.model.config.calls
+        if self.explicit is not None:
+            lam = self.explicit
+        else:
+            present = self.model.villagers.present_by_village
+            lam = cfg.rate_per_1000 / 1000 / HOURS_PER_YEAR * present * multiplier
+        if cfg.daily_profile:
+            lam = lam * CALLS_BY_HOUR[hour]
+        counts = self.rng.poisson(lam)
+        total = int(counts.sum())
+        if total == 0:
+            return
+        offsets = self.rng.random(total) * 60.0
+        for v, off in zip(np.repeat(np.arange(len(counts)), counts), offsets, strict=True):
+            inc = Incident(self.model, "service", int(v), t + off)
+            inc.t_discover = inc.t_occur
+            self.model.decide_reporting(inc)

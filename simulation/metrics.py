@@ -1,0 +1,198 @@
+"""Run outputs as tidy tables (DESIGN.md §4): incidents, daily, villages, officers and
+a one-row summary of every headline metric."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .agents import ACTIVITIES
+from .incidents import COLUMNS
+from .rhythms import MINUTES_PER_DAY
+from .scenario import INCIDENT_TYPES
+
+if TYPE_CHECKING:
+    from .model import RuralPolicingModel
+
+REMOTENESS_BINS = (0.0, 15.0, 30.0, math.inf)  # minutes from the nearest station
+REMOTENESS_LABELS = ("near", "mid", "remote")
+
+
+def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
+    """One row per true incident, with every timestamp (minutes) and the outcome."""
+    df = pd.DataFrame([i.row() for i in model.incidents], columns=list(COLUMNS))
+    region = model.region
+    df["village_name"] = [region.names[v] for v in df["village"]] if len(df) else []
+    df["remoteness_min"] = region.remoteness[df["village"].to_numpy(int)] if len(df) else []
+    df["remoteness"] = pd.cut(df["remoteness_min"], REMOTENESS_BINS, labels=REMOTENESS_LABELS,
+                              right=False).astype(str) if len(df) else []
+    df["day"] = (df["t_occur"] // MINUTES_PER_DAY).astype(int) if len(df) else []
+    df["response_min"] = df["t_arrival"] - df["t_report"]
+    df["first_presence_min"] = df["t_first_presence"] - df["t_report"]
+    df["reporting_delay_min"] = df["t_report"] - df["t_discover"]
+    df["dispatch_delay_min"] = df["t_dispatch"] - df["t_report"]
+    df["travel_min"] = df["t_arrival"] - df["t_dispatch"]
+    # Incidents that had not happened by the end (scheduled past the horizon) are dropped.
+    return df[df["t_occur"] < model.end_time].reset_index(drop=True)
+
+
+def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
+    """One row per officer: assignment and minutes spent on each activity."""
+    rows = []
+    for o in model.officers:
+        row = {"officer": o.unique_id, "station": model.region.names[o.station],
+               "role": o.role, "base": model.region.names[o.base],
+               "villages": len(o.villages), "shift_start": o.shift.start_hour,
+               "shift_hours": o.shift.hours}
+        row.update({f"min_{a}": float(o.time_use.get(a, 0.0)) for a in ACTIVITIES})
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
+    df["on_duty_min"] = duty
+    df["utilisation"] = ((df["min_travel"] + df["min_on_scene"]) / duty.replace(0, np.nan))
+    return df
+
+
+def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per village: population, remoteness, incidents, response, trust."""
+    region, vt = model.region, model.villagers
+    years = model.end_time / MINUTES_PER_DAY / 365.0
+    df = pd.DataFrame({
+        "village": region.names, "township": region.township,
+        "station": np.isin(np.arange(region.n), region.stations),
+        "x_km": region.x, "y_km": region.y, "population": region.population,
+        "present": vt.present_by_village, "remoteness_min": region.remoteness,
+        "auxiliary": [v in model.auxiliary_by_village for v in range(region.n)],
+        "mean_trust": vt.village_trust(),
+        "presence_hours": model.presence_total,
+    })
+    seen = (model.time - vt.last_contact) <= 30 * MINUTES_PER_DAY
+    df["visibility"] = (np.bincount(vt.village, weights=seen & vt.present, minlength=region.n)
+                        / np.maximum(vt.present_by_village, 1))
+    per_1000 = 1000.0 / np.maximum(region.population, 1) / years
+    for kind in ("true", "recorded"):
+        sub = incidents if kind == "true" else incidents[incidents["reported"]]
+        counts = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
+        df[f"{kind}_incidents"] = counts
+        df[f"{kind}_per_1000_year"] = counts * per_1000
+    responded = incidents.dropna(subset=["response_min"])
+    rt = responded.groupby("village")["response_min"].mean()
+    df["response_mean_min"] = rt.reindex(range(region.n)).to_numpy()
+    return df
+
+
+def _pct(values: np.ndarray, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else math.nan
+
+
+def summary(model: RuralPolicingModel, incidents: pd.DataFrame,
+            officers: pd.DataFrame) -> dict[str, Any]:
+    """Headline metrics of one run (DESIGN.md §4)."""
+    cfg, region, vt = model.config, model.region, model.villagers
+    years = model.end_time / MINUTES_PER_DAY / 365.0
+    residents = float(region.population.sum())
+    rate = 1000.0 / residents / years
+    s: dict[str, Any] = {"scenario": cfg.name, "preset": cfg.policing.preset,
+                         "seed": model.run_seed, "days": model.end_time / MINUTES_PER_DAY,
+                         "residents": int(residents), "villages": region.n,
+                         "officers": len(model.officers), "auxiliaries": len(model.auxiliaries)}
+    rep = incidents["reported"].astype(bool)
+    for t in INCIDENT_TYPES:
+        is_t = incidents["type"] == t
+        s[f"true_{t}_per_1000"] = float(is_t.sum() * rate)
+        s[f"recorded_{t}_per_1000"] = float((is_t & rep).sum() * rate)
+        s[f"reporting_rate_{t}"] = float((is_t & rep).sum() / is_t.sum()) if is_t.any() else math.nan
+    crime = incidents["type"].isin(["property", "violent"])
+    s["true_crime_per_1000"] = float(crime.sum() * rate)
+    s["recorded_crime_per_1000"] = float((crime & rep).sum() * rate)
+    s["true_incidents"] = int(len(incidents))
+    s["recorded_incidents"] = int(rep.sum())
+    s["reporting_rate"] = float(rep.mean()) if len(incidents) else math.nan
+    rt = incidents["response_min"].dropna().to_numpy()
+    s["responded"] = int(len(rt))
+    s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
+    s["response_median_min"] = _pct(rt, 50)
+    s["response_p90_min"] = _pct(rt, 90)
+    s["response_within_15"] = float((rt <= 15).mean()) if len(rt) else math.nan
+    s["response_within_30"] = float((rt <= 30).mean()) if len(rt) else math.nan
+    responded = incidents.dropna(subset=["response_min"])
+    for label in REMOTENESS_LABELS:
+        sub = responded.loc[responded["remoteness"] == label, "response_min"]
+        s[f"response_mean_{label}_min"] = float(sub.mean()) if len(sub) else math.nan
+    far = responded["remoteness_min"] >= np.percentile(region.remoteness, 200 / 3)
+    s["response_mean_remote_third_min"] = (float(responded.loc[far, "response_min"].mean())
+                                           if far.any() else math.nan)
+    fp = incidents["first_presence_min"].dropna().to_numpy()
+    s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
+    s["first_presence_median_min"] = _pct(fp, 50)
+    s["queued_at_end"] = int((incidents["outcome"] == "queued").sum())
+    disputes = model.disputes.disputes
+    n_d = len(disputes)
+    s["disputes_arisen"] = n_d
+    s["disputes_detected"] = sum(d.detected for d in disputes)
+    s["disputes_mediated"] = sum(d.state == "mediated" for d in disputes)
+    s["disputes_escalated"] = sum(d.state == "escalated" for d in disputes)
+    s["escalation_rate"] = s["disputes_escalated"] / n_d if n_d else math.nan
+    s["escalated_per_1000"] = s["disputes_escalated"] * rate
+    arrests = int((incidents["outcome"] == "arrest").sum())
+    recorded_crime = int((crime & rep).sum())
+    s["arrests"] = arrests
+    s["clearance_rate"] = arrests / recorded_crime if recorded_crime else math.nan
+    present = vt.present
+    threshold = cfg.trust.satisfied_threshold
+    s["mean_trust"] = float(vt.trust.mean())
+    s["satisfaction"] = float((vt.trust > threshold).mean())
+    seen = (model.time - vt.last_contact[present]) <= 30 * MINUTES_PER_DAY
+    s["visibility"] = float(seen.mean()) if seen.size else math.nan
+    duty = officers["on_duty_min"].sum()
+    s["officer_utilisation"] = float(
+        (officers["min_travel"].sum() + officers["min_on_scene"].sum()) / duty) if duty else 0.0
+    total = sum(officers[f"min_{a}"].sum() for a in ACTIVITIES)
+    for a in ACTIVITIES:
+        s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0
+    s.update(costs(model))
+    return s
+
+
+def costs(model: RuralPolicingModel) -> dict[str, float]:
+    """Annual cost, CNY: officers, auxiliaries, vehicles, police rooms, CCTV."""
+    c, n_off = model.config.costs, len(model.officers)
+    rooms = len(getattr(model.policing, "rooms", []))
+    parts = {
+        "cost_officers_cny": n_off * c.officer_per_year,
+        "cost_auxiliaries_cny": len(model.auxiliaries) * c.auxiliary_per_year,
+        "cost_vehicles_cny": math.ceil(n_off / c.officers_per_vehicle) * c.vehicle_per_year,
+        "cost_police_rooms_cny": rooms * c.police_room_per_year,
+        "cost_cctv_cny": (model.region.n * c.cctv_per_village_per_year
+                          if model.config.addons.cctv else 0.0),
+    }
+    parts["cost_total_cny"] = float(sum(parts.values()))
+    return parts
+
+
+def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per day: true and recorded incidents by type, trust, visibility, load."""
+    days = int(math.ceil(model.end_time / MINUTES_PER_DAY))
+    df = pd.DataFrame(model.daily).drop_duplicates("day", keep="last").set_index("day")
+    df = df.reindex(range(days))
+    for t in INCIDENT_TYPES:
+        sub = incidents[incidents["type"] == t]
+        df[f"true_{t}"] = np.bincount(sub["day"], minlength=days)[:days]
+        df[f"recorded_{t}"] = np.bincount(sub.loc[sub["reported"], "day"], minlength=days)[:days]
+    return df.reset_index()
+
+
+def collect(model: RuralPolicingModel) -> dict[str, Any]:
+    """Every table of a finished run."""
+    incidents = incident_table(model)
+    officers = officer_table(model)
+    return {
+        "incidents": incidents,
+        "daily": daily_table(model, incidents),
+        "villages": village_table(model, incidents),
+        "officers": officers,
+        "summary": summary(model, incidents, officers),
+    }

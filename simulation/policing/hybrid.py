@@ -1,0 +1,11 @@
+"""一村一警一助理 — a village officer plus a village auxiliary (the Mouding model)."""
+
+from .village_officer import VillageOfficer
+
+
+class Hybrid(VillageOfficer):
+    """Village officers as in `village_officer`, plus one auxiliary per village."""
+
+    name = "hybrid"
+    chinese = "一村一警一助理"
+    auxiliaries_by_default = True

@@ -1,0 +1,328 @@
+"""The county: villages on a road graph, township seats with police stations.
+
+`build_region(config, rng)` returns a `Region` from a generator (plain, hill,
+mountain, periurban) or a loader (GraphML as osmnx writes it; villages CSV +
+roads CSV). All-pairs travel times are computed once with scipy.sparse.csgraph.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, minimum_spanning_tree, shortest_path
+from scipy.spatial import Delaunay
+
+from .errors import ScenarioError
+from .scenario import RegionConfig
+
+# Region-type defaults. Extents for `mountain` follow Mouding county (Chuxiong prefecture
+# profile, 2023: 57.6 km N-S x 53.6 km E-W); away shares follow the seeds (Mouding: ~70,000
+# of 211,000 away; end-2023 registered 200,500 vs resident 144,800, i.e. ~28-33% away).
+# Speeds, winding factors and road densities are assumptions describing the terrain classes
+# of DESIGN.md §3 (mountain: dispersed villages, sparse winding roads).
+TERRAIN = {
+    "plain": dict(width=40.0, height=40.0, speed=45.0, winding=1.15, extra=0.6, spread=0.35,
+                  away=0.25, crime=1.0),
+    "hill": dict(width=50.0, height=50.0, speed=35.0, winding=1.3, extra=0.35, spread=0.3,
+                 away=0.3, crime=1.0),
+    "mountain": dict(width=53.6, height=57.6, speed=25.0, winding=1.6, extra=0.1, spread=0.3,
+                     away=0.33, crime=1.0),
+    # Peri-urban villages (城中村/城郊结合部): dense rentals and floating population, higher
+    # crime (seeds). The 1.8 crime weight is an assumption.
+    "periurban": dict(width=15.0, height=15.0, speed=30.0, winding=1.2, extra=0.8, spread=0.5,
+                      away=0.1, crime=1.8),
+}
+TOWNSHIP_ROAD_SPEEDUP = 1.4  # assumption: roads to township seats are paved county roads
+
+
+@dataclass
+class Region:
+    """A county ready to simulate. Distances in km, travel times in minutes."""
+
+    names: list[str]
+    x: np.ndarray
+    y: np.ndarray
+    population: np.ndarray  # registered residents per village
+    township: np.ndarray  # township index of each village
+    stations: np.ndarray  # village index of each township's police station
+    graph: nx.Graph  # edges carry length_km and minutes
+    away_share: float
+    crime_weight: np.ndarray  # relative attractiveness to offenders
+    travel: np.ndarray = field(init=False)  # all-pairs minutes
+    predecessors: np.ndarray = field(init=False)
+    remoteness: np.ndarray = field(init=False)  # minutes to the nearest station
+
+    def __post_init__(self) -> None:
+        n = len(self.names)
+        if self.graph.number_of_nodes() != n:
+            raise ScenarioError(f"graph has {self.graph.number_of_nodes()} nodes for {n} villages",
+                                key="region")
+        rows, cols, w = [], [], []
+        for u, v, d in self.graph.edges(data=True):
+            if u == v:
+                continue
+            minutes = float(d["minutes"])
+            if not math.isfinite(minutes) or minutes < 0:
+                raise ScenarioError(
+                    f"road {self.names[u]}-{self.names[v]} has travel time {minutes}",
+                    key="region")
+            rows += [u, v]
+            cols += [v, u]
+            w += [max(minutes, 1e-6)] * 2
+        adj = csr_matrix((w, (rows, cols)), shape=(n, n))
+        ncomp, labels = connected_components(adj, directed=False)
+        if ncomp > 1:
+            main = np.bincount(labels).argmax()
+            cut = [self.names[i] for i in np.flatnonzero(labels != main)[:5]]
+            raise ScenarioError(
+                f"the road graph is disconnected ({ncomp} components); villages such as "
+                f"{', '.join(cut)} cannot be reached from the rest", key="region")
+        self.travel, self.predecessors = shortest_path(
+            adj, method="D", directed=False, return_predecessors=True)
+        self.remoteness = self.travel[:, self.stations].min(axis=1)
+        self.index = {name: i for i, name in enumerate(self.names)}
+
+    @property
+    def n(self) -> int:
+        """Number of villages."""
+        return len(self.names)
+
+    def path(self, i: int, j: int) -> list[int]:
+        """Villages along the quickest road from i to j (both included)."""
+        nodes = [j]
+        while nodes[-1] != i:
+            nodes.append(int(self.predecessors[i, nodes[-1]]))
+        return nodes[::-1]
+
+    def village(self, name: str, key: str) -> int:
+        """Index of a named village; a clear error naming `key` if there is none."""
+        if name not in self.index:
+            raise ScenarioError(f"unknown village {name!r} (villages are e.g. "
+                                f"{', '.join(self.names[:3])} ...)", key=key)
+        return self.index[name]
+
+
+def build_region(config: RegionConfig, rng: np.random.Generator) -> Region:
+    """Build the county a scenario's `region` section describes."""
+    match config.type:
+        case "plain" | "hill" | "mountain" | "periurban":
+            return generate_region(config, rng)
+        case "graphml":
+            return load_graphml(config, rng)
+        case "csv":
+            return load_csv(config, rng)
+        case other:
+            raise ValueError(f"unknown region type {other!r}")
+
+
+def _split_population(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integer split of `total` proportional to weights (largest remainder)."""
+    raw = total * weights / weights.sum()
+    out = np.floor(raw).astype(np.int64)
+    out[np.argsort(raw - out)[::-1][: total - out.sum()]] += 1
+    return out
+
+
+def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
+    """Generate a connected county of the given terrain type."""
+    t = TERRAIN[config.type]
+    width = config.width_km or t["width"]
+    height = config.height_km or t["height"]
+    n, k = config.villages, min(config.townships, config.villages)
+    # Township seats spread over the county by farthest-point sampling.
+    cand = rng.uniform([0, 0], [width, height], size=(max(20 * k, 50), 2))
+    seats = [cand[0]]
+    for _ in range(k - 1):
+        d = np.min(np.linalg.norm(cand[:, None] - np.array(seats)[None], axis=2), axis=1)
+        seats.append(cand[int(d.argmax())])
+    seats = np.array(seats)
+    township = np.concatenate([np.arange(k), rng.integers(0, k, size=n - k)])
+    spread = t["spread"] * min(width, height) / math.sqrt(k)
+    xy = seats[township] + rng.normal(0, spread, size=(n, 2))
+    xy[:k] = seats
+    xy[:, 0] = np.clip(xy[:, 0], 0, width)
+    xy[:, 1] = np.clip(xy[:, 1], 0, height)
+    xy += rng.normal(0, 1e-3, size=xy.shape)  # break exact ties for Delaunay
+    graph = _road_graph(xy, t["extra"], rng)
+    speed = config.road_speed_kmh or t["speed"]
+    for u, v, d in graph.edges(data=True):
+        d["length_km"] = float(np.linalg.norm(xy[u] - xy[v]) * t["winding"])
+        s = speed * (TOWNSHIP_ROAD_SPEEDUP if (u < k or v < k) else 1.0)
+        d["minutes"] = d["length_km"] / s * 60.0
+    # Seat villages are larger (market towns); others lognormal. Assumption.
+    size = rng.lognormal(0.0, 0.5, size=n)
+    size[:k] *= 3.0
+    population = _split_population(config.population, size)
+    names = [f"V{i:03d}" for i in range(n)]
+    return Region(
+        names=names, x=xy[:, 0], y=xy[:, 1], population=population, township=township,
+        stations=np.arange(k), graph=graph,
+        away_share=config.away_share if config.away_share is not None else t["away"],
+        crime_weight=np.full(n, t["crime"]),
+    )
+
+
+def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) -> nx.Graph:
+    """Minimum spanning tree of the Delaunay triangulation plus the shortest extra edges."""
+    n = len(xy)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    if n == 2:
+        graph.add_edge(0, 1)
+        return graph
+    if n == 3:
+        graph.add_edges_from([(0, 1), (1, 2), (0, 2)])
+        return graph
+    tri = Delaunay(xy)
+    edges = set()
+    for s in tri.simplices:
+        for a, b in ((s[0], s[1]), (s[1], s[2]), (s[0], s[2])):
+            edges.add((min(a, b), max(a, b)))
+    edges = np.array(sorted(edges))
+    length = np.linalg.norm(xy[edges[:, 0]] - xy[edges[:, 1]], axis=1)
+    mst = minimum_spanning_tree(csr_matrix((length, (edges[:, 0], edges[:, 1])), shape=(n, n)))
+    in_tree = set(zip(*mst.nonzero(), strict=True))
+    in_tree = {(min(a, b), max(a, b)) for a, b in in_tree}
+    graph.add_edges_from(in_tree)
+    rest = [(int(a), int(b), ln) for (a, b), ln in zip(edges, length, strict=True)
+            if (a, b) not in in_tree]
+    rest.sort(key=lambda e: e[2])
+    keep = int(round(extra_share * len(rest)))
+    graph.add_edges_from((a, b) for a, b, _ in rest[:keep])
+    return graph
+
+
+def _pick_stations(xy: np.ndarray, population: np.ndarray, k: int) -> np.ndarray:
+    """Township seats for loaded data without stations: the most populous, spread out."""
+    order = np.argsort(-population, kind="stable")
+    chosen = [int(order[0])]
+    for _ in range(k - 1):
+        d = np.min(np.linalg.norm(xy[:, None] - xy[chosen][None], axis=2), axis=1)
+        score = d * (1 + population / max(population.max(), 1))
+        score[chosen] = -1
+        chosen.append(int(score.argmax()))
+    return np.array(chosen)
+
+
+def _townships_from_stations(travel_xy: np.ndarray, stations: np.ndarray) -> np.ndarray:
+    d = np.linalg.norm(travel_xy[:, None] - travel_xy[stations][None], axis=2)
+    return d.argmin(axis=1)
+
+
+def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
+    """Load a road graph written by osmnx (`ox.save_graphml`) or any GraphML.
+
+    Nodes need coordinates `x`, `y` (lon/lat degrees when the graph's crs is EPSG:4326,
+    else metres). Optional node attributes: `name`, `population`, `station` (true at
+    police stations). Edges use `travel_time` (s) if present, else `length` (m) at the
+    region's road speed.
+    """
+    path = Path(config.graphml or "")
+    if not path.is_file():
+        raise ScenarioError(f"file not found: {path}", key="region.graphml")
+    try:
+        g = nx.read_graphml(path)
+    except Exception as exc:  # networkx raises several parse errors
+        raise ScenarioError(f"{path} is not valid GraphML ({exc})", key="region.graphml") from exc
+    nodes = list(g.nodes)
+    if len(nodes) < 2:
+        raise ScenarioError(f"{path} has fewer than 2 nodes", key="region.graphml")
+    missing = [v for v in nodes if "x" not in g.nodes[v] or "y" not in g.nodes[v]]
+    if missing:
+        raise ScenarioError(f"{path}: node {missing[0]!r} (and {len(missing) - 1} more) has no "
+                            "coordinates 'x' and 'y'", key="region.graphml")
+    lon = np.array([float(g.nodes[v]["x"]) for v in nodes])
+    lat = np.array([float(g.nodes[v]["y"]) for v in nodes])
+    geographic = "4326" in str(g.graph.get("crs", "")).lower() or (
+        np.abs(lon).max() <= 180 and np.abs(lat).max() <= 90 and np.ptp(lon) < 5)
+    if geographic:
+        x = (lon - lon.min()) * 111.32 * np.cos(np.radians(lat.mean()))
+        y = (lat - lat.min()) * 110.57
+    else:
+        x, y = (lon - lon.min()) / 1000.0, (lat - lat.min()) / 1000.0
+    xy = np.column_stack([x, y])
+    idx = {v: i for i, v in enumerate(nodes)}
+    speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(nodes)))
+    for u, v, d in g.edges(data=True):
+        a, b = idx[u], idx[v]
+        if a == b:
+            continue
+        length_km = float(d["length"]) / 1000 if "length" in d else float(np.linalg.norm(xy[a] - xy[b]))
+        minutes = float(d["travel_time"]) / 60 if "travel_time" in d else length_km / speed * 60
+        if graph.has_edge(a, b) and graph[a][b]["minutes"] <= minutes:
+            continue
+        graph.add_edge(a, b, length_km=length_km, minutes=minutes)
+    pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
+    population = (_split_population(config.population, np.ones(len(nodes))) if pops.sum() == 0
+                  else _split_population(config.population, pops) if pops.sum() != config.population
+                  else pops.astype(np.int64))
+    st_flag = [str(g.nodes[v].get("station", "")).lower() in ("true", "1", "yes") for v in nodes]
+    stations = (np.flatnonzero(st_flag) if any(st_flag)
+                else _pick_stations(xy, population, min(config.townships, len(nodes))))
+    names = [str(g.nodes[v].get("name", v)) for v in nodes]
+    return Region(names=names, x=x, y=y, population=population,
+                  township=_townships_from_stations(xy, stations), stations=stations, graph=graph,
+                  away_share=config.away_share if config.away_share is not None else 0.3,
+                  crime_weight=np.ones(len(nodes)))
+
+
+def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
+    """Load villages.csv (name, x_km, y_km, population[, station]) and roads.csv
+    (from, to[, length_km][, minutes]); names in roads.csv refer to villages.csv."""
+    vpath, rpath = Path(config.villages_csv or ""), Path(config.roads_csv or "")
+    for p, key in ((vpath, "region.villages_csv"), (rpath, "region.roads_csv")):
+        if not p.is_file():
+            raise ScenarioError(f"file not found: {p}", key=key)
+    villages, roads = pd.read_csv(vpath), pd.read_csv(rpath)
+    for need, df, key in ((("name", "x_km", "y_km", "population"), villages, "region.villages_csv"),
+                          (("from", "to"), roads, "region.roads_csv")):
+        lacking = [c for c in need if c not in df.columns]
+        if lacking:
+            raise ScenarioError(f"missing column(s) {lacking}", key=key)
+    names = [str(s) for s in villages["name"]]
+    if len(set(names)) != len(names):
+        raise ScenarioError("village names must be unique", key="region.villages_csv")
+    idx = {n: i for i, n in enumerate(names)}
+    xy = villages[["x_km", "y_km"]].to_numpy(float)
+    if not np.isfinite(xy).all():
+        raise ScenarioError("x_km / y_km must be numbers for every village",
+                            key="region.villages_csv")
+    speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(names)))
+    for row in roads.itertuples(index=False):
+        a, b = str(row[roads.columns.get_loc("from")]), str(row[roads.columns.get_loc("to")])
+        for end in (a, b):
+            if end not in idx:
+                raise ScenarioError(f"road refers to unknown village {end!r}",
+                                    key="region.roads_csv")
+        i, j = idx[a], idx[b]
+        d = row._asdict()
+        length = float(d.get("length_km", np.nan))
+        if not math.isfinite(length):
+            length = float(np.linalg.norm(xy[i] - xy[j]))
+        minutes = float(d.get("minutes", np.nan))
+        if not math.isfinite(minutes):
+            minutes = length / speed * 60
+        graph.add_edge(i, j, length_km=length, minutes=minutes)
+    pops = villages["population"].to_numpy(float)
+    if (pops < 0).any():
+        raise ScenarioError("population cannot be negative", key="region.villages_csv")
+    population = _split_population(config.population, pops if pops.sum() > 0
+                                   else np.ones(len(pops)))
+    if "station" in villages.columns and villages["station"].astype(bool).any():
+        stations = np.flatnonzero(villages["station"].astype(bool).to_numpy())
+    else:
+        stations = _pick_stations(xy, population, min(config.townships, len(names)))
+    return Region(names=names, x=xy[:, 0], y=xy[:, 1], population=population,
+                  township=_townships_from_stations(xy, stations), stations=stations, graph=graph,
+                  away_share=config.away_share if config.away_share is not None else 0.3,
+                  crime_weight=np.ones(len(names)))

@@ -1,0 +1,57 @@
+"""Daily, weekly and seasonal rhythms. Model time is in minutes from the start."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .scenario import SeasonConfig
+
+MINUTES_PER_DAY = 1440.0
+
+# Relative offence rate by hour of day (mean 1). Assumption: rural burglary peaks while
+# households work in the fields (9-17 h) and again late at night.
+CRIME_BY_HOUR = np.array([1.2, 1.1, 1.0, 0.8, 0.5, 0.4, 0.5, 0.7, 0.9, 1.2, 1.3, 1.3,
+                          1.2, 1.3, 1.4, 1.4, 1.3, 1.1, 1.0, 1.0, 1.0, 1.0, 1.1, 1.2])
+# Relative rate of calls for service by hour (mean 1). Assumption: few at night, an
+# evening peak, as in most published call-volume curves.
+CALLS_BY_HOUR = np.array([0.5, 0.4, 0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.1, 1.2, 1.2, 1.2,
+                          1.2, 1.2, 1.2, 1.2, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 0.9, 0.7])
+# Probability a present resident is at home, by age group (child, adult, elderly) and hour.
+# Assumption: adults are in the fields 9-17 h; children at school 8-16 h.
+HOME_BY_HOUR = np.array([
+    [0.98] * 7 + [0.6, 0.2] + [0.15] * 7 + [0.5, 0.9] + [0.97] * 6,
+    [0.97] * 6 + [0.8, 0.6, 0.4] + [0.25] * 8 + [0.6, 0.85] + [0.95] * 5,
+    [0.99] * 7 + [0.8] + [0.6] * 9 + [0.8, 0.9] + [0.98] * 5,
+])
+for _row in (CRIME_BY_HOUR, CALLS_BY_HOUR):
+    _row /= _row.mean()
+
+
+class Calendar:
+    """Maps model minutes to hour of day, day of year, market days and Spring Festival."""
+
+    def __init__(self, season: SeasonConfig) -> None:
+        self.season = season
+
+    def day(self, t: float) -> int:
+        return int(t // MINUTES_PER_DAY)
+
+    def hour(self, t: float) -> int:
+        return int((t % MINUTES_PER_DAY) // 60)
+
+    def day_of_year(self, t: float) -> int:
+        return (self.season.start_day_of_year - 1 + self.day(t)) % 365 + 1
+
+    def is_festival(self, t: float) -> bool:
+        """True while migrant workers are home for Spring Festival (春节)."""
+        half = self.season.festival_window_days / 2
+        d = abs(self.day_of_year(t) - self.season.spring_festival_day)
+        return min(d, 365 - d) <= half and self.season.festival_window_days > 0
+
+    def is_market_day(self, t: float) -> bool:
+        """Rural periodic market (赶集) days."""
+        every = self.season.market_every_days
+        return every > 0 and self.day(t) % every == 0
+
+    def market_factor(self, t: float) -> float:
+        return self.season.market_multiplier if self.is_market_day(t) else 1.0

@@ -1,0 +1,535 @@
+"""The scenario schema: the one source of truth for every parameter.
+
+A scenario is a validated pydantic object. The Python API builds one directly
+(`Scenario(policing={"preset": "hybrid"})`); the YAML files in `scenarios/` are
+parsed into the same object by `simulation.config_files`. Units are in the field
+descriptions; literature sources are in the descriptions and in docs/parameters.md.
+
+Every section forbids unknown keys, so a typo is an error, not a silent default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PRESETS = (
+    "clinic",
+    "patrol",
+    "village_officer",
+    "district_officer",
+    "auxiliary_network",
+    "hybrid",
+)
+REGION_TYPES = ("plain", "hill", "mountain", "periurban", "graphml", "csv")
+INCIDENT_TYPES = ("property", "violent", "dispute", "service")
+
+
+class Section(BaseModel):
+    """Base for every schema section: unknown keys and wrong types are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Distribution(Section):
+    """A positive duration distribution in minutes."""
+
+    kind: Literal["fixed", "exponential", "lognormal"] = Field(
+        "lognormal", description="shape of the distribution"
+    )
+    mean: float = Field(gt=0, description="mean, minutes")
+    sd: float = Field(0.0, ge=0, description="standard deviation, minutes (lognormal only)")
+
+    @model_validator(mode="after")
+    def _lognormal_needs_sd(self) -> Distribution:
+        if self.kind == "lognormal" and self.sd <= 0:
+            raise ValueError("a lognormal distribution needs sd > 0")
+        return self
+
+
+class RegionConfig(Section):
+    """The county: villages joined by roads, township seats with police stations."""
+
+    type: Literal["plain", "hill", "mountain", "periurban", "graphml", "csv"] = Field(
+        "hill", description="generator (plain/hill/mountain/periurban) or loader (graphml/csv)"
+    )
+    seed: int | None = Field(
+        0,
+        description="seed of the county layout; null draws it from the run seed "
+        "(a new county per replicate)",
+    )
+    villages: int = Field(40, ge=2, le=5000, description="number of administrative villages")
+    population: int = Field(40_000, ge=10, description="registered residents, persons")
+    townships: int = Field(3, ge=1, description="township seats, each with a police station")
+    width_km: float | None = Field(
+        None, gt=0, description="county extent east-west, km (null: region-type default)"
+    )
+    height_km: float | None = Field(
+        None, gt=0, description="county extent north-south, km (null: region-type default)"
+    )
+    away_share: Probability | None = Field(
+        None,
+        description="share of registered residents away as migrant workers "
+        "(null: region-type default)",
+    )
+    household_size: float = Field(
+        2.6,
+        gt=0,
+        description="mean registered persons per household "
+        "(China 2020 census: 2.62 persons per family household)",
+    )
+    road_speed_kmh: float | None = Field(
+        None, gt=0, description="mean driving speed on village roads, km/h (null: type default)"
+    )
+    graphml: str | None = Field(None, description="path of a GraphML road graph (type: graphml)")
+    villages_csv: str | None = Field(None, description="path of a villages CSV (type: csv)")
+    roads_csv: str | None = Field(None, description="path of a roads CSV (type: csv)")
+
+    @model_validator(mode="after")
+    def _loader_paths(self) -> RegionConfig:
+        if self.type == "graphml" and not self.graphml:
+            raise ValueError("region.type 'graphml' needs region.graphml (a file path)")
+        if self.type == "csv" and not (self.villages_csv and self.roads_csv):
+            raise ValueError("region.type 'csv' needs region.villages_csv and region.roads_csv")
+        return self
+
+
+class Shift(Section):
+    """A duty shift: officers of this group are on duty from `start_hour` for `hours`."""
+
+    start_hour: int = Field(ge=0, lt=24, description="shift start, hour of day")
+    hours: int = Field(gt=0, le=24, description="shift length, hours")
+    share: Probability = Field(description="share of officers on this shift")
+
+
+def _default_shifts() -> list[Shift]:
+    # Assumption: rural stations keep a day shift for community work and a thinner
+    # evening and night duty team (the seeds describe 24-hour duty at the 派出所).
+    return [
+        Shift(start_hour=8, hours=9, share=0.5),
+        Shift(start_hour=17, hours=7, share=0.25),
+        Shift(start_hour=0, hours=8, share=0.25),
+    ]
+
+
+class PolicingConfig(Section):
+    """Who polices, how they are deployed, and which preset (policing model) runs."""
+
+    preset: Literal[PRESETS] = Field(  # type: ignore[valid-type]
+        "clinic", description="policing model: " + ", ".join(PRESETS)
+    )
+    officers: int = Field(12, ge=1, description="sworn officers at the county's stations")
+    auxiliaries: int | None = Field(
+        None,
+        ge=0,
+        description="village auxiliaries (辅警/协勤); null = one per village for "
+        "auxiliary_network and hybrid, none otherwise",
+    )
+    resident_share: Probability = Field(
+        0.6,
+        description="share of officers given villages (village_officer, district_officer, "
+        "hybrid); the rest stay on station response duty. Assumption; Hubei rule keeps "
+        ">=40% of county police at stations",
+    )
+    presence_share: Probability = Field(
+        0.7,
+        description="share of a resident officer's idle duty time spent in assigned villages "
+        "(rule in the seeds: >=30 h a week in the community)",
+    )
+    district_size: int = Field(
+        6, ge=1, description="villages per policing district (Hubei rule: 5-8)"
+    )
+    officers_per_district: int = Field(
+        1, ge=1, le=4, description="officers per district (Hubei rule: 1-2)"
+    )
+    patrol_intensity: Probability = Field(
+        0.5,
+        description="patrol preset: share of idle duty time on random preventive patrol",
+    )
+    patrol_dwell_min: float = Field(20, gt=0, description="patrol stop per village, minutes")
+    visit_households_per_hour: float = Field(
+        1.5, ge=0, description="household visits (大走访) per hour of village presence"
+    )
+    diversion_share: Probability = Field(
+        0.1,
+        description="probability an officer is diverted to non-police duties for a shift "
+        "(guard duty, meetings; seeds). Assumption",
+    )
+    rotation_days: float | None = Field(
+        None, gt=0, description="mean days between officer transfers; null = no rotation"
+    )
+    learning_days: float = Field(
+        90, ge=0, description="days a newly rotated officer needs to know a village. Assumption"
+    )
+    auxiliary_day_start: int = Field(8, ge=0, lt=24, description="auxiliary duty start, hour")
+    auxiliary_day_hours: int = Field(10, gt=0, le=24, description="auxiliary duty, hours/day")
+    shifts: list[Shift] = Field(default_factory=_default_shifts, description="duty roster")
+    posts: dict[str, int] | None = Field(
+        None,
+        description="officers posted at named villages, e.g. {V03: 2}; overrides station "
+        "allocation (calls-for-service mode)",
+    )
+
+    @field_validator("shifts")
+    @classmethod
+    def _shares_sum_to_one(cls, shifts: list[Shift]) -> list[Shift]:
+        total = sum(s.share for s in shifts)
+        if not shifts or abs(total - 1.0) > 1e-6:
+            raise ValueError(f"shift shares must sum to 1, got {total:g}")
+        return shifts
+
+    @field_validator("posts")
+    @classmethod
+    def _posts_positive(cls, posts: dict[str, int] | None) -> dict[str, int] | None:
+        for village, n in (posts or {}).items():
+            if n < 0:
+                raise ValueError(f"posts[{village}] = {n}: officer counts cannot be negative")
+        return posts
+
+
+class CrimeConfig(Section):
+    """Offender-driven crime (routine activity theory)."""
+
+    enabled: bool = True
+    offenders_per_1000: float = Field(
+        1.0, ge=0, description="active offenders per 1,000 registered residents. Assumption"
+    )
+    attempts_per_offender_per_year: float = Field(
+        14, ge=0, description="offence attempts an active offender makes a year. Assumption"
+    )
+    resident_offender_share: Probability = Field(
+        0.62,
+        description="share of offenders living in the county's villages "
+        "(Wiles & Costello 2000: 62% of burglaries local)",
+    )
+    journey_km: float = Field(
+        2.7,
+        gt=0,
+        description="mean journey to crime, km (Wiles & Costello 2000: 1.7 miles)",
+    )
+    violent_share: Probability = Field(
+        0.12, description="share of attempts against persons (robbery, assault). Assumption"
+    )
+    occupied_attractiveness: Probability = Field(
+        0.38,
+        description="relative burglary risk of an occupied home "
+        "(BJS 2010: 8 vs 21 per 1,000 occupied vs unoccupied)",
+    )
+    success_probability: Probability = Field(
+        0.8, description="probability an attempt with no guardian succeeds. Assumption"
+    )
+    guardian_effect: float = Field(
+        1.2,
+        ge=0,
+        description="deterrence per guardian present in the village (success x exp(-effect)). "
+        "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
+    )
+    residual_deterrence_hours: float = Field(
+        6, gt=0, description="decay time of residual deterrence after presence, hours (Koper)"
+    )
+    repeat_boost: float = Field(
+        40,
+        ge=0,
+        description="extra target weight of a just-victimised household "
+        "(Polvi et al. 1991: >12x expected repeat within a month)",
+    )
+    repeat_decay_days: float = Field(14, gt=0, description="decay of the repeat boost, days")
+    near_repeat_boost: float = Field(
+        1.0, ge=0, description="extra weight of a village after a burglary there. Assumption"
+    )
+    intel_per_presence_hour: Probability = Field(
+        0.02, description="chance per hour of officer presence that a resident offender of the "
+        "village becomes known to police. Assumption"
+    )
+    auxiliary_clearance_bonus: float = Field(
+        0.1, ge=0, le=1, description="clearance bonus when the village has an auxiliary "
+        "(local information). Assumption"
+    )
+    jail_days: float = Field(365, ge=0, description="term served after an arrest, days")
+    base_clearance: Probability = Field(
+        0.3, description="arrest probability at the reference response time. Assumption"
+    )
+    clearance_reference_min: float = Field(
+        20, gt=0, description="reference response time for base_clearance, minutes"
+    )
+    clearance_slope: float = Field(
+        0.493,
+        ge=0,
+        description="clearance points lost per unit log response time at the reference "
+        "(Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points)",
+    )
+    known_offender_clearance_bonus: float = Field(
+        0.15, ge=0, le=1, description="clearance bonus when a village officer knows the offender"
+    )
+
+
+class DisputeConfig(Section):
+    """Neighbour, land, debt and family disputes that may turn criminal (民转刑)."""
+
+    enabled: bool = True
+    rate_per_1000: float = Field(
+        12, ge=0, description="disputes arising per 1,000 present residents a year. Assumption"
+    )
+    escalation_days: float = Field(
+        60,
+        gt=0,
+        description="mean time for an unattended dispute to turn violent, days. Assumption",
+    )
+    resolution_days: float = Field(
+        25, gt=0, description="mean time for a dispute to settle by itself, days. Assumption"
+    )
+    detection_per_day_officer: Probability = Field(
+        0.08, description="daily chance a resident officer hears of a dispute. Assumption"
+    )
+    detection_per_day_auxiliary: Probability = Field(
+        0.15,
+        description="daily chance a village auxiliary hears of a dispute (a neighbour). "
+        "Assumption",
+    )
+    mediation_success: Probability = Field(
+        0.7, description="probability a mediation settles the dispute. Assumption"
+    )
+    spring_festival_multiplier: float = Field(
+        2.0, ge=0, description="dispute onset multiplier while migrants are home. Assumption"
+    )
+
+
+class CallsConfig(Section):
+    """Other calls for service: emergencies, accidents, help."""
+
+    enabled: bool = True
+    rate_per_1000: float = Field(
+        30, ge=0, description="calls per 1,000 present residents a year. Assumption"
+    )
+    village_rates_per_day: dict[str, float] | None = Field(
+        None, description="explicit calls per day by village name (calls-for-service mode)"
+    )
+    daily_profile: bool = Field(True, description="vary the rate by hour of day")
+
+    @field_validator("village_rates_per_day")
+    @classmethod
+    def _rates_non_negative(cls, rates: dict[str, float] | None) -> dict[str, float] | None:
+        for village, r in (rates or {}).items():
+            if r < 0:
+                raise ValueError(f"village_rates_per_day[{village}] = {r}: rate cannot be negative")
+        return rates
+
+
+class ReportingConfig(Section):
+    """Whether and when a discovered incident reaches the command centre."""
+
+    probability: dict[str, Probability] = Field(
+        default_factory=lambda: {
+            "property": 0.33,  # NCVS: ~1/3 of household thefts reported
+            "violent": 0.42,  # NCVS: ~42% of violent victimisations reported
+            "dispute": 0.25,  # assumption: most disputes are not reported to 110
+            "service": 0.95,  # assumption: emergencies are called in
+        },
+        description="reporting probability by type at the reference trust "
+        "(NCVS: violent 0.42, household theft ~1/3)",
+    )
+    reference_trust: Probability = Field(0.5, description="trust at which `probability` holds")
+    trust_logit_slope: float = Field(
+        3.0, ge=0, description="change in log-odds of reporting per unit trust. Assumption"
+    )
+    delay_median_min: float = Field(
+        20,
+        gt=0,
+        description="median reporting delay after discovery, minutes "
+        "(Kansas City response time study: ~20 min when discovered later)",
+    )
+    delay_sigma: float = Field(1.0, gt=0, description="log-sd of the reporting delay")
+    discovery_mean_min: float = Field(
+        240, ge=0, description="mean delay until an empty-home burglary is discovered, minutes"
+    )
+    multi_channel_odds: float = Field(
+        1.5, ge=1, description="odds multiplier with multi-channel reporting. Assumption"
+    )
+    multi_channel_delay_factor: Probability = Field(
+        0.5, description="delay multiplier with multi-channel reporting. Assumption"
+    )
+    urgent_delay_median_min: float = Field(
+        5, gt=0, description="median reporting delay of violent, dispute and service calls, "
+        "minutes. Assumption (involvement crimes are reported sooner; Kansas City study)"
+    )
+    auxiliary_report_probability: Probability = Field(
+        0.5, description="chance an on-duty village auxiliary learns of an incident in its "
+        "village and reports it at once. Assumption"
+    )
+    auxiliary_delay_min: float = Field(
+        3, ge=0, description="delay when a village auxiliary reports at once, minutes"
+    )
+
+    @field_validator("probability")
+    @classmethod
+    def _known_types(cls, p: dict[str, float]) -> dict[str, float]:
+        unknown = set(p) - set(INCIDENT_TYPES)
+        if unknown:
+            raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
+        missing = set(INCIDENT_TYPES) - set(p)
+        if missing:
+            raise ValueError(f"missing incident type(s) {sorted(missing)}")
+        return p
+
+
+class DispatchConfig(Section):
+    """The county command centre."""
+
+    call_handling_min: float = Field(
+        2, ge=0, description="report to dispatch when an officer is free, minutes "
+        "(Kansas City: dispatch ~2 min)"
+    )
+    smart_dispatch_factor: Probability = Field(
+        0.5, description="call-handling multiplier with smart dispatch. Assumption"
+    )
+    own_officer_first: bool = Field(
+        True, description="send the village's own officer first when available"
+    )
+    auxiliary_first_presence: bool = Field(
+        True, description="send the village auxiliary as first presence"
+    )
+    auxiliary_response_min: float = Field(
+        8, ge=0, description="mean time for an auxiliary to reach a scene in its village"
+    )
+    vehicle_kmh_factor: float = Field(
+        1.0, gt=0, description="response driving speed relative to normal road speed"
+    )
+
+
+def _default_on_scene() -> dict[str, Distribution]:
+    # Assumption: on-scene times of rural Chinese stations are not published; these
+    # are of the order reported for US/UK patrol units (30-90 minutes).
+    return {
+        "property": Distribution(kind="lognormal", mean=60, sd=30),
+        "violent": Distribution(kind="lognormal", mean=90, sd=45),
+        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
+        "service": Distribution(kind="lognormal", mean=40, sd=20),
+    }
+
+
+class TrustConfig(Section):
+    """Villagers' trust in the police (0-1)."""
+
+    initial_mean: Probability = Field(0.5, description="mean initial trust. Assumption")
+    initial_sd: float = Field(0.15, ge=0, le=0.5, description="sd of initial trust")
+    visit_gain: float = Field(0.05, ge=0, le=1, description="trust gain of a household visit")
+    contact_gain: float = Field(0.01, ge=0, le=1, description="trust gain of seeing police")
+    fast_response_min: float = Field(20, gt=0, description="a response this fast pleases")
+    response_gain: float = Field(0.05, ge=0, le=1, description="trust change after a response")
+    unresolved_loss: float = Field(
+        0.02, ge=0, le=1, description="trust loss of a victim household when nobody comes"
+    )
+    diffusion_per_day: Probability = Field(
+        0.02, description="daily pull of trust toward the village mean"
+    )
+    decay_per_day: Probability = Field(
+        0.002, description="daily pull of trust toward initial_mean"
+    )
+    satisfied_threshold: Probability = Field(
+        0.6, description="trust above which a resident counts as satisfied"
+    )
+    contact_probability_per_hour: Probability = Field(
+        0.05, description="chance a present resident sees an officer per hour of presence"
+    )
+
+
+class AddonsConfig(Section):
+    """Orthogonal measures a scenario can switch on (seeds, DESIGN.md §2)."""
+
+    cctv: bool = Field(False, description="CCTV at village entrances (雪亮工程)")
+    cctv_deterrence: float = Field(0.15, ge=0, description="success log-reduction with CCTV")
+    cctv_clearance_bonus: float = Field(0.1, ge=0, le=1, description="clearance bonus with CCTV")
+    joint_defence: bool = Field(False, description="joint household defence (五户联防)")
+    joint_defence_guardians: float = Field(
+        0.3, ge=0, description="guardian equivalents of joint defence per village"
+    )
+    volunteer_patrol: bool = Field(False, description="volunteer patrol teams (义务巡逻队)")
+    volunteer_guardians: float = Field(
+        0.3, ge=0, description="guardian equivalents of a volunteer patrol by night"
+    )
+    multi_channel_reporting: bool = Field(False, description="phone, WeChat and in person")
+    smart_dispatch: bool = Field(False, description="shorter call handling")
+
+
+class CostsConfig(Section):
+    """Annual costs, CNY."""
+
+    officer_per_year: float = Field(
+        150_000, ge=0, description="salary and overheads per officer, CNY/year. Assumption"
+    )
+    auxiliary_per_year: float = Field(
+        40_000, ge=0, description="pay per village auxiliary, CNY/year. Assumption"
+    )
+    vehicle_per_year: float = Field(
+        30_000, ge=0, description="running cost per patrol vehicle, CNY/year. Assumption"
+    )
+    officers_per_vehicle: float = Field(3, gt=0, description="officers sharing one vehicle")
+    police_room_per_year: float = Field(
+        20_000, ge=0, description="running cost per district police room, CNY/year. Assumption"
+    )
+    cctv_per_village_per_year: float = Field(
+        15_000, ge=0, description="CCTV at one village entrance, CNY/year. Assumption"
+    )
+
+
+class SeasonConfig(Section):
+    """Calendar rhythms."""
+
+    start_day_of_year: int = Field(1, ge=1, le=366, description="calendar day of day 0")
+    spring_festival_day: int = Field(
+        40, ge=1, le=366, description="day of year of Spring Festival (varies; ~late Jan-Feb)"
+    )
+    festival_window_days: int = Field(
+        21, ge=0, description="days around Spring Festival that migrants are home"
+    )
+    festival_return_share: Probability = Field(
+        0.8, description="share of migrant workers home over Spring Festival. Assumption"
+    )
+    market_every_days: int = Field(
+        5, ge=0, description="rural market (赶集) cycle, days; 0 = none"
+    )
+    market_multiplier: float = Field(1.3, ge=0, description="crime and calls on market days")
+
+
+class Scenario(Section):
+    """A complete, validated simulation scenario."""
+
+    name: str = Field("scenario", description="short name used for results folders")
+    description: str = Field("", description="free text")
+    mode: Literal["full", "calls_for_service"] = Field(
+        "full",
+        description="'calls_for_service' switches off offenders, disputes and proactive work "
+        "and reports every call at once: a spatial queue",
+    )
+    days: float = Field(365, gt=0, description="simulated days")
+    seed: int = Field(0, ge=0, description="base seed of the run")
+    region: RegionConfig = Field(default_factory=RegionConfig)
+    policing: PolicingConfig = Field(default_factory=PolicingConfig)
+    crime: CrimeConfig = Field(default_factory=CrimeConfig)
+    disputes: DisputeConfig = Field(default_factory=DisputeConfig)
+    calls: CallsConfig = Field(default_factory=CallsConfig)
+    reporting: ReportingConfig = Field(default_factory=ReportingConfig)
+    dispatch: DispatchConfig = Field(default_factory=DispatchConfig)
+    on_scene: dict[str, Distribution] = Field(
+        default_factory=_default_on_scene, description="on-scene time by incident type"
+    )
+    trust: TrustConfig = Field(default_factory=TrustConfig)
+    addons: AddonsConfig = Field(default_factory=AddonsConfig)
+    costs: CostsConfig = Field(default_factory=CostsConfig)
+    season: SeasonConfig = Field(default_factory=SeasonConfig)
+
+    @field_validator("on_scene")
+    @classmethod
+    def _on_scene_types(cls, d: dict[str, Distribution]) -> dict[str, Distribution]:
+        unknown = set(d) - set(INCIDENT_TYPES)
+        if unknown:
+            raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
+        defaults = _default_on_scene()
+        return {t: d.get(t, defaults[t]) for t in INCIDENT_TYPES}
+
+    @property
+    def proactive(self) -> bool:
+        """True unless in calls-for-service mode (a pure spatial queue)."""
+        return self.mode == "full"
