@@ -90,6 +90,7 @@ class RuralPolicingModel(Model):
         self.deterrence = np.zeros(n)
         self.officer_hours = np.zeros(n)  # officer presence today, knowledge-weighted
         self.auxiliary_hours = np.zeros(n)
+        self.visit_hours = np.zeros(n)  # officer hours of household visits today
         self.presence_total = np.zeros(n)  # officer + auxiliary presence hours, whole run
         self.daily: list[dict[str, float]] = []
         self.hourly_busy: list[tuple[float, int, int]] = []
@@ -197,7 +198,6 @@ class RuralPolicingModel(Model):
         n = self.region.n
         guardians = np.zeros(n)
         busy = on_duty = 0
-        visits = self.config.policing.visit_households_per_hour if self.config.proactive else 0
         for o in self.officers:
             if not o.on_duty:
                 continue
@@ -211,8 +211,8 @@ class RuralPolicingModel(Model):
             if v is not None and o.activity in ("patrol", "visit", "on_scene"):
                 guardians[v] += 1.0
                 self.officer_hours[v] += o.knowledge(t)
-                if o.activity == "visit" and visits > 0:
-                    self._visit(v, t, visits)
+                if o.activity == "visit":
+                    self.visit_hours[v] += 1.0
         if len(self.auxiliary_villages) and self.auxiliaries[0].on_duty(hour):
             guardians[self.auxiliary_villages] += 1.0
             self.auxiliary_hours[self.auxiliary_villages] += 1.0
@@ -231,18 +231,22 @@ class RuralPolicingModel(Model):
         self.hourly_busy.append((t, busy, on_duty))
         self._busy_today.append(busy / on_duty if on_duty else 0.0)
 
-    def _visit(self, v: int, t: float, per_hour: float) -> None:
-        """Household visits (大走访): trust and contact for the visited households."""
-        vt = self.villagers
-        lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
-        k = int(self.behaviour_rng.poisson(per_hour))
-        if k == 0 or hi <= lo:
+    def _visits(self, t: float) -> None:
+        """Household visits (大走访) of the day just ended: trust and contact."""
+        per_hour = self.config.policing.visit_households_per_hour
+        counts = self.behaviour_rng.poisson(per_hour * self.visit_hours)
+        if counts.sum() == 0:
             return
-        gain = self.config.trust.visit_gain
-        for h in self.behaviour_rng.integers(lo, hi, size=k):
-            members = vt.members(int(h))
-            vt.nudge_trust(members, gain)
-            vt.last_contact[members] = t
+        vt = self.villagers
+        village = np.repeat(np.arange(self.region.n), counts)
+        lo, hi = vt.hh_village_start[village], vt.hh_village_end[village]
+        households = lo + (self.behaviour_rng.random(len(village)) * (hi - lo)).astype(np.int64)
+        households = households[hi > lo]
+        visited = np.bincount(households, minlength=vt.n_households)[vt.household]
+        hit = visited > 0
+        keep = (1.0 - self.config.trust.visit_gain) ** visited[hit]
+        vt.trust[hit] = 1.0 - (1.0 - vt.trust[hit]) * keep
+        vt.last_contact[hit] = t
 
     def _shift_change(self, t: float, hour: int) -> None:
         for o in self._shift_ends[hour]:
@@ -287,11 +291,12 @@ class RuralPolicingModel(Model):
         self.disputes.day(t, self.officer_hours / 8.0, self.auxiliary_hours / aux_hours, festival)
         self.crime.learn_offenders(self.officer_hours, np.ones(self.region.n))
         if self.config.proactive:
+            self._visits(t)
             hours = self.officer_hours + self.auxiliary_hours
-            p = 1.0 - (1.0 - trust.contact_probability_per_hour) ** hours[vt.village]
-            seen = vt.present & (self.behaviour_rng.random(vt.n) < p)
+            p_village = 1.0 - (1.0 - trust.contact_probability_per_hour) ** hours
+            seen = vt.present & (self.behaviour_rng.random(vt.n) < p_village[vt.village])
             vt.last_contact[seen] = t
-            vt.nudge_trust(seen, trust.contact_gain)
+            vt.trust += trust.contact_gain * (1.0 - vt.trust) * seen
             village_mean = vt.village_trust()
             vt.trust += (trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
                          + trust.decay_per_day * (trust.initial_mean - vt.trust))
@@ -306,6 +311,7 @@ class RuralPolicingModel(Model):
                         self.crime.known[np.isin(self.crime.home, o.villages)] = False
         self.officer_hours[:] = 0.0
         self.auxiliary_hours[:] = 0.0
+        self.visit_hours[:] = 0.0
 
     def _record_day(self, t: float) -> None:
         vt = self.villagers

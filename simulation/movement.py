@@ -46,7 +46,7 @@ class Trip:
         """Quickest trip from a position to a village, leaving now."""
         a, b, f = pos
         if a == b or f <= 0.0:
-            nodes = region.path(a, target)
+            nodes, cum = region.route(a, target)
             first = 0.0
             origin = at_village(a)
         else:
@@ -54,13 +54,11 @@ class Trip:
             via_a = f * edge + region.travel[a, target]
             via_b = (1.0 - f) * edge + region.travel[b, target]
             if via_a <= via_b:
-                nodes, first = region.path(a, target), f * edge
+                (nodes, cum), first = region.route(a, target), f * edge
             else:
-                nodes, first = region.path(b, target), (1.0 - f) * edge
+                (nodes, cum), first = region.route(b, target), (1.0 - f) * edge
             origin = pos
-        legs = np.array([region.graph[u][v]["minutes"] for u, v in zip(nodes, nodes[1:],
-                                                                          strict=False)])
-        times = now + (first + np.concatenate([[0.0], np.cumsum(legs)])) / speed_factor
+        times = now + (first + cum) / speed_factor
         return cls(origin=origin, nodes=nodes, times=times, depart=now)
 
     @property

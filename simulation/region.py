@@ -87,6 +87,7 @@ class Region:
             adj, method="D", directed=False, return_predecessors=True)
         self.remoteness = self.travel[:, self.stations].min(axis=1)
         self.index = {name: i for i, name in enumerate(self.names)}
+        self._routes: dict[tuple[int, int], tuple[list[int], np.ndarray]] = {}
 
     @property
     def n(self) -> int:
@@ -99,6 +100,18 @@ class Region:
         while nodes[-1] != i:
             nodes.append(int(self.predecessors[i, nodes[-1]]))
         return nodes[::-1]
+
+    def route(self, i: int, j: int) -> tuple[list[int], np.ndarray]:
+        """Villages along the quickest road from i to j and the minutes to reach each
+        (cached: officers repeat the same journeys all year)."""
+        key = (i, j)
+        hit = self._routes.get(key)
+        if hit is None:
+            nodes = self.path(i, j)
+            legs = [self.graph[u][v]["minutes"] for u, v in zip(nodes, nodes[1:], strict=False)]
+            hit = (nodes, np.concatenate([[0.0], np.cumsum(legs)]))
+            self._routes[key] = hit
+        return hit
 
     def village(self, name: str, key: str) -> int:
         """Index of a named village; a clear error naming `key` if there is none."""

@@ -26,7 +26,7 @@ class VillagerTable:
         pop = region.population.astype(np.int64)
         n = int(pop.sum())
         self.n = n
-        self.village = np.repeat(np.arange(region.n), pop).astype(np.int32)
+        self.village = np.repeat(np.arange(region.n), pop)  # intp: fast gathers and bincounts
         n_hh = np.maximum(1, np.round(pop / household_size)).astype(np.int64)
         n_hh = np.where(pop == 0, 0, np.minimum(n_hh, pop))
         self.hh_village = np.repeat(np.arange(region.n), n_hh).astype(np.int32)
