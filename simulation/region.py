@@ -211,6 +211,14 @@ def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) ->
     return graph
 
 
+def _file_population(pops: np.ndarray, total: int) -> np.ndarray:
+    """Populations given in a file are used as they are; without them, `region.population`
+    is split evenly over the nodes."""
+    if pops.sum() > 0:
+        return np.round(pops).astype(np.int64)
+    return _split_population(total, np.ones(len(pops)))
+
+
 def _pick_stations(xy: np.ndarray, population: np.ndarray, k: int) -> np.ndarray:
     """Township seats for loaded data without stations: the most populous, spread out."""
     order = np.argsort(-population, kind="stable")
@@ -274,9 +282,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
             continue
         graph.add_edge(a, b, length_km=length_km, minutes=minutes)
     pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
-    population = (_split_population(config.population, np.ones(len(nodes))) if pops.sum() == 0
-                  else _split_population(config.population, pops) if pops.sum() != config.population
-                  else pops.astype(np.int64))
+    population = _file_population(pops, config.population)
     st_flag = [str(g.nodes[v].get("station", "")).lower() in ("true", "1", "yes") for v in nodes]
     stations = (np.flatnonzero(st_flag) if any(st_flag)
                 else _pick_stations(xy, population, min(config.townships, len(nodes))))
@@ -329,8 +335,7 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     pops = villages["population"].to_numpy(float)
     if (pops < 0).any():
         raise ScenarioError("population cannot be negative", key="region.villages_csv")
-    population = _split_population(config.population, pops if pops.sum() > 0
-                                   else np.ones(len(pops)))
+    population = _file_population(pops, config.population)
     if "station" in villages.columns and villages["station"].astype(bool).any():
         stations = np.flatnonzero(villages["station"].astype(bool).to_numpy())
     else:

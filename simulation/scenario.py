@@ -221,7 +221,7 @@ class CrimeConfig(Section):
         0.8, description="probability an attempt with no guardian succeeds. Assumption"
     )
     guardian_effect: float = Field(
-        1.2,
+        0.7,
         ge=0,
         description="deterrence per guardian present in the village (success x exp(-effect)). "
         "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",

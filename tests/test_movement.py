@@ -1,0 +1,54 @@
+"""Officers have real positions part-way along roads; a dispatch routes from there."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulation import RuralPolicingModel
+from simulation.incidents import Incident
+from simulation.movement import time_to, xy
+
+
+@pytest.fixture
+def line_county(tmp_path):
+    """Four villages on a line, 10 minutes apart: A - B - C - D."""
+    (tmp_path / "v.csv").write_text("name,x_km,y_km,population,station\n"
+                                    "A,0,0,100,1\nB,5,0,100,0\nC,10,0,100,0\nD,15,0,100,0\n")
+    (tmp_path / "r.csv").write_text("from,to,minutes\nA,B,10\nB,C,10\nC,D,10\n")
+    cfg = {"region": {"type": "csv", "villages_csv": str(tmp_path / "v.csv"),
+                      "roads_csv": str(tmp_path / "r.csv")},
+           "mode": "calls_for_service", "calls": {"enabled": False},
+           "dispatch": {"call_handling_min": 0},
+           "policing": {"officers": 1, "shifts": [{"start_hour": 0, "hours": 24, "share": 1}]},
+           "days": 1}
+    model = RuralPolicingModel(cfg, seed=0)
+    model.run_for(1)  # first heartbeat: the officer comes on duty at A
+    return model
+
+
+def test_position_part_way_along_a_road(line_county):
+    model = line_county
+    officer = model.officers[0]
+    officer.go(3, model.time, "patrol", then="patrol", dwell=30)  # A -> D, 30 minutes
+    start = model.time
+    assert officer.position(start + 15) == (1, 2, pytest.approx(0.5))  # half way B-C
+    assert xy(model.region, officer.position(start + 15)) == pytest.approx((7.5, 0.0))
+    assert officer.position(start + 40) == (3, 3, 0.0)
+
+
+def test_dispatch_mid_journey_routes_from_the_real_position(line_county):
+    model = line_county
+    officer = model.officers[0]
+    officer.go(3, model.time, "patrol", then="patrol", dwell=30)
+    model.run_for(15)  # now half way between B and C
+    pos = officer.position(model.time)
+    assert time_to(model.region, pos, 0) == pytest.approx(15.0)  # back through B to A
+    assert time_to(model.region, pos, 3) == pytest.approx(15.0)  # on through C to D
+    incident = Incident(model, "service", 1, model.time)  # at B
+    incident.t_discover = incident.t_report = model.time
+    incident.reported = True
+    model.command_centre.receive(incident)
+    assert incident.responder == officer.unique_id
+    assert incident.t_dispatch == pytest.approx(model.time)
+    model.run_for(6)
+    assert incident.t_arrival == pytest.approx(incident.t_dispatch + 5.0)  # turns back to B
