@@ -181,3 +181,44 @@ def scenario_yaml(scenario: Scenario) -> str:
     """The resolved scenario as YAML (what `rpsim info` prints and runs store)."""
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False,
                           allow_unicode=True)
+
+
+class ComparisonSpec(BaseModel):
+    """A comparison file: the scenarios to compare and the baseline."""
+
+    model_config = {"extra": "forbid"}
+
+    name: str = "comparison"
+    description: str = ""
+    baseline: str
+    scenarios: dict[str, str]  # label -> scenario file, relative to the comparison file
+    replicates: int = 3
+    seed: int = 0
+    days: float | None = None
+    set: list[str] = []  # overrides applied to every scenario
+
+
+def load_comparison(path: str | Path, overrides: list[str] | None = None
+                    ) -> tuple[ComparisonSpec, dict[str, Scenario]]:
+    """A comparison file and its resolved scenarios (each with the shared overrides)."""
+    data, lines = read_yaml(path)
+    data.setdefault("name", Path(path).stem)
+    try:
+        spec = ComparisonSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    if spec.baseline not in spec.scenarios:
+        raise ScenarioError(Problem(key="baseline", file=str(path),
+                                    line=lines.get(("baseline",), (None, None))[1],
+                                    reason=f"{spec.baseline!r} is not one of the scenarios "
+                                    f"{sorted(spec.scenarios)}"))
+    scenarios, problems = {}, []
+    for label, rel in spec.scenarios.items():
+        try:
+            scenarios[label] = load_scenario(Path(path).parent / rel,
+                                             [*spec.set, *(overrides or [])])
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return spec, scenarios

@@ -299,7 +299,7 @@ class RuralPolicingModel(Model):
             vt.trust += trust.contact_gain * (1.0 - vt.trust) * seen
             village_mean = vt.village_trust()
             vt.trust += (trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
-                         + trust.decay_per_day * (trust.initial_mean - vt.trust))
+                         + trust.decay_per_day * (vt.trust_disposition - vt.trust))
             np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
             self._village_trust = vt.village_trust()
         rotation = self.config.policing.rotation_days

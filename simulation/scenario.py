@@ -415,17 +415,20 @@ class TrustConfig(Section):
     initial_mean: Probability = Field(0.5, description="mean initial trust. Assumption")
     initial_sd: float = Field(0.15, ge=0, le=0.5, description="sd of initial trust")
     visit_gain: float = Field(0.05, ge=0, le=1, description="trust gain of a household visit")
-    contact_gain: float = Field(0.01, ge=0, le=1, description="trust gain of seeing police")
+    contact_gain: float = Field(
+        0.002, ge=0, le=1, description="trust gain of a day with a police or auxiliary contact"
+    )
     fast_response_min: float = Field(20, gt=0, description="a response this fast pleases")
     response_gain: float = Field(0.05, ge=0, le=1, description="trust change after a response")
     unresolved_loss: float = Field(
         0.02, ge=0, le=1, description="trust loss of a victim household when nobody comes"
     )
     diffusion_per_day: Probability = Field(
-        0.02, description="daily pull of trust toward the village mean"
+        0.005, description="daily pull of trust toward the village mean (word of mouth)"
     )
     decay_per_day: Probability = Field(
-        0.002, description="daily pull of trust toward initial_mean"
+        0.005, description="daily pull of each villager's trust back toward their own initial "
+        "trust (a disposition that contacts move only while they last)"
     )
     satisfied_threshold: Probability = Field(
         0.6, description="trust above which a resident counts as satisfied"

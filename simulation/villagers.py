@@ -53,6 +53,7 @@ class VillagerTable:
         self.away = (self.age == ADULT) & (rng.random(n) < p_away)
         self.returns_for_festival = rng.random(n)  # compared with the return share
         self.trust = np.clip(rng.normal(trust_mean, trust_sd, n), 0, 1)
+        self.trust_disposition = self.trust.copy()  # what trust returns to without contact
         self.last_contact = np.full(n, -np.inf)
         self.festival = False
         self.return_share = 0.0

@@ -54,9 +54,9 @@ def test_true_and_recorded_diverge(by_preset):
     rec_change = (mean_of(aux, "recorded_crime_per_1000")
                   / mean_of(clinic, "recorded_crime_per_1000"))
     assert true_change < 0.9, f"true crime should fall, ratio {true_change:.2f}"
-    assert rec_change > true_change + 0.1, (
-        f"recorded crime should fall much less than true crime: {rec_change:.2f} vs "
-        f"{true_change:.2f}")
+    assert rec_change > true_change + 0.05, (
+        f"recorded crime should fall less than true crime (a larger share is recorded): "
+        f"{rec_change:.2f} vs {true_change:.2f}")
     # A pure reporting change: recorded crime rises while true crime does not.
     base = summaries(small("clinic"), SEEDS)
     multi = summaries(small("clinic", addons={"multi_channel_reporting": True}), SEEDS)

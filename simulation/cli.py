@@ -1,0 +1,226 @@
+"""The `rpsim` command.
+
+    rpsim run SCENARIO [--replicates N] [--seed S] [--days D] [--out DIR] [--set k=v ...]
+    rpsim compare COMPARE_FILE [--replicates N] [--days D] [--out DIR] [--set k=v ...]
+    rpsim validate FILE_OR_DIR ...
+    rpsim info SCENARIO [--set k=v ...]
+
+Exit codes: 0 success; 1 the run failed; 2 bad input (scenario, file or arguments);
+130 interrupted (Ctrl-C). Problems with a scenario print one line each:
+`file:line: key: reason`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .config_files import load_comparison, load_scenario, read_yaml, scenario_yaml
+from .errors import ScenarioError
+from .region import build_region
+from .runner import Results, aggregate, differences, run_many
+from .scenario import Scenario
+from .store import default_out, write_results
+from .summarise import difference_table, headline_table, summary_markdown, to_text
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class BadInput(Exception):
+    """A problem with what the user gave us (printed without a traceback)."""
+
+
+def _progress(quiet: bool, desc: str):
+    def wrap(items: Iterable) -> Iterable:
+        items = list(items)
+        return tqdm(items, desc=desc, unit="run", disable=quiet, file=sys.stderr,
+                    dynamic_ncols=True)
+    return wrap
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    out = list(getattr(args, "set", None) or [])
+    if getattr(args, "days", None) is not None:
+        out.append(f"days={args.days}")
+    return out
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        print(text)
+
+
+def _finish(args, results: Results, baseline: str | None, title: str, name: str,
+            replicates: int) -> Path:
+    agg = aggregate(results.summary)
+    diffs = differences(results.summary, baseline) if baseline else None
+    tables = dict(results.tables, aggregate=agg)
+    if diffs is not None:
+        tables["differences"] = diffs
+    days = float(results.summary["days"].iloc[0])
+    md = summary_markdown(title, agg, diffs, baseline, replicates, days)
+    out = Path(args.out) if args.out else default_out(name)
+    write_results(out, results, tables, md, {"command": " ".join(sys.argv),
+                                             "baseline": baseline}, csv=args.csv)
+    _say(args, "\n" + to_text(headline_table(agg)))
+    if diffs is not None:
+        _say(args, f"\nDifference against baseline '{baseline}' (paired, 95% interval):")
+        _say(args, to_text(difference_table(diffs)))
+    print(f"\nresults: {out}/  (summary: {out}/summary.md)")
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.scenario:
+        scenario = load_scenario(args.scenario, _overrides(args))
+    else:
+        from .config_files import apply_overrides, validate_dict
+
+        scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
+    seed = scenario.seed if args.seed is None else args.seed
+    results = run_many({scenario.name: scenario}, args.replicates, seed,
+                       _progress(args.quiet, scenario.name))
+    _finish(args, results, None, f"rpsim run: {scenario.name}", scenario.name, args.replicates)
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    spec, scenarios = load_comparison(args.compare_file, _overrides(args))
+    if spec.days is not None and args.days is None:
+        scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
+    replicates = args.replicates or spec.replicates
+    results = run_many(scenarios, replicates, spec.seed, _progress(args.quiet, spec.name))
+    _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates)
+    return EXIT_OK
+
+
+def _yaml_files(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(p.rglob("*.yaml")) + sorted(p.rglob("*.yml"))
+        else:
+            files.append(p)
+    return files
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = 0
+    files = _yaml_files(args.paths)
+    if not files:
+        raise BadInput(f"no YAML files in {' '.join(args.paths)}")
+    for f in files:
+        try:
+            kind = _kind(f)
+            match kind:
+                case "comparison":
+                    load_comparison(f)
+                case "sweep":
+                    from .sweep import load_sweep
+
+                    load_sweep(f)
+                case _:
+                    load_scenario(f)
+            _say(args, f"ok   {f} ({kind})")
+        except ScenarioError as exc:
+            problems += len(exc.problems)
+            for p in exc.problems:
+                print(f"FAIL {p}", file=sys.stderr)
+    if problems:
+        print(f"{problems} problem(s) in {len(files)} file(s)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _say(args, f"{len(files)} file(s) valid")
+    return EXIT_OK
+
+
+def _kind(path: Path) -> str:
+    """'comparison', 'sweep' or 'scenario', from the file's top-level keys."""
+    data, _ = read_yaml(path)
+    if "scenarios" in data and "baseline" in data:
+        return "comparison"
+    if "base" in data and ("vary" in data or "sample" in data):
+        return "sweep"
+    return "scenario"
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    scenario: Scenario = load_scenario(args.scenario, args.set or [])
+    region = build_region(scenario.region, __import__("numpy").random.default_rng(
+        scenario.region.seed if scenario.region.seed is not None else scenario.seed))
+    print(scenario_yaml(scenario).rstrip())
+    print(f"\n# size: {region.n} villages, {int(region.population.sum()):,} registered "
+          f"residents (~{region.away_share:.0%} away), {len(region.stations)} stations, "
+          f"{region.graph.number_of_edges()} roads; {scenario.policing.officers} officers; "
+          f"remoteness {region.remoteness.min():.0f}-{region.remoteness.max():.0f} min "
+          f"(mean {region.remoteness.mean():.0f}); {scenario.days:g} days")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rpsim", description="Agent-based simulation of rural policing models.",
+        epilog="Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, out: bool = True) -> None:
+        p.add_argument("--quiet", "-q", action="store_true", help="no progress bars or tables")
+        if out:
+            p.add_argument("--out", help="results folder (default results/<name>-<time>)")
+            p.add_argument("--csv", action="store_true", help="also write CSV tables")
+            p.add_argument("--days", type=float, help="override the simulated days")
+
+    p = sub.add_parser("run", help="run one scenario")
+    p.add_argument("scenario", nargs="?", help="scenario YAML (default: built-in defaults)")
+    p.add_argument("--replicates", "-n", type=int, default=1)
+    p.add_argument("--seed", type=int, help="base seed (default: the scenario's seed)")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
+                   help="override a parameter, e.g. --set policing.officers=20")
+    common(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("compare", help="compare scenarios with common random numbers")
+    p.add_argument("compare_file")
+    p.add_argument("--replicates", "-n", type=int)
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
+    common(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("validate", help="check scenario, comparison and sweep files")
+    p.add_argument("paths", nargs="+")
+    common(p, out=False)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("info", help="print the resolved scenario and its size")
+    p.add_argument("scenario")
+    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
+    p.set_defaults(func=cmd_info, quiet=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for attr in ("replicates",):
+        value = getattr(args, attr, None)
+        if value is not None and value < 1:
+            parser.error(f"--{attr} must be at least 1, got {value}")
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (BadInput, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written for unfinished runs", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
