@@ -43,7 +43,10 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise ScenarioError(Problem(key="", reason=f"YAML syntax error: {exc.problem}",
+        reason = f"YAML syntax error: {exc.problem}"
+        if exc.context and exc.context_mark is not None:
+            reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
+        raise ScenarioError(Problem(key="", reason=reason,
                                     file=str(p), line=mark.line + 1 if mark else None)) from None
     if data is None:
         data = {}

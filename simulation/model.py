@@ -358,6 +358,9 @@ class RuralPolicingModel(Model):
                 median *= cfg.multi_channel_delay_factor
             inc.reporter, delay = "victim", median * math.exp(cfg.delay_sigma * z)
         else:
+            if inc.household >= 0:  # a victim nobody came to: trust erodes
+                self.villagers.nudge_trust(self.villagers.members(inc.household),
+                                           -self.config.trust.unresolved_loss)
             return
         inc.reported = True
         inc.t_report = inc.t_discover + delay

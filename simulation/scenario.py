@@ -37,10 +37,21 @@ class Distribution(Section):
     """A positive duration distribution in minutes."""
 
     kind: Literal["fixed", "exponential", "lognormal"] = Field(
-        "lognormal", description="shape of the distribution"
+        "lognormal",
+        description="shape of the distribution",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
-    mean: float = Field(gt=0, description="mean, minutes")
-    sd: float = Field(0.0, ge=0, description="standard deviation, minutes (lognormal only)")
+    mean: float = Field(
+        gt=0,
+        description="mean, minutes",
+        json_schema_extra={"unit": "minutes", "source": "setting"},
+    )
+    sd: float = Field(
+        0.0,
+        ge=0,
+        description="standard deviation, minutes (lognormal only)",
+        json_schema_extra={"unit": "minutes", "source": "setting"},
+    )
 
     @model_validator(mode="after")
     def _lognormal_needs_sd(self) -> Distribution:
@@ -53,39 +64,105 @@ class RegionConfig(Section):
     """The county: villages joined by roads, township seats with police stations."""
 
     type: Literal["plain", "hill", "mountain", "periurban", "graphml", "csv"] = Field(
-        "hill", description="generator (plain/hill/mountain/periurban) or loader (graphml/csv)"
+        "hill",
+        description="generator (plain/hill/mountain/periurban) or loader (graphml/csv)",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
     seed: int | None = Field(
         0,
         description="seed of the county layout; null draws it from the run seed "
         "(a new county per replicate)",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
-    villages: int = Field(40, ge=2, le=5000, description="number of administrative villages")
-    population: int = Field(40_000, ge=10, description="registered residents, persons")
-    townships: int = Field(3, ge=1, description="township seats, each with a police station")
+    villages: int = Field(
+        40,
+        ge=2,
+        le=5000,
+        description="number of administrative villages",
+        json_schema_extra={
+            "unit": "villages",
+            "source": "setting; Mouding: 89 administrative villages (county profile 2023)",
+        },
+    )
+    population: int = Field(
+        40_000,
+        ge=10,
+        description="registered residents, persons",
+        json_schema_extra={
+            "unit": "persons",
+            "source": "setting; Mouding: 211,000 (seed document)",
+        },
+    )
+    townships: int = Field(
+        3,
+        ge=1,
+        description="township seats, each with a police station",
+        json_schema_extra={
+            "unit": "townships",
+            "source": "setting; Mouding: 7 townships (county profile 2023)",
+        },
+    )
     width_km: float | None = Field(
-        None, gt=0, description="county extent east-west, km (null: region-type default)"
+        None,
+        gt=0,
+        description="county extent east-west, km (null: region-type default)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "type defaults: mountain 53.6 km after Mouding (county profile 2023); others assumption",
+        },
     )
     height_km: float | None = Field(
-        None, gt=0, description="county extent north-south, km (null: region-type default)"
+        None,
+        gt=0,
+        description="county extent north-south, km (null: region-type default)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "type defaults: mountain 57.6 km after Mouding (county profile 2023); others assumption",
+        },
     )
     away_share: Probability | None = Field(
         None,
         description="share of registered residents away as migrant workers "
         "(null: region-type default)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "type defaults: mountain 0.33 after Mouding (seed: ~70,000 of 211,000 away); plain 0.25, hill 0.30, periurban 0.10 assumption",
+        },
     )
     household_size: float = Field(
         2.6,
         gt=0,
         description="mean registered persons per household "
         "(China 2020 census: 2.62 persons per family household)",
+        json_schema_extra={
+            "unit": "persons",
+            "source": "China 2020 census: 2.62 persons per family household",
+        },
     )
     road_speed_kmh: float | None = Field(
-        None, gt=0, description="mean driving speed on village roads, km/h (null: type default)"
+        None,
+        gt=0,
+        description="mean driving speed on village roads, km/h (null: type default)",
+        json_schema_extra={
+            "unit": "km/h",
+            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes of DESIGN.md §3)",
+        },
     )
-    graphml: str | None = Field(None, description="path of a GraphML road graph (type: graphml)")
-    villages_csv: str | None = Field(None, description="path of a villages CSV (type: csv)")
-    roads_csv: str | None = Field(None, description="path of a roads CSV (type: csv)")
+    graphml: str | None = Field(
+        None,
+        description="path of a GraphML road graph (type: graphml)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
+    villages_csv: str | None = Field(
+        None,
+        description="path of a villages CSV (type: csv)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
+    roads_csv: str | None = Field(
+        None,
+        description="path of a roads CSV (type: csv)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
 
     @model_validator(mode="after")
     def _loader_paths(self) -> RegionConfig:
@@ -99,9 +176,22 @@ class RegionConfig(Section):
 class Shift(Section):
     """A duty shift: officers of this group are on duty from `start_hour` for `hours`."""
 
-    start_hour: int = Field(ge=0, lt=24, description="shift start, hour of day")
-    hours: int = Field(gt=0, le=24, description="shift length, hours")
-    share: Probability = Field(description="share of officers on this shift")
+    start_hour: int = Field(
+        ge=0,
+        lt=24,
+        description="shift start, hour of day",
+        json_schema_extra={"unit": "hour of day", "source": "setting"},
+    )
+    hours: int = Field(
+        gt=0,
+        le=24,
+        description="shift length, hours",
+        json_schema_extra={"unit": "hours", "source": "setting"},
+    )
+    share: Probability = Field(
+        description="share of officers on this shift",
+        json_schema_extra={"unit": "share 0-1", "source": "setting"},
+    )
 
 
 def _default_shifts() -> list[Shift]:
@@ -118,58 +208,153 @@ class PolicingConfig(Section):
     """Who polices, how they are deployed, and which preset (policing model) runs."""
 
     preset: Literal[PRESETS] = Field(  # type: ignore[valid-type]
-        "clinic", description="policing model: " + ", ".join(PRESETS)
+        "clinic",
+        description="policing model: " + ", ".join(PRESETS),
+        json_schema_extra={
+            "unit": "",
+            "source": "setting: the policing models of the seeds (DESIGN.md §2)",
+        },
     )
-    officers: int = Field(12, ge=1, description="sworn officers at the county's stations")
+    officers: int = Field(
+        12,
+        ge=1,
+        description="sworn officers at the county's stations",
+        json_schema_extra={"unit": "officers", "source": "setting; Mouding: 166 (seed document)"},
+    )
     auxiliaries: int | None = Field(
         None,
         ge=0,
         description="village auxiliaries (辅警/协勤); null = one per village for "
         "auxiliary_network and hybrid, none otherwise",
+        json_schema_extra={
+            "unit": "auxiliaries",
+            "source": "setting; Hubei rule: one auxiliary per administrative village (seeds)",
+        },
     )
     resident_share: Probability = Field(
         0.6,
         description="share of officers given villages (village_officer, district_officer, "
         "hybrid); the rest stay on station response duty. Assumption; Hubei rule keeps "
         ">=40% of county police at stations",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: the Hubei rule keeps >=40% of a county's police at stations (seeds)",
+        },
     )
     presence_share: Probability = Field(
         0.7,
         description="share of a resident officer's idle duty time spent in assigned villages "
         "(rule in the seeds: >=30 h a week in the community)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "seeds: rules ask >=30 h a week in the community and >=2 days a week at the village room",
+        },
     )
     district_size: int = Field(
-        6, ge=1, description="villages per policing district (Hubei rule: 5-8)"
+        6,
+        ge=1,
+        description="villages per policing district (Hubei rule: 5-8)",
+        json_schema_extra={
+            "unit": "villages",
+            "source": "Hubei rule: 5-8 administrative villages per district (seeds)",
+        },
     )
     officers_per_district: int = Field(
-        1, ge=1, le=4, description="officers per district (Hubei rule: 1-2)"
+        1,
+        ge=1,
+        le=4,
+        description="officers per district (Hubei rule: 1-2)",
+        json_schema_extra={
+            "unit": "officers",
+            "source": "Hubei rule: 1-2 officers per district (seeds)",
+        },
     )
     patrol_intensity: Probability = Field(
         0.5,
         description="patrol preset: share of idle duty time on random preventive patrol",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "setting; Kansas City preventive patrol experiment compares 2-3x patrol",
+        },
     )
-    patrol_dwell_min: float = Field(20, gt=0, description="patrol stop per village, minutes")
+    patrol_dwell_min: float = Field(
+        20,
+        gt=0,
+        description="patrol stop per village, minutes",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural distances",
+        },
+    )
     visit_households_per_hour: float = Field(
-        1.5, ge=0, description="household visits (大走访) per hour of village presence"
+        1.5,
+        ge=0,
+        description="household visits (大走访) per hour of village presence",
+        json_schema_extra={
+            "unit": "households per hour",
+            "source": "assumption: a 20-40 minute household visit (大走访)",
+        },
     )
     diversion_share: Probability = Field(
         0.1,
         description="probability an officer is diverted to non-police duties for a shift "
         "(guard duty, meetings; seeds). Assumption",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption: seeds report officers pulled to guard duty, meetings and tax collection, without a rate",
+        },
     )
     rotation_days: float | None = Field(
-        None, gt=0, description="mean days between officer transfers; null = no rotation"
+        None,
+        gt=0,
+        description="mean days between officer transfers; null = no rotation",
+        json_schema_extra={
+            "unit": "days",
+            "source": "setting: seeds report frequent transfers, without a rate",
+        },
     )
     learning_days: float = Field(
-        90, ge=0, description="days a newly rotated officer needs to know a village. Assumption"
+        90,
+        ge=0,
+        description="days a newly rotated officer needs to know a village. Assumption",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption: a season to know a village's households",
+        },
     )
-    auxiliary_day_start: int = Field(8, ge=0, lt=24, description="auxiliary duty start, hour")
-    auxiliary_day_hours: int = Field(10, gt=0, le=24, description="auxiliary duty, hours/day")
-    shifts: list[Shift] = Field(default_factory=_default_shifts, description="duty roster")
+    auxiliary_day_start: int = Field(
+        8,
+        ge=0,
+        lt=24,
+        description="auxiliary duty start, hour",
+        json_schema_extra={
+            "unit": "hour of day",
+            "source": "assumption: auxiliaries work by day (seeds)",
+        },
+    )
+    auxiliary_day_hours: int = Field(
+        10,
+        gt=0,
+        le=24,
+        description="auxiliary duty, hours/day",
+        json_schema_extra={"unit": "hours", "source": "assumption"},
+    )
+    shifts: list[Shift] = Field(
+        default_factory=_default_shifts,
+        description="duty roster",
+        json_schema_extra={
+            "unit": "",
+            "source": "assumption: a day shift for community work plus thinner evening and night duty",
+        },
+    )
     posts: dict[str, int] | None = Field(
         None,
         description="officers posted at named villages, e.g. {V03: 2}; overrides station "
         "allocation (calls-for-service mode)",
+        json_schema_extra={
+            "unit": "officers per village",
+            "source": "setting (calls-for-service mode)",
+        },
     )
 
     @field_validator("shifts")
@@ -194,74 +379,154 @@ class CrimeConfig(Section):
 
     enabled: bool = True
     offenders_per_1000: float = Field(
-        1.0, ge=0, description="active offenders per 1,000 registered residents. Assumption"
+        1.0,
+        ge=0,
+        description="active offenders per 1,000 registered residents. Assumption",
+        json_schema_extra={
+            "unit": "per 1,000 residents",
+            "source": "assumption: sets true property crime near 5-10 per 1,000 a year",
+        },
     )
     attempts_per_offender_per_year: float = Field(
-        14, ge=0, description="offence attempts an active offender makes a year. Assumption"
+        14,
+        ge=0,
+        description="offence attempts an active offender makes a year. Assumption",
+        json_schema_extra={"unit": "attempts per year", "source": "assumption"},
     )
     resident_offender_share: Probability = Field(
         0.62,
         description="share of offenders living in the county's villages "
         "(Wiles & Costello 2000: 62% of burglaries local)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "Wiles & Costello 2000: 62% of burglaries by local offenders",
+        },
     )
     journey_km: float = Field(
         2.7,
         gt=0,
         description="mean journey to crime, km (Wiles & Costello 2000: 1.7 miles)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "Wiles & Costello 2000: burglars' mean journey 1.7 miles",
+        },
     )
     violent_share: Probability = Field(
-        0.12, description="share of attempts against persons (robbery, assault). Assumption"
+        0.12,
+        description="share of attempts against persons (robbery, assault). Assumption",
+        json_schema_extra={"unit": "share 0-1", "source": "assumption"},
     )
     occupied_attractiveness: Probability = Field(
         0.38,
         description="relative burglary risk of an occupied home "
         "(BJS 2010: 8 vs 21 per 1,000 occupied vs unoccupied)",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "BJS 2010: burglary 8 vs 21 per 1,000 occupied vs unoccupied households",
+        },
     )
     success_probability: Probability = Field(
-        0.8, description="probability an attempt with no guardian succeeds. Assumption"
+        0.8,
+        description="probability an attempt with no guardian succeeds. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     guardian_effect: float = Field(
         0.7,
         ge=0,
         description="deterrence per guardian present in the village (success x exp(-effect)). "
         "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
+        json_schema_extra={
+            "unit": "log-reduction per guardian",
+            "source": "assumption, calibrated so that a village auxiliary cuts property crime by ~40% (Peterborough PCSO hot spots: ~39%)",
+        },
     )
     residual_deterrence_hours: float = Field(
-        6, gt=0, description="decay time of residual deterrence after presence, hours (Koper)"
+        6,
+        gt=0,
+        description="decay time of residual deterrence after presence, hours (Koper)",
+        json_schema_extra={
+            "unit": "hours",
+            "source": "assumption after Koper 1995 (residual deterrence after a stop)",
+        },
     )
     repeat_boost: float = Field(
         40,
         ge=0,
         description="extra target weight of a just-victimised household "
         "(Polvi et al. 1991: >12x expected repeat within a month)",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption calibrated to Polvi et al. 1991 (repeat burglary >12x expected within a month)",
+        },
     )
-    repeat_decay_days: float = Field(14, gt=0, description="decay of the repeat boost, days")
+    repeat_decay_days: float = Field(
+        14,
+        gt=0,
+        description="decay of the repeat boost, days",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption after Polvi et al. 1991 (most repeats within weeks)",
+        },
+    )
     near_repeat_boost: float = Field(
-        1.0, ge=0, description="extra weight of a village after a burglary there. Assumption"
+        1.0,
+        ge=0,
+        description="extra weight of a village after a burglary there. Assumption",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption (near-repeat literature: Johnson & Bowers 2004)",
+        },
     )
     intel_per_presence_hour: Probability = Field(
-        0.02, description="chance per hour of officer presence that a resident offender of the "
-        "village becomes known to police. Assumption"
+        0.02,
+        description="chance per hour of officer presence that a resident offender of the "
+        "village becomes known to police. Assumption",
+        json_schema_extra={"unit": "probability per hour", "source": "assumption"},
     )
     auxiliary_clearance_bonus: float = Field(
-        0.1, ge=0, le=1, description="clearance bonus when the village has an auxiliary "
-        "(local information). Assumption"
+        0.1,
+        ge=0,
+        le=1,
+        description="clearance bonus when the village has an auxiliary "
+        "(local information). Assumption",
+        json_schema_extra={
+            "unit": "probability points",
+            "source": "assumption: auxiliaries bring local information (seeds)",
+        },
     )
-    jail_days: float = Field(365, ge=0, description="term served after an arrest, days")
+    jail_days: float = Field(
+        365,
+        ge=0,
+        description="term served after an arrest, days",
+        json_schema_extra={"unit": "days", "source": "assumption"},
+    )
     base_clearance: Probability = Field(
-        0.3, description="arrest probability at the reference response time. Assumption"
+        0.3,
+        description="arrest probability at the reference response time. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     clearance_reference_min: float = Field(
-        20, gt=0, description="reference response time for base_clearance, minutes"
+        20,
+        gt=0,
+        description="reference response time for base_clearance, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
     )
     clearance_slope: float = Field(
         0.493,
         ge=0,
         description="clearance points lost per unit log response time at the reference "
         "(Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points)",
+        json_schema_extra={
+            "unit": "points per unit log time",
+            "source": "Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points clearance",
+        },
     )
     known_offender_clearance_bonus: float = Field(
-        0.15, ge=0, le=1, description="clearance bonus when a village officer knows the offender"
+        0.15,
+        ge=0,
+        le=1,
+        description="clearance bonus when a village officer knows the offender",
+        json_schema_extra={"unit": "probability points", "source": "assumption"},
     )
 
 
@@ -270,29 +535,49 @@ class DisputeConfig(Section):
 
     enabled: bool = True
     rate_per_1000: float = Field(
-        12, ge=0, description="disputes arising per 1,000 present residents a year. Assumption"
+        12,
+        ge=0,
+        description="disputes arising per 1,000 present residents a year. Assumption",
+        json_schema_extra={"unit": "per 1,000 present residents per year", "source": "assumption"},
     )
     escalation_days: float = Field(
         60,
         gt=0,
         description="mean time for an unattended dispute to turn violent, days. Assumption",
+        json_schema_extra={"unit": "days", "source": "assumption"},
     )
     resolution_days: float = Field(
-        25, gt=0, description="mean time for a dispute to settle by itself, days. Assumption"
+        25,
+        gt=0,
+        description="mean time for a dispute to settle by itself, days. Assumption",
+        json_schema_extra={"unit": "days", "source": "assumption"},
     )
     detection_per_day_officer: Probability = Field(
-        0.08, description="daily chance a resident officer hears of a dispute. Assumption"
+        0.08,
+        description="daily chance a resident officer hears of a dispute. Assumption",
+        json_schema_extra={"unit": "probability per day", "source": "assumption"},
     )
     detection_per_day_auxiliary: Probability = Field(
         0.15,
-        description="daily chance a village auxiliary hears of a dispute (a neighbour). "
-        "Assumption",
+        description="daily chance a village auxiliary hears of a dispute (a neighbour). Assumption",
+        json_schema_extra={
+            "unit": "probability per day",
+            "source": "assumption: a neighbour hears sooner than an officer (seeds)",
+        },
     )
     mediation_success: Probability = Field(
-        0.7, description="probability a mediation settles the dispute. Assumption"
+        0.7,
+        description="probability a mediation settles the dispute. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     spring_festival_multiplier: float = Field(
-        2.0, ge=0, description="dispute onset multiplier while migrants are home. Assumption"
+        2.0,
+        ge=0,
+        description="dispute onset multiplier while migrants are home. Assumption",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption: seeds name Spring Festival as the dispute peak",
+        },
     )
 
 
@@ -301,12 +586,21 @@ class CallsConfig(Section):
 
     enabled: bool = True
     rate_per_1000: float = Field(
-        30, ge=0, description="calls per 1,000 present residents a year. Assumption"
+        30,
+        ge=0,
+        description="calls per 1,000 present residents a year. Assumption",
+        json_schema_extra={"unit": "per 1,000 present residents per year", "source": "assumption"},
     )
     village_rates_per_day: dict[str, float] | None = Field(
-        None, description="explicit calls per day by village name (calls-for-service mode)"
+        None,
+        description="explicit calls per day by village name (calls-for-service mode)",
+        json_schema_extra={"unit": "calls per day", "source": "setting (calls-for-service mode)"},
     )
-    daily_profile: bool = Field(True, description="vary the rate by hour of day")
+    daily_profile: bool = Field(
+        True,
+        description="vary the rate by hour of day",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
 
     @field_validator("village_rates_per_day")
     @classmethod
@@ -329,37 +623,76 @@ class ReportingConfig(Section):
         },
         description="reporting probability by type at the reference trust "
         "(NCVS: violent 0.42, household theft ~1/3)",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "NCVS: ~42% of violent victimisations and ~1/3 of household thefts reported; dispute 0.25 and service 0.95 assumption",
+        },
     )
-    reference_trust: Probability = Field(0.5, description="trust at which `probability` holds")
+    reference_trust: Probability = Field(
+        0.5,
+        description="trust at which `probability` holds",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
     trust_logit_slope: float = Field(
-        3.0, ge=0, description="change in log-odds of reporting per unit trust. Assumption"
+        3.0,
+        ge=0,
+        description="change in log-odds of reporting per unit trust. Assumption",
+        json_schema_extra={"unit": "log-odds per unit trust", "source": "assumption"},
     )
     delay_median_min: float = Field(
         20,
         gt=0,
         description="median reporting delay after discovery, minutes "
         "(Kansas City response time study: ~20 min when discovered later)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "Kansas City response time study: median reporting delay ~20 min when discovered later",
+        },
     )
-    delay_sigma: float = Field(1.0, gt=0, description="log-sd of the reporting delay")
+    delay_sigma: float = Field(
+        1.0,
+        gt=0,
+        description="log-sd of the reporting delay",
+        json_schema_extra={"unit": "log-sd", "source": "assumption"},
+    )
     discovery_mean_min: float = Field(
-        240, ge=0, description="mean delay until an empty-home burglary is discovered, minutes"
+        240,
+        ge=0,
+        description="mean delay until an empty-home burglary is discovered, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
     )
     multi_channel_odds: float = Field(
-        1.5, ge=1, description="odds multiplier with multi-channel reporting. Assumption"
+        1.5,
+        ge=1,
+        description="odds multiplier with multi-channel reporting. Assumption",
+        json_schema_extra={"unit": "odds ratio", "source": "assumption"},
     )
     multi_channel_delay_factor: Probability = Field(
-        0.5, description="delay multiplier with multi-channel reporting. Assumption"
+        0.5,
+        description="delay multiplier with multi-channel reporting. Assumption",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
     )
     urgent_delay_median_min: float = Field(
-        5, gt=0, description="median reporting delay of violent, dispute and service calls, "
-        "minutes. Assumption (involvement crimes are reported sooner; Kansas City study)"
+        5,
+        gt=0,
+        description="median reporting delay of violent, dispute and service calls, "
+        "minutes. Assumption (involvement crimes are reported sooner; Kansas City study)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: involvement crimes are reported sooner (Kansas City response time study)",
+        },
     )
     auxiliary_report_probability: Probability = Field(
-        0.5, description="chance an on-duty village auxiliary learns of an incident in its "
-        "village and reports it at once. Assumption"
+        0.5,
+        description="chance an on-duty village auxiliary learns of an incident in its "
+        "village and reports it at once. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     auxiliary_delay_min: float = Field(
-        3, ge=0, description="delay when a village auxiliary reports at once, minutes"
+        3,
+        ge=0,
+        description="delay when a village auxiliary reports at once, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
     )
 
     @field_validator("probability")
@@ -378,23 +711,47 @@ class DispatchConfig(Section):
     """The county command centre."""
 
     call_handling_min: float = Field(
-        2, ge=0, description="report to dispatch when an officer is free, minutes "
-        "(Kansas City: dispatch ~2 min)"
+        2,
+        ge=0,
+        description="report to dispatch when an officer is free, minutes "
+        "(Kansas City: dispatch ~2 min)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "Kansas City response time study: dispatch ~2 min",
+        },
     )
     smart_dispatch_factor: Probability = Field(
-        0.5, description="call-handling multiplier with smart dispatch. Assumption"
+        0.5,
+        description="call-handling multiplier with smart dispatch. Assumption",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
     )
     own_officer_first: bool = Field(
-        True, description="send the village's own officer first when available"
+        True,
+        description="send the village's own officer first when available",
+        json_schema_extra={
+            "unit": "",
+            "source": "setting (seeds: the village's own officer is dispatched first)",
+        },
     )
     auxiliary_first_presence: bool = Field(
-        True, description="send the village auxiliary as first presence"
+        True,
+        description="send the village auxiliary as first presence",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
     auxiliary_response_min: float = Field(
-        8, ge=0, description="mean time for an auxiliary to reach a scene in its village"
+        8,
+        ge=0,
+        description="mean time for an auxiliary to reach a scene in its village",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: on foot or motorbike within the village",
+        },
     )
     vehicle_kmh_factor: float = Field(
-        1.0, gt=0, description="response driving speed relative to normal road speed"
+        1.0,
+        gt=0,
+        description="response driving speed relative to normal road speed",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
     )
 
 
@@ -412,102 +769,257 @@ def _default_on_scene() -> dict[str, Distribution]:
 class TrustConfig(Section):
     """Villagers' trust in the police (0-1)."""
 
-    initial_mean: Probability = Field(0.5, description="mean initial trust. Assumption")
-    initial_sd: float = Field(0.15, ge=0, le=0.5, description="sd of initial trust")
-    visit_gain: float = Field(0.05, ge=0, le=1, description="trust gain of a household visit")
-    contact_gain: float = Field(
-        0.002, ge=0, le=1, description="trust gain of a day with a police or auxiliary contact"
+    initial_mean: Probability = Field(
+        0.5,
+        description="mean initial trust. Assumption",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
     )
-    fast_response_min: float = Field(20, gt=0, description="a response this fast pleases")
-    response_gain: float = Field(0.05, ge=0, le=1, description="trust change after a response")
+    initial_sd: float = Field(
+        0.15,
+        ge=0,
+        le=0.5,
+        description="sd of initial trust",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
+    visit_gain: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="trust gain of a household visit",
+        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+    )
+    contact_gain: float = Field(
+        0.002,
+        ge=0,
+        le=1,
+        description="trust gain of a day with a police or auxiliary contact",
+        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+    )
+    fast_response_min: float = Field(
+        20,
+        gt=0,
+        description="a response this fast pleases",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
+    )
+    response_gain: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="trust change after a response",
+        json_schema_extra={"unit": "share", "source": "assumption"},
+    )
     unresolved_loss: float = Field(
-        0.02, ge=0, le=1, description="trust loss of a victim household when nobody comes"
+        0.02,
+        ge=0,
+        le=1,
+        description="trust loss of a victim household when nobody comes",
+        json_schema_extra={"unit": "share", "source": "assumption"},
     )
     diffusion_per_day: Probability = Field(
-        0.005, description="daily pull of trust toward the village mean (word of mouth)"
+        0.005,
+        description="daily pull of trust toward the village mean (word of mouth)",
+        json_schema_extra={"unit": "share per day", "source": "assumption"},
     )
     decay_per_day: Probability = Field(
-        0.005, description="daily pull of each villager's trust back toward their own initial "
-        "trust (a disposition that contacts move only while they last)"
+        0.005,
+        description="daily pull of each villager's trust back toward their own initial "
+        "trust (a disposition that contacts move only while they last)",
+        json_schema_extra={"unit": "share per day", "source": "assumption"},
     )
     satisfied_threshold: Probability = Field(
-        0.6, description="trust above which a resident counts as satisfied"
+        0.6,
+        description="trust above which a resident counts as satisfied",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
     )
     contact_probability_per_hour: Probability = Field(
-        0.05, description="chance a present resident sees an officer per hour of presence"
+        0.05,
+        description="chance a present resident sees an officer per hour of presence",
+        json_schema_extra={"unit": "probability per hour", "source": "assumption"},
     )
 
 
 class AddonsConfig(Section):
     """Orthogonal measures a scenario can switch on (seeds, DESIGN.md §2)."""
 
-    cctv: bool = Field(False, description="CCTV at village entrances (雪亮工程)")
-    cctv_deterrence: float = Field(0.15, ge=0, description="success log-reduction with CCTV")
-    cctv_clearance_bonus: float = Field(0.1, ge=0, le=1, description="clearance bonus with CCTV")
-    joint_defence: bool = Field(False, description="joint household defence (五户联防)")
+    cctv: bool = Field(
+        False,
+        description="CCTV at village entrances (雪亮工程)",
+        json_schema_extra={"unit": "", "source": "setting (雪亮工程, seeds)"},
+    )
+    cctv_deterrence: float = Field(
+        0.15,
+        ge=0,
+        description="success log-reduction with CCTV",
+        json_schema_extra={"unit": "log-reduction", "source": "assumption"},
+    )
+    cctv_clearance_bonus: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="clearance bonus with CCTV",
+        json_schema_extra={"unit": "probability points", "source": "assumption"},
+    )
+    joint_defence: bool = Field(
+        False,
+        description="joint household defence (五户联防)",
+        json_schema_extra={"unit": "", "source": "setting (五户联防, seeds)"},
+    )
     joint_defence_guardians: float = Field(
-        0.3, ge=0, description="guardian equivalents of joint defence per village"
+        0.3,
+        ge=0,
+        description="guardian equivalents of joint defence per village",
+        json_schema_extra={"unit": "guardian equivalents", "source": "assumption"},
     )
-    volunteer_patrol: bool = Field(False, description="volunteer patrol teams (义务巡逻队)")
+    volunteer_patrol: bool = Field(
+        False,
+        description="volunteer patrol teams (义务巡逻队)",
+        json_schema_extra={"unit": "", "source": "setting (义务巡逻队, seeds)"},
+    )
     volunteer_guardians: float = Field(
-        0.3, ge=0, description="guardian equivalents of a volunteer patrol by night"
+        0.3,
+        ge=0,
+        description="guardian equivalents of a volunteer patrol by night",
+        json_schema_extra={"unit": "guardian equivalents", "source": "assumption"},
     )
-    multi_channel_reporting: bool = Field(False, description="phone, WeChat and in person")
-    smart_dispatch: bool = Field(False, description="shorter call handling")
+    multi_channel_reporting: bool = Field(
+        False,
+        description="phone, WeChat and in person",
+        json_schema_extra={"unit": "", "source": "setting (seeds)"},
+    )
+    smart_dispatch: bool = Field(
+        False,
+        description="shorter call handling",
+        json_schema_extra={"unit": "", "source": "setting (seeds)"},
+    )
 
 
 class CostsConfig(Section):
     """Annual costs, CNY."""
 
     officer_per_year: float = Field(
-        150_000, ge=0, description="salary and overheads per officer, CNY/year. Assumption"
+        150_000,
+        ge=0,
+        description="salary and overheads per officer, CNY/year. Assumption",
+        json_schema_extra={
+            "unit": "CNY per year",
+            "source": "assumption: salary and overheads of a rural officer",
+        },
     )
     auxiliary_per_year: float = Field(
-        40_000, ge=0, description="pay per village auxiliary, CNY/year. Assumption"
+        40_000,
+        ge=0,
+        description="pay per village auxiliary, CNY/year. Assumption",
+        json_schema_extra={
+            "unit": "CNY per year",
+            "source": "assumption: auxiliary pay of ~3,000 CNY a month plus insurance",
+        },
     )
     vehicle_per_year: float = Field(
-        30_000, ge=0, description="running cost per patrol vehicle, CNY/year. Assumption"
+        30_000,
+        ge=0,
+        description="running cost per patrol vehicle, CNY/year. Assumption",
+        json_schema_extra={"unit": "CNY per year", "source": "assumption"},
     )
-    officers_per_vehicle: float = Field(3, gt=0, description="officers sharing one vehicle")
+    officers_per_vehicle: float = Field(
+        3,
+        gt=0,
+        description="officers sharing one vehicle",
+        json_schema_extra={"unit": "officers", "source": "assumption"},
+    )
     police_room_per_year: float = Field(
-        20_000, ge=0, description="running cost per district police room, CNY/year. Assumption"
+        20_000,
+        ge=0,
+        description="running cost per district police room, CNY/year. Assumption",
+        json_schema_extra={"unit": "CNY per year", "source": "assumption"},
     )
     cctv_per_village_per_year: float = Field(
-        15_000, ge=0, description="CCTV at one village entrance, CNY/year. Assumption"
+        15_000,
+        ge=0,
+        description="CCTV at one village entrance, CNY/year. Assumption",
+        json_schema_extra={"unit": "CNY per year", "source": "assumption"},
     )
 
 
 class SeasonConfig(Section):
     """Calendar rhythms."""
 
-    start_day_of_year: int = Field(1, ge=1, le=366, description="calendar day of day 0")
+    start_day_of_year: int = Field(
+        1,
+        ge=1,
+        le=366,
+        description="calendar day of day 0",
+        json_schema_extra={"unit": "day of year", "source": "setting"},
+    )
     spring_festival_day: int = Field(
-        40, ge=1, le=366, description="day of year of Spring Festival (varies; ~late Jan-Feb)"
+        40,
+        ge=1,
+        le=366,
+        description="day of year of Spring Festival (varies; ~late Jan-Feb)",
+        json_schema_extra={
+            "unit": "day of year",
+            "source": "setting (lunar calendar; late January to mid February)",
+        },
     )
     festival_window_days: int = Field(
-        21, ge=0, description="days around Spring Festival that migrants are home"
+        21,
+        ge=0,
+        description="days around Spring Festival that migrants are home",
+        json_schema_extra={"unit": "days", "source": "assumption"},
     )
     festival_return_share: Probability = Field(
-        0.8, description="share of migrant workers home over Spring Festival. Assumption"
+        0.8,
+        description="share of migrant workers home over Spring Festival. Assumption",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: seeds say migrants come home for Spring Festival",
+        },
     )
     market_every_days: int = Field(
-        5, ge=0, description="rural market (赶集) cycle, days; 0 = none"
+        5,
+        ge=0,
+        description="rural market (赶集) cycle, days; 0 = none",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption: many rural markets (赶集) run on a 5-day cycle",
+        },
     )
-    market_multiplier: float = Field(1.3, ge=0, description="crime and calls on market days")
+    market_multiplier: float = Field(
+        1.3,
+        ge=0,
+        description="crime and calls on market days",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
 
 
 class Scenario(Section):
     """A complete, validated simulation scenario."""
 
-    name: str = Field("scenario", description="short name used for results folders")
-    description: str = Field("", description="free text")
+    name: str = Field(
+        "scenario",
+        description="short name used for results folders",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
+    description: str = Field(
+        "", description="free text", json_schema_extra={"unit": "", "source": "setting"}
+    )
     mode: Literal["full", "calls_for_service"] = Field(
         "full",
         description="'calls_for_service' switches off offenders, disputes and proactive work "
         "and reports every call at once: a spatial queue",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
-    days: float = Field(365, gt=0, description="simulated days")
-    seed: int = Field(0, ge=0, description="base seed of the run")
+    days: float = Field(
+        365,
+        gt=0,
+        description="simulated days",
+        json_schema_extra={"unit": "days", "source": "setting"},
+    )
+    seed: int = Field(
+        0,
+        ge=0,
+        description="base seed of the run",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
     region: RegionConfig = Field(default_factory=RegionConfig)
     policing: PolicingConfig = Field(default_factory=PolicingConfig)
     crime: CrimeConfig = Field(default_factory=CrimeConfig)
@@ -516,7 +1028,12 @@ class Scenario(Section):
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)
     dispatch: DispatchConfig = Field(default_factory=DispatchConfig)
     on_scene: dict[str, Distribution] = Field(
-        default_factory=_default_on_scene, description="on-scene time by incident type"
+        default_factory=_default_on_scene,
+        description="on-scene time by incident type",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: of the order reported for US/UK patrol units",
+        },
     )
     trust: TrustConfig = Field(default_factory=TrustConfig)
     addons: AddonsConfig = Field(default_factory=AddonsConfig)
