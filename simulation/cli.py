@@ -4,6 +4,8 @@
     rpsim compare COMPARE_FILE [--replicates N] [--days D] [--out DIR] [--set k=v ...]
     rpsim validate FILE_OR_DIR ...
     rpsim info SCENARIO [--set k=v ...]
+    rpsim sweep FILE [--workers N] [--scheduler tcp://host:port | --cluster local:N]
+                [--out DIR] [--resume] [--days D] [--replicates R]
 
 Exit codes: 0 success; 1 the run failed; 2 bad input (scenario, file or arguments);
 130 interrupted (Ctrl-C). Problems with a scenario print one line each:
@@ -13,6 +15,7 @@ Exit codes: 0 success; 1 the run failed; 2 bad input (scenario, file or argument
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -160,6 +163,42 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from .sweep import load_sweep, run_sweep
+
+    if args.scheduler and args.cluster:
+        raise BadInput("give --scheduler or --cluster, not both")
+    sweep = load_sweep(args.file, replicates=args.replicates, days=args.days)
+    out = Path(args.out) if args.out else Path("results") / f"sweep-{sweep.spec.name}"
+    where = args.scheduler or args.cluster or (
+        f"{args.workers} local worker(s)" if args.workers > 1 else "serial")
+    _say(args, f"sweep {sweep.spec.name}: {len(sweep.design)} points x "
+               f"{sweep.spec.replicates} replicates = {len(sweep.runs)} runs on {where} -> {out}")
+
+    def bar(total: int, initial: int):
+        return tqdm(total=total, initial=initial, desc=sweep.spec.name, unit="run",
+                    disable=args.quiet, file=sys.stderr, dynamic_ncols=True)
+
+    try:
+        run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
+                  cluster=args.cluster, resume=args.resume, progress=bar)
+    except FileExistsError as exc:
+        raise BadInput(str(exc)) from None
+    except KeyboardInterrupt:
+        print(f"interrupted: finished runs are kept in {out}; rerun with --resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    import pandas as pd
+
+    errors = pd.read_parquet(out / "errors.parquet")
+    results = pd.read_parquet(out / "results.parquet")
+    print(f"results: {out}/results.parquet ({len(results)} runs"
+          + (f", {len(errors)} failed: see {out}/errors.parquet" if len(errors) else "") + ")")
+    if (out / "sensitivity.parquet").exists():
+        print(f"sensitivity indices: {out}/sensitivity.parquet")
+    return EXIT_FAILED if len(errors) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rpsim", description="Agent-based simulation of rural policing models.",
@@ -198,13 +237,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
     p.set_defaults(func=cmd_info, quiet=False)
+
+    p = sub.add_parser("sweep", help="run a parameter sweep (grid or Sobol/Morris/LHS design)")
+    p.add_argument("file")
+    p.add_argument("--workers", "-w", type=int, default=os.cpu_count() or 1,
+                   help="local worker processes (default: all cores; 1 = serial)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--cluster", help="start a Dask LocalCluster, e.g. local:2")
+    p.add_argument("--out", help="sweep folder (default results/sweep-<name>)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted sweep")
+    p.add_argument("--days", type=float)
+    p.add_argument("--replicates", "-n", type=int)
+    p.add_argument("--quiet", "-q", action="store_true")
+    p.set_defaults(func=cmd_sweep)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for attr in ("replicates",):
+    for attr in ("replicates", "workers"):
         value = getattr(args, attr, None)
         if value is not None and value < 1:
             parser.error(f"--{attr} must be at least 1, got {value}")

@@ -1,0 +1,462 @@
+"""Batch parameter sweeps: grids and SALib designs, on a local process pool or a Dask
+cluster, written as they finish and resumable.
+
+A sweep file:
+
+    name: mouding_budget
+    base: ../mouding.yaml          # scenario file, relative to this file
+    replicates: 3
+    seed: 7                        # base seed: replicate seeds are spawned from it
+    days: 365                      # optional
+    set: [addons.cctv=false]       # optional overrides for every run
+    vary:                          # a grid: a list is swept, a scalar is held
+      policing.officers: [120, 166, 200]
+      policing.auxiliaries: [0, 89]
+    # or a SALib design:
+    sample:
+      method: sobol                # sobol | morris | lhs
+      n: 64                        # base sample size
+      bounds:
+        crime.guardian_effect: [0.3, 1.2]
+
+Every design point runs with the same replicate seeds (common random numbers). Output
+folder: `status.jsonl` (one line per finished run, flushed at once, with its metrics or
+error), `parts/part-NNNNN.parquet` (chunks of rows), and at the end `results.parquet`
+(tidy: point, replicate, seed, parameters, metrics), `design.parquet`, `errors.parquet`,
+`sensitivity.parquet` (Sobol / Morris indices per metric with confidence intervals) and
+`manifest.json`. `--resume` reruns only what is missing; the final tables are identical.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .config_files import (
+    _fields_at,
+    apply_overrides,
+    load_raw,
+    problems_from,
+    read_yaml,
+    validate_dict,
+)
+from .errors import Problem, ScenarioError
+from .runner import replicate_seeds, run_once
+from .scenario import Scenario
+from .store import atomic_write_bytes, write_parquet
+
+RESULT_IDS = ("run", "point", "replicate", "seed")
+
+
+class SampleSpec(BaseModel):
+    """A SALib design over parameter bounds."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: Literal["sobol", "morris", "lhs"]
+    n: int = Field(ge=2, description="base sample size (Sobol: a power of 2)")
+    bounds: dict[str, tuple[float, float]]
+    levels: int = Field(4, ge=2, description="Morris grid levels")
+
+    @field_validator("bounds")
+    @classmethod
+    def _ordered(cls, b: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+        for key, (lo, hi) in b.items():
+            if not lo < hi:
+                raise ValueError(f"bounds of {key}: lower {lo} must be below upper {hi}")
+        if not b:
+            raise ValueError("give at least one parameter")
+        return b
+
+
+class SweepSpec(BaseModel):
+    """A sweep file."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = "sweep"
+    description: str = ""
+    base: str
+    replicates: int = Field(1, ge=1)
+    seed: int = Field(0, ge=0)
+    days: float | None = Field(None, gt=0)
+    set: list[str] = []
+    vary: dict[str, Any] | None = None
+    sample: SampleSpec | None = None
+
+
+@dataclass
+class Sweep:
+    """A resolved sweep: the base scenario as a dict, the design and the seeds."""
+
+    spec: SweepSpec
+    base: dict
+    design: pd.DataFrame  # one row per point, one column per parameter (dotted key)
+    seeds: list[int]
+    path: Path
+
+    @property
+    def runs(self) -> list[tuple[int, int, int]]:
+        """(point, replicate, seed) of every run, in order."""
+        return [(p, r, s) for p in range(len(self.design)) for r, s in enumerate(self.seeds)]
+
+    def scenario(self, point: int) -> dict:
+        """The scenario dict of a design point (validated when it runs)."""
+        overrides = [f"{k}={_yaml_value(v)}" for k, v in self.design.iloc[point].items()]
+        return apply_overrides(self.base, overrides, {})
+
+
+def _yaml_value(v: Any) -> str:
+    if isinstance(v, (np.integer, int)):
+        return str(int(v))
+    if isinstance(v, (np.floating, float)):
+        return repr(float(v))
+    return json.dumps(v) if not isinstance(v, str) else v
+
+
+def _is_int_key(key: str) -> bool:
+    parts = key.split(".")
+    fields = _fields_at(tuple(parts[:-1]))
+    if parts[-1] not in fields:
+        return False
+    model: Any = Scenario
+    for part in parts[:-1]:
+        model = model.model_fields[part].annotation
+    return "int" in str(model.model_fields[parts[-1]].annotation).split("|")[0]
+
+
+def _check_keys(keys: list[str], where: str, lines: dict, file: str) -> list[Problem]:
+    problems = []
+    for key in keys:
+        parts = key.split(".")
+        if parts[-1] not in _fields_at(tuple(parts[:-1])):
+            line = lines.get(tuple(where.split(".")) + (key,), (file, None))[1]
+            problems.append(Problem(key=f"{where}.{key}", file=file, line=line,
+                                    reason="not a scenario parameter"))
+    return problems
+
+
+def build_design(spec: SweepSpec) -> pd.DataFrame:
+    """The design points: a grid (lists swept, scalars held) or a SALib sample."""
+    if spec.sample is not None:
+        s = spec.sample
+        names = list(s.bounds)
+        problem = {"num_vars": len(names), "names": names,
+                   "bounds": [list(s.bounds[k]) for k in names]}
+        match s.method:
+            case "sobol":
+                from SALib.sample import sobol
+
+                x = sobol.sample(problem, s.n, calc_second_order=False, seed=spec.seed)
+            case "morris":
+                from SALib.sample import morris
+
+                x = morris.sample(problem, s.n, num_levels=s.levels, seed=spec.seed)
+            case "lhs":
+                from SALib.sample import latin
+
+                x = latin.sample(problem, s.n, seed=spec.seed)
+        design = pd.DataFrame(x, columns=names)
+        for k in names:
+            if _is_int_key(k):
+                design[k] = design[k].round().astype(int)
+        return design
+    vary = spec.vary or {}
+    keys = list(vary)
+    values = [v if isinstance(v, list) else [v] for v in vary.values()]
+    return pd.DataFrame(list(itertools.product(*values)) or [()], columns=keys)
+
+
+def load_sweep(path: str | Path, replicates: int | None = None,
+               days: float | None = None) -> Sweep:
+    """Read and check a sweep file: every design point must be a valid scenario."""
+    path = Path(path)
+    data, lines = read_yaml(path)
+    data.setdefault("name", path.stem)
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    if (spec.vary is None) == (spec.sample is None):
+        raise ScenarioError(Problem(key="vary/sample", file=str(path),
+                                    reason="give exactly one of 'vary' (a grid) or 'sample'"))
+    problems = _check_keys(list(spec.vary or {}), "vary", lines, str(path))
+    problems += _check_keys(list(spec.sample.bounds) if spec.sample else [], "sample.bounds",
+                            lines, str(path))
+    if problems:
+        raise ScenarioError(problems)
+    if replicates is not None:
+        spec.replicates = replicates
+    if days is not None:
+        spec.days = days
+    base_path = path.parent / spec.base
+    if not base_path.is_file():
+        raise ScenarioError(Problem(key="base", file=str(path),
+                                    line=lines.get(("base",), (None, None))[1],
+                                    reason=f"file not found: {base_path}"))
+    base, base_lines = load_raw(base_path)
+    base.setdefault("name", spec.name)
+    overrides = list(spec.set) + ([f"days={spec.days}"] if spec.days else [])
+    base = apply_overrides(base, overrides, base_lines)
+    validate_dict(base, base_lines, str(base_path))
+    design = build_design(spec)
+    sweep = Sweep(spec=spec, base=base, design=design,
+                  seeds=replicate_seeds(spec.seed, spec.replicates), path=path)
+    # Every point must validate before anything runs (bounds outside a parameter's range).
+    bad = []
+    for p in range(len(design)):
+        try:
+            validate_dict(sweep.scenario(p))
+        except ScenarioError as exc:
+            bad += [Problem(key=pr.key, file=str(path), reason=f"design point {p}: {pr.reason}")
+                    for pr in exc.problems]
+            break
+    if bad:
+        raise ScenarioError(bad)
+    return sweep
+
+
+def run_point(scenario: dict, seed: int) -> dict[str, Any]:
+    """One run in a worker: its summary metrics (plain Python values)."""
+    s = run_once(validate_dict(scenario), seed)["summary"]
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in s.items()}
+
+
+class SweepStore:
+    """The sweep's folder: an append-only status log and Parquet parts."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.parts = out / "parts"
+        self.parts.mkdir(parents=True, exist_ok=True)
+        self.status_path = out / "status.jsonl"
+        self.pending: list[dict] = []
+
+    def finished(self) -> dict[str, dict]:
+        """Every run recorded in the status log (the last record of each run wins); a
+        half-written last line from a kill is ignored."""
+        done: dict[str, dict] = {}
+        if self.status_path.exists():
+            for line in self.status_path.read_text(encoding="utf-8").splitlines():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                done[rec["run"]] = rec
+        return done
+
+    def in_parts(self) -> set[str]:
+        runs: set[str] = set()
+        for p in sorted(self.parts.glob("part-*.parquet")):
+            runs |= set(pd.read_parquet(p, columns=["run"])["run"])
+        return runs
+
+    def record(self, rec: dict) -> None:
+        """Append one finished run to the status log, durably."""
+        with open(self.status_path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(rec, default=float) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        if rec["status"] == "ok":
+            self.pending.append(rec)
+
+    def flush(self) -> None:
+        """Write the pending rows as one Parquet part."""
+        if not self.pending:
+            return
+        rows = [{**{k: r[k] for k in RESULT_IDS}, **r["params"], **r["metrics"]}
+                for r in self.pending]
+        n = len(list(self.parts.glob("part-*.parquet"))) + 1
+        write_parquet(pd.DataFrame(rows), self.parts / f"part-{n:05d}.parquet")
+        self.pending = []
+
+    def recover(self) -> None:
+        """Rows in the status log whose part was never written (a kill) become a part."""
+        have = self.in_parts()
+        self.pending = [r for r in self.finished().values()
+                        if r["status"] == "ok" and r["run"] not in have]
+        self.flush()
+
+
+def make_executor(workers: int, scheduler: str | None, cluster: str | None
+                  ) -> tuple[Executor | None, Callable[[], None]]:
+    """A local process pool, a Dask executor, or None (serial)."""
+    if scheduler or cluster:
+        from distributed import Client, LocalCluster
+
+        if cluster:
+            kind, _, n = cluster.partition(":")
+            if kind != "local" or not n.isdigit() or int(n) < 1:
+                raise ValueError(f"--cluster must look like local:N, got {cluster!r}")
+            lc = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True,
+                              dashboard_address=None)
+            client = Client(lc)
+
+            def close() -> None:
+                client.close()
+                lc.close()
+        else:
+            client = Client(scheduler, timeout="20s")
+            close = client.close
+        return client.get_executor(), close
+    if workers <= 1:
+        return None, lambda: None
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
+    return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_sweep(sweep: Sweep, out: str | Path, workers: int = 1, scheduler: str | None = None,
+              cluster: str | None = None, resume: bool = False, chunk: int = 16,
+              progress: Callable[..., Any] | None = None) -> Path:
+    """Run every missing (point, replicate) and assemble the final tables."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise FileExistsError(f"{out} exists: use --resume to finish it, or another --out")
+    store = SweepStore(out)
+    store.recover()
+    design_note = out / "sweep.json"
+    if not design_note.exists():
+        atomic_write_bytes(design_note, json.dumps(
+            {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds},
+            indent=2, default=str).encode())
+    done = {k for k, r in store.finished().items() if r["status"] == "ok"}
+    todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in done]
+    bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress \
+        else None
+    executor, close = make_executor(workers, scheduler, cluster)
+    params = {p: {k: _py(v) for k, v in sweep.design.iloc[p].items()}
+              for p in range(len(sweep.design))}
+
+    def finish(p: int, r: int, s: int, metrics: dict | None, error: str | None,
+               wall: float) -> None:
+        store.record({"run": f"{p:05d}-{r:03d}", "point": p, "replicate": r, "seed": s,
+                      "status": "ok" if error is None else "error", "error": error,
+                      "wall_s": round(wall, 3), "params": params[p], "metrics": metrics or {}})
+        if len(store.pending) >= chunk:
+            store.flush()
+        if bar is not None:
+            bar.update(1)
+
+    t0 = time.perf_counter()
+    try:
+        if executor is None:
+            for p, r, s in todo:
+                t = time.perf_counter()
+                try:
+                    finish(p, r, s, run_point(sweep.scenario(p), s), None,
+                           time.perf_counter() - t)
+                except Exception as exc:  # recorded, and the sweep goes on
+                    finish(p, r, s, None, _describe(exc), time.perf_counter() - t)
+        else:
+            futures = {}
+            queue = list(todo)
+            limit = max(workers, 2) * 4  # bounded in-flight work: memory and clean Ctrl-C
+            while queue or futures:
+                while queue and len(futures) < limit:
+                    p, r, s = queue.pop(0)
+                    fut = executor.submit(run_point, sweep.scenario(p), s)
+                    futures[fut] = (p, r, s, time.perf_counter())
+                finished, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    p, r, s, t = futures.pop(fut)
+                    try:
+                        finish(p, r, s, fut.result(), None, time.perf_counter() - t)
+                    except Exception as exc:
+                        finish(p, r, s, None, _describe(exc), time.perf_counter() - t)
+    finally:
+        store.flush()
+        close()
+        if bar is not None:
+            bar.close()
+    return assemble(sweep, out, time.perf_counter() - t0)
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _describe(exc: BaseException) -> str:
+    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+    return last if len(last) < 2000 else last[:2000]
+
+
+def assemble(sweep: Sweep, out: Path, wall_s: float = math.nan) -> Path:
+    """Final tables from the parts and the status log."""
+    parts = sorted((out / "parts").glob("part-*.parquet"))
+    results = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts \
+        else pd.DataFrame(columns=list(RESULT_IDS))
+    results = (results.drop_duplicates("run", keep="last")
+               .sort_values(["point", "replicate"]).reset_index(drop=True))
+    write_parquet(results, out / "results.parquet")
+    write_parquet(sweep.design.assign(point=range(len(sweep.design))), out / "design.parquet")
+    status = SweepStore(out).finished()
+    ok = set(results["run"]) if len(results) else set()
+    errors = pd.DataFrame([{k: r[k] for k in (*RESULT_IDS, "error")}
+                           for r in status.values() if r["status"] == "error"
+                           and r["run"] not in ok], columns=[*RESULT_IDS, "error"])
+    write_parquet(errors, out / "errors.parquet")
+    if sweep.spec.sample is not None and sweep.spec.sample.method in ("sobol", "morris") \
+            and len(results) and errors.empty:
+        write_parquet(sensitivity(sweep, results), out / "sensitivity.parquet")
+    from .store import manifest as base_manifest
+    from .runner import Results
+
+    meta = base_manifest(Results(scenarios={}, seeds=sweep.seeds, wall_s=wall_s),
+                         {"sweep": sweep.spec.name, "points": len(sweep.design),
+                          "runs": len(sweep.runs), "finished": len(results),
+                          "errors": len(errors)})
+    atomic_write_bytes(out / "manifest.json", json.dumps(meta, indent=2, default=str).encode())
+    return out
+
+
+def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
+    """Sobol (S1, ST) or Morris (mu*, sigma) indices per metric, with 95% intervals.
+    Y is the replicate mean at each design point."""
+    s = sweep.spec.sample
+    names = list(s.bounds)
+    problem = {"num_vars": len(names), "names": names,
+               "bounds": [list(s.bounds[k]) for k in names]}
+    skip = set(RESULT_IDS) | set(names) | {"days", "residents", "villages", "officers",
+                                           "auxiliaries"}
+    metrics = [c for c in results.columns if c not in skip
+               and pd.api.types.is_numeric_dtype(results[c])]
+    means = results.groupby("point")[metrics].mean().reindex(range(len(sweep.design)))
+    x = sweep.design[names].to_numpy(float)
+    rows = []
+    for metric in metrics:
+        y = means[metric].to_numpy(float)
+        if not np.isfinite(y).all() or np.ptp(y) == 0:
+            continue
+        if s.method == "sobol":
+            from SALib.analyze import sobol
+
+            res = sobol.analyze(problem, y, calc_second_order=False, seed=sweep.spec.seed)
+            for i, name in enumerate(names):
+                rows += [{"metric": metric, "parameter": name, "index": "S1",
+                          "value": res["S1"][i], "conf": res["S1_conf"][i]},
+                         {"metric": metric, "parameter": name, "index": "ST",
+                          "value": res["ST"][i], "conf": res["ST_conf"][i]}]
+        else:
+            from SALib.analyze import morris
+
+            res = morris.analyze(problem, x, y, num_levels=s.levels, seed=sweep.spec.seed)
+            for i, name in enumerate(names):
+                rows += [{"metric": metric, "parameter": name, "index": "mu_star",
+                          "value": res["mu_star"][i], "conf": res["mu_star_conf"][i]},
+                         {"metric": metric, "parameter": name, "index": "sigma",
+                          "value": res["sigma"][i], "conf": math.nan}]
+    return pd.DataFrame(rows, columns=["metric", "parameter", "index", "value", "conf"])
