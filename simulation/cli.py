@@ -6,6 +6,7 @@
     rpsim info SCENARIO [--set k=v ...]
     rpsim sweep FILE [--workers N] [--scheduler tcp://host:port | --cluster local:N]
                 [--out DIR] [--resume] [--days D] [--replicates R]
+    rpsim report RESULTS_DIR [--out FILE]
 
 Exit codes: 0 success; 1 the run failed; 2 bad input (scenario, file or arguments);
 130 interrupted (Ctrl-C). Problems with a scenario print one line each:
@@ -199,6 +200,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_FAILED if len(errors) else EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    out = write_report(args.results_dir, args.out)
+    print(f"report: {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rpsim", description="Agent-based simulation of rural policing models.",
@@ -250,6 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("report", help="write a self-contained HTML report of a results folder")
+    p.add_argument("results_dir")
+    p.add_argument("--out", help="HTML file (default RESULTS_DIR/report.html)")
+    p.set_defaults(func=cmd_report, quiet=False)
     return parser
 
 

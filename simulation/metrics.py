@@ -185,6 +185,16 @@ def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFr
     return df.reset_index()
 
 
+def road_table(model: RuralPolicingModel) -> pd.DataFrame:
+    """One row per road: its villages, map coordinates, length and travel time."""
+    r = model.region
+    rows = [{"from": r.names[u], "to": r.names[v], "x0": r.x[u], "y0": r.y[u],
+             "x1": r.x[v], "y1": r.y[v], "length_km": d.get("length_km", float("nan")),
+             "minutes": d["minutes"]} for u, v, d in r.graph.edges(data=True)]
+    return pd.DataFrame(rows, columns=["from", "to", "x0", "y0", "x1", "y1", "length_km",
+                                       "minutes"])
+
+
 def collect(model: RuralPolicingModel) -> dict[str, Any]:
     """Every table of a finished run."""
     incidents = incident_table(model)
@@ -194,5 +204,6 @@ def collect(model: RuralPolicingModel) -> dict[str, Any]:
         "daily": daily_table(model, incidents),
         "villages": village_table(model, incidents),
         "officers": officers,
+        "roads": road_table(model),
         "summary": summary(model, incidents, officers),
     }

@@ -293,7 +293,8 @@ class RuralPolicingModel(Model):
         if self.config.proactive:
             self._visits(t)
             hours = self.officer_hours + self.auxiliary_hours
-            p_village = 1.0 - (1.0 - trust.contact_probability_per_hour) ** hours
+            contacts = trust.contacts_per_presence_hour * hours
+            p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
             seen = vt.present & (self.behaviour_rng.random(vt.n) < p_village[vt.village])
             vt.last_contact[seen] = t
             vt.trust += trust.contact_gain * (1.0 - vt.trust) * seen

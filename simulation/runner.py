@@ -19,7 +19,7 @@ from scipy import stats
 from .model import RuralPolicingModel
 from .scenario import Scenario
 
-TABLES = ("incidents", "daily", "villages", "officers")
+TABLES = ("incidents", "daily", "villages", "officers", "roads")
 ID_COLUMNS = ("scenario", "preset", "replicate", "seed")
 
 

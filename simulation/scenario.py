@@ -831,10 +831,12 @@ class TrustConfig(Section):
         description="trust above which a resident counts as satisfied",
         json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
     )
-    contact_probability_per_hour: Probability = Field(
-        0.05,
-        description="chance a present resident sees an officer per hour of presence",
-        json_schema_extra={"unit": "probability per hour", "source": "assumption"},
+    contacts_per_presence_hour: float = Field(
+        8.0,
+        ge=0,
+        description="residents an officer or auxiliary meets per hour of presence in a village "
+        "(shared among its present residents, so big villages see them less)",
+        json_schema_extra={"unit": "residents per hour", "source": "assumption: a walk through the village, a few conversations"},
     )
 
 

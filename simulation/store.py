@@ -30,7 +30,7 @@ import pandas as pd
 from .config_files import scenario_yaml
 from .runner import Results
 
-TABLE_FILES = ("incidents", "daily", "villages", "officers", "summary", "aggregate",
+TABLE_FILES = ("incidents", "daily", "villages", "officers", "roads", "summary", "aggregate",
                "differences")
 
 

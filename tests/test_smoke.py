@@ -17,7 +17,7 @@ def test_preset_runs(preset):
     assert len(model.agents_by_type[Officer]) == 10
     model.run()
     tables = model.results()
-    assert set(tables) == {"incidents", "daily", "villages", "officers", "summary"}
+    assert set(tables) == {"incidents", "daily", "villages", "officers", "roads", "summary"}
     assert len(tables["daily"]) == 5
     assert tables["summary"]["preset"] == preset
     has_aux = PRESETS[preset].auxiliaries_by_default
