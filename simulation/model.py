@@ -284,25 +284,15 @@ class RuralPolicingModel(Model):
         """Daily: disputes, offender intelligence, visibility, trust, rotation, records."""
         if t > 0:
             self._record_day(t)
-        cal, vt, trust = self.calendar, self.villagers, self.config.trust
-        festival = cal.is_festival(t)
+        vt = self.villagers
+        festival = self.calendar.is_festival(t)
         vt.set_festival(festival, self.config.season.festival_return_share)
         aux_hours = max(self.config.policing.auxiliary_day_hours, 1)
         self.disputes.day(t, self.officer_hours / 8.0, self.auxiliary_hours / aux_hours, festival)
         self.crime.learn_offenders(self.officer_hours, np.ones(self.region.n))
         if self.config.proactive:
             self._visits(t)
-            hours = self.officer_hours + self.auxiliary_hours
-            contacts = trust.contacts_per_presence_hour * hours
-            p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
-            seen = vt.present & (self.behaviour_rng.random(vt.n) < p_village[vt.village])
-            vt.last_contact[seen] = t
-            vt.trust += trust.contact_gain * (1.0 - vt.trust) * seen
-            village_mean = vt.village_trust()
-            vt.trust += (trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
-                         + trust.decay_per_day * (vt.trust_disposition - vt.trust))
-            np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
-            self._village_trust = vt.village_trust()
+            self._contacts_and_trust(t)
         rotation = self.config.policing.rotation_days
         if rotation:
             for o in self.officers:
@@ -314,15 +304,34 @@ class RuralPolicingModel(Model):
         self.auxiliary_hours[:] = 0.0
         self.visit_hours[:] = 0.0
 
+    def _contacts_and_trust(self, t: float) -> None:
+        """Daily: who met police or an auxiliary (visibility, 见警率), and trust moving with
+        contacts, word of mouth in the village, and back toward each person's disposition."""
+        vt, trust = self.villagers, self.config.trust
+        hours = self.officer_hours + self.auxiliary_hours
+        contacts = trust.contacts_per_presence_hour * hours
+        p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
+        draw = self.behaviour_rng.random(vt.n, dtype=np.float32)
+        seen = vt.present & (draw < p_village.astype(np.float32)[vt.village])
+        vt.last_contact[seen] = t
+        village_mean = self._village_trust  # yesterday's means: word of mouth lags a day
+        vt.trust += (trust.contact_gain * (1.0 - vt.trust) * seen
+                     + trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
+                     + trust.decay_per_day * (vt.trust_disposition - vt.trust))
+        np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
+        self._village_trust = vt.village_trust()
+
     def _record_day(self, t: float) -> None:
         vt = self.villagers
         present = vt.present
-        seen = (t - vt.last_contact[present]) <= 30 * MINUTES_PER_DAY
+        recent = vt.last_contact >= t - 30 * MINUTES_PER_DAY
+        n_present = int(np.count_nonzero(present))
+        seen_share = np.count_nonzero(recent & present) / n_present if n_present else 0.0
         self.daily.append({
             "day": int(round(t / MINUTES_PER_DAY)) - 1,
             "mean_trust": float(vt.trust.mean()),
             "satisfaction": float((vt.trust > self.config.trust.satisfied_threshold).mean()),
-            "visibility": float(seen.mean()) if seen.size else 0.0,
+            "visibility": float(seen_share),
             "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
             "queued": len(self.command_centre.queue),
             "open_disputes": len(self.disputes.open),
