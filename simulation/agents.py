@@ -9,6 +9,7 @@ so that touching thousands at once stays cheap.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -117,7 +118,11 @@ class Officer(CellAgent):
         self.incident = incident
         start = self.position(t)
         self.trip = None
-        speed = model.config.dispatch.vehicle_kmh_factor
+        cfg = model.config.dispatch
+        speed = cfg.vehicle_kmh_factor
+        if cfg.travel_time_cv > 0:  # lognormal trip-time factor with mean 1
+            sigma2 = math.log(1.0 + cfg.travel_time_cv**2)
+            speed /= model.behaviour_rng.lognormal(-sigma2 / 2, math.sqrt(sigma2))
         self.trip = Trip.plan(model.region, start, incident.village, t + handling, speed)
         self.set_activity("travel", t)
         incident.t_dispatch = t + handling

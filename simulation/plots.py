@@ -340,7 +340,7 @@ def sensitivity_bars(sensitivity: pd.DataFrame, metric: str) -> Figure:
     s = sensitivity[sensitivity["metric"] == metric]
     indices = [i for i in ("S1", "ST", "mu_star") if i in set(s["index"])]
     params = list(dict.fromkeys(s["parameter"]))
-    fig, ax = _figure(7.5, 0.5 + 0.55 * len(params) * len(indices))
+    fig, ax = _figure(7.5, 1.2 + 0.5 * len(params))
     height = 0.8 / len(indices)
     for k, idx in enumerate(indices):
         d = s[s["index"] == idx].set_index("parameter").reindex(params)

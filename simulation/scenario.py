@@ -747,6 +747,14 @@ class DispatchConfig(Section):
             "source": "assumption: on foot or motorbike within the village",
         },
     )
+    travel_time_cv: float = Field(
+        0.2,
+        ge=0,
+        le=2,
+        description="coefficient of variation of a response trip's duration (traffic, weather, "
+        "finding the house); 0 = deterministic road times",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
     vehicle_kmh_factor: float = Field(
         1.0,
         gt=0,

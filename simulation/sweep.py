@@ -35,6 +35,7 @@ import math
 import os
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -437,6 +438,7 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     means = results.groupby("point")[metrics].mean().reindex(range(len(sweep.design)))
     x = sweep.design[names].to_numpy(float)
     rows = []
+    warnings.filterwarnings("ignore", message="Constant values encountered")  # SALib
     for metric in metrics:
         y = means[metric].to_numpy(float)
         if not np.isfinite(y).all() or np.ptp(y) == 0:

@@ -18,7 +18,7 @@ def line_county(tmp_path):
     cfg = {"region": {"type": "csv", "villages_csv": str(tmp_path / "v.csv"),
                       "roads_csv": str(tmp_path / "r.csv")},
            "mode": "calls_for_service", "calls": {"enabled": False},
-           "dispatch": {"call_handling_min": 0},
+           "dispatch": {"call_handling_min": 0, "travel_time_cv": 0},
            "policing": {"officers": 1, "shifts": [{"start_hour": 0, "hours": 24, "share": 1}]},
            "days": 1}
     model = RuralPolicingModel(cfg, seed=0)
