@@ -80,12 +80,16 @@ def main() -> None:
     per_event = wall / max(events, 1)
     ratio = per_event / heapq_cost_per_event()
     s = tables["summary"]
-    print(f"build_s={build_s:.2f} villagers={model.villagers.n} villages={model.region.n} "
-          f"officers={len(model.officers)} auxiliaries={len(model.auxiliaries)} "
-          f"incidents={len(model.incidents)} recorded={s['recorded_incidents']} "
-          f"response_mean_min={s['response_mean_min']:.1f}")
-    print(f"county-year: wall_s={wall:.3f} peak_mb={peak_mb:.1f} events={events} "
-          f"events_per_s={events / wall:.1f} heapq_ratio={ratio:.1f}")
+    print(
+        f"build_s={build_s:.2f} villagers={model.villagers.n} villages={model.region.n} "
+        f"officers={len(model.officers)} auxiliaries={len(model.auxiliaries)} "
+        f"incidents={len(model.incidents)} recorded={s['recorded_incidents']} "
+        f"response_mean_min={s['response_mean_min']:.1f}"
+    )
+    print(
+        f"county-year: wall_s={wall:.3f} peak_mb={peak_mb:.1f} events={events} "
+        f"events_per_s={events / wall:.1f} heapq_ratio={ratio:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,12 +39,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         (tmp / "base.yaml").write_text(yaml.safe_dump({**COUNTY, "days": args.days}))
-        (tmp / "sweep.yaml").write_text(yaml.safe_dump({
-            "name": "throughput", "base": "base.yaml", "replicates": args.runs, "seed": 1,
-            "vary": {"policing.officers": 170}}))
+        (tmp / "sweep.yaml").write_text(
+            yaml.safe_dump(
+                {
+                    "name": "throughput",
+                    "base": "base.yaml",
+                    "replicates": args.runs,
+                    "seed": 1,
+                    "vary": {"policing.officers": 170},
+                }
+            )
+        )
         rates = {}
-        for label, kw in (("serial", {"workers": 1}), ("pool:2", {"workers": 2}),
-                          ("dask:local:2", {"cluster": "local:2"})):
+        for label, kw in (
+            ("serial", {"workers": 1}),
+            ("pool:2", {"workers": 2}),
+            ("dask:local:2", {"cluster": "local:2"}),
+        ):
             wall = timed(tmp / "sweep.yaml", tmp / label.replace(":", "_"), **kw)
             rates[label] = args.runs / wall * 60
             print(f"{label:>13}: {args.runs} runs in {wall:6.1f} s = {rates[label]:5.2f} runs/min")

@@ -34,15 +34,17 @@ from .summarise import difference_table, headline_table, summary_markdown, to_te
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-class BadInput(Exception):
+class BadInputError(Exception):
     """A problem with what the user gave us (printed without a traceback)."""
 
 
 def _progress(quiet: bool, desc: str):
     def wrap(items: Iterable) -> Iterable:
         items = list(items)
-        return tqdm(items, desc=desc, unit="run", disable=quiet, file=sys.stderr,
-                    dynamic_ncols=True)
+        return tqdm(
+            items, desc=desc, unit="run", disable=quiet, file=sys.stderr, dynamic_ncols=True
+        )
+
     return wrap
 
 
@@ -58,8 +60,9 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
-def _finish(args, results: Results, baseline: str | None, title: str, name: str,
-            replicates: int) -> Path:
+def _finish(
+    args, results: Results, baseline: str | None, title: str, name: str, replicates: int
+) -> Path:
     agg = aggregate(results.summary)
     diffs = differences(results.summary, baseline) if baseline else None
     tables = dict(results.tables, aggregate=agg)
@@ -68,8 +71,14 @@ def _finish(args, results: Results, baseline: str | None, title: str, name: str,
     days = float(results.summary["days"].iloc[0])
     md = summary_markdown(title, agg, diffs, baseline, replicates, days)
     out = Path(args.out) if args.out else default_out(name)
-    write_results(out, results, tables, md, {"command": " ".join(sys.argv),
-                                             "baseline": baseline}, csv=args.csv)
+    write_results(
+        out,
+        results,
+        tables,
+        md,
+        {"command": " ".join(sys.argv), "baseline": baseline},
+        csv=args.csv,
+    )
     _say(args, "\n" + to_text(headline_table(agg)))
     if diffs is not None:
         _say(args, f"\nDifference against baseline '{baseline}' (paired, 95% interval):")
@@ -86,8 +95,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
     seed = scenario.seed if args.seed is None else args.seed
-    results = run_many({scenario.name: scenario}, args.replicates, seed,
-                       _progress(args.quiet, scenario.name))
+    results = run_many(
+        {scenario.name: scenario}, args.replicates, seed, _progress(args.quiet, scenario.name)
+    )
     _finish(args, results, None, f"rpsim run: {scenario.name}", scenario.name, args.replicates)
     return EXIT_OK
 
@@ -116,7 +126,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problems = 0
     files = _yaml_files(args.paths)
     if not files:
-        raise BadInput(f"no YAML files in {' '.join(args.paths)}")
+        raise BadInputError(f"no YAML files in {' '.join(args.paths)}")
     for f in files:
         try:
             kind = _kind(f)
@@ -153,14 +163,20 @@ def _kind(path: Path) -> str:
 
 def cmd_info(args: argparse.Namespace) -> int:
     scenario: Scenario = load_scenario(args.scenario, args.set or [])
-    region = build_region(scenario.region, __import__("numpy").random.default_rng(
-        scenario.region.seed if scenario.region.seed is not None else scenario.seed))
+    region = build_region(
+        scenario.region,
+        __import__("numpy").random.default_rng(
+            scenario.region.seed if scenario.region.seed is not None else scenario.seed
+        ),
+    )
     print(scenario_yaml(scenario).rstrip())
-    print(f"\n# size: {region.n} villages, {int(region.population.sum()):,} registered "
-          f"residents (~{region.away_share:.0%} away), {len(region.stations)} stations, "
-          f"{region.graph.number_of_edges()} roads; {scenario.policing.officers} officers; "
-          f"remoteness {region.remoteness.min():.0f}-{region.remoteness.max():.0f} min "
-          f"(mean {region.remoteness.mean():.0f}); {scenario.days:g} days")
+    print(
+        f"\n# size: {region.n} villages, {int(region.population.sum()):,} registered "
+        f"residents (~{region.away_share:.0%} away), {len(region.stations)} stations, "
+        f"{region.graph.number_of_edges()} roads; {scenario.policing.officers} officers; "
+        f"remoteness {region.remoteness.min():.0f}-{region.remoteness.max():.0f} min "
+        f"(mean {region.remoteness.mean():.0f}); {scenario.days:g} days"
+    )
     return EXIT_OK
 
 
@@ -168,33 +184,55 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import load_sweep, run_sweep
 
     if args.scheduler and args.cluster:
-        raise BadInput("give --scheduler or --cluster, not both")
+        raise BadInputError("give --scheduler or --cluster, not both")
     sweep = load_sweep(args.file, replicates=args.replicates, days=args.days)
     out = Path(args.out) if args.out else Path("results") / f"sweep-{sweep.spec.name}"
-    where = args.scheduler or args.cluster or (
-        f"{args.workers} local worker(s)" if args.workers > 1 else "serial")
-    _say(args, f"sweep {sweep.spec.name}: {len(sweep.design)} points x "
-               f"{sweep.spec.replicates} replicates = {len(sweep.runs)} runs on {where} -> {out}")
+    where = (
+        args.scheduler
+        or args.cluster
+        or (f"{args.workers} local worker(s)" if args.workers > 1 else "serial")
+    )
+    _say(
+        args,
+        f"sweep {sweep.spec.name}: {len(sweep.design)} points x "
+        f"{sweep.spec.replicates} replicates = {len(sweep.runs)} runs on {where} -> {out}",
+    )
 
     def bar(total: int, initial: int):
-        return tqdm(total=total, initial=initial, desc=sweep.spec.name, unit="run",
-                    disable=args.quiet, file=sys.stderr, dynamic_ncols=True)
+        return tqdm(
+            total=total,
+            initial=initial,
+            desc=sweep.spec.name,
+            unit="run",
+            disable=args.quiet,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
 
     try:
-        run_sweep(sweep, out, workers=args.workers, scheduler=args.scheduler,
-                  cluster=args.cluster, resume=args.resume, progress=bar)
+        run_sweep(
+            sweep,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            cluster=args.cluster,
+            resume=args.resume,
+            progress=bar,
+        )
     except FileExistsError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInputError(str(exc)) from None
     except KeyboardInterrupt:
-        print(f"interrupted: finished runs are kept in {out}; rerun with --resume",
-              file=sys.stderr)
+        print(f"interrupted: finished runs are kept in {out}; rerun with --resume", file=sys.stderr)
         return EXIT_INTERRUPTED
     import pandas as pd
 
     errors = pd.read_parquet(out / "errors.parquet")
     results = pd.read_parquet(out / "results.parquet")
-    print(f"results: {out}/results.parquet ({len(results)} runs"
-          + (f", {len(errors)} failed: see {out}/errors.parquet" if len(errors) else "") + ")")
+    print(
+        f"results: {out}/results.parquet ({len(results)} runs"
+        + (f", {len(errors)} failed: see {out}/errors.parquet" if len(errors) else "")
+        + ")"
+    )
     if (out / "sensitivity.parquet").exists():
         print(f"sensitivity indices: {out}/sensitivity.parquet")
     return EXIT_FAILED if len(errors) else EXIT_OK
@@ -210,8 +248,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="rpsim", description="Agent-based simulation of rural policing models.",
-        epilog="Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.")
+        prog="rpsim",
+        description="Agent-based simulation of rural policing models.",
+        epilog="Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, out: bool = True) -> None:
@@ -225,8 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: built-in defaults)")
     p.add_argument("--replicates", "-n", type=int, default=1)
     p.add_argument("--seed", type=int, help="base seed (default: the scenario's seed)")
-    p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE",
-                   help="override a parameter, e.g. --set policing.officers=20")
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY.PATH=VALUE",
+        help="override a parameter, e.g. --set policing.officers=20",
+    )
     common(p)
     p.set_defaults(func=cmd_run)
 
@@ -249,8 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="run a parameter sweep (grid or Sobol/Morris/LHS design)")
     p.add_argument("file")
-    p.add_argument("--workers", "-w", type=int, default=os.cpu_count() or 1,
-                   help="local worker processes (default: all cores; 1 = serial)")
+    p.add_argument(
+        "--workers",
+        "-w",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="local worker processes (default: all cores; 1 = serial)",
+    )
     p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
     p.add_argument("--cluster", help="start a Dask LocalCluster, e.g. local:2")
     p.add_argument("--out", help="sweep folder (default results/sweep-<name>)")
@@ -280,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (BadInput, FileNotFoundError) as exc:
+    except (BadInputError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

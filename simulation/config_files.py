@@ -46,13 +46,15 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
         reason = f"YAML syntax error: {exc.problem}"
         if exc.context and exc.context_mark is not None:
             reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-        raise ScenarioError(Problem(key="", reason=reason,
-                                    file=str(p), line=mark.line + 1 if mark else None)) from None
+        raise ScenarioError(
+            Problem(key="", reason=reason, file=str(p), line=mark.line + 1 if mark else None)
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ScenarioError(Problem(key="", reason="a scenario file must be a mapping of keys",
-                                    file=str(p), line=1))
+        raise ScenarioError(
+            Problem(key="", reason="a scenario file must be a mapping of keys", file=str(p), line=1)
+        )
     return data, _line_map(node, str(p)) if node is not None else {}
 
 
@@ -77,12 +79,24 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
     if parent is None:
         return data, lines
     if not isinstance(parent, str):
-        raise ScenarioError(Problem(key="extends", reason="must be a file path",
-                                    file=str(path), line=lines.get(("extends",), (None, None))[1]))
-    parent_path = (Path(path).parent / parent)
+        raise ScenarioError(
+            Problem(
+                key="extends",
+                reason="must be a file path",
+                file=str(path),
+                line=lines.get(("extends",), (None, None))[1],
+            )
+        )
+    parent_path = Path(path).parent / parent
     if not parent_path.is_file():
-        raise ScenarioError(Problem(key="extends", reason=f"file not found: {parent_path}",
-                                    file=str(path), line=lines.get(("extends",), ("", None))[1]))
+        raise ScenarioError(
+            Problem(
+                key="extends",
+                reason=f"file not found: {parent_path}",
+                file=str(path),
+                line=lines.get(("extends",), ("", None))[1],
+            )
+        )
     base, base_lines = load_raw(parent_path, _seen + (p,))
     merged_lines = dict(base_lines)
     merged_lines.update(lines)
@@ -92,8 +106,9 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
 def parse_override(item: str) -> tuple[list[str], Any]:
     """'policing.officers=20' -> (['policing', 'officers'], 20); values parse as YAML."""
     if "=" not in item:
-        raise ScenarioError(Problem(key=item, reason="an override must look like key.path=value",
-                                    file="--set"))
+        raise ScenarioError(
+            Problem(key=item, reason="an override must look like key.path=value", file="--set")
+        )
     key, value = item.split("=", 1)
     try:
         parsed = yaml.safe_load(value) if value != "" else ""
@@ -127,7 +142,8 @@ def _fields_at(loc: tuple) -> list[str]:
                 return []
             model = field.annotation
             while get_origin(model) is not None and not (
-                    isinstance(model, type) and issubclass(model, BaseModel)):
+                isinstance(model, type) and issubclass(model, BaseModel)
+            ):
                 args = [a for a in get_args(model) if a is not type(None)]
                 model = args[-1] if args else None
         else:
@@ -157,14 +173,18 @@ def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> lis
             if loc[:n] in lines:
                 where = lines[loc[:n]]
                 break
-        problems.append(Problem(key=key, reason=reason,
-                                file=where[0] if where else file,
-                                line=where[1] if where else None))
+        problems.append(
+            Problem(
+                key=key,
+                reason=reason,
+                file=where[0] if where else file,
+                line=where[1] if where else None,
+            )
+        )
     return problems
 
 
-def validate_dict(data: dict, lines: LineMap | None = None,
-                  file: str | None = None) -> Scenario:
+def validate_dict(data: dict, lines: LineMap | None = None, file: str | None = None) -> Scenario:
     """A Scenario from a plain dict; ScenarioError listing every problem otherwise."""
     try:
         return Scenario.model_validate(data)
@@ -182,8 +202,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
 
 def scenario_yaml(scenario: Scenario) -> str:
     """The resolved scenario as YAML (what `rpsim info` prints and runs store)."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False,
-                          allow_unicode=True)
+    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
 class ComparisonSpec(BaseModel):
@@ -201,8 +220,9 @@ class ComparisonSpec(BaseModel):
     set: list[str] = []  # overrides applied to every scenario
 
 
-def load_comparison(path: str | Path, overrides: list[str] | None = None
-                    ) -> tuple[ComparisonSpec, dict[str, Scenario]]:
+def load_comparison(
+    path: str | Path, overrides: list[str] | None = None
+) -> tuple[ComparisonSpec, dict[str, Scenario]]:
     """A comparison file and its resolved scenarios (each with the shared overrides)."""
     data, lines = read_yaml(path)
     data.setdefault("name", Path(path).stem)
@@ -211,15 +231,20 @@ def load_comparison(path: str | Path, overrides: list[str] | None = None
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, lines, str(path))) from None
     if spec.baseline not in spec.scenarios:
-        raise ScenarioError(Problem(key="baseline", file=str(path),
-                                    line=lines.get(("baseline",), (None, None))[1],
-                                    reason=f"{spec.baseline!r} is not one of the scenarios "
-                                    f"{sorted(spec.scenarios)}"))
+        raise ScenarioError(
+            Problem(
+                key="baseline",
+                file=str(path),
+                line=lines.get(("baseline",), (None, None))[1],
+                reason=f"{spec.baseline!r} is not one of the scenarios {sorted(spec.scenarios)}",
+            )
+        )
     scenarios, problems = {}, []
     for label, rel in spec.scenarios.items():
         try:
-            scenarios[label] = load_scenario(Path(path).parent / rel,
-                                             [*spec.set, *(overrides or [])])
+            scenarios[label] = load_scenario(
+                Path(path).parent / rel, [*spec.set, *(overrides or [])]
+            )
         except ScenarioError as exc:
             problems += exc.problems
     if problems:

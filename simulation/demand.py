@@ -37,8 +37,9 @@ class CrimeProcess:
         self.n = n
         self.resident = rng.random(n) < cfg.resident_offender_share
         pop_w = region.population / max(region.population.sum(), 1)
-        self.home = np.where(self.resident, rng.choice(region.n, size=n, p=pop_w),
-                             rng.integers(0, region.n, size=n))
+        self.home = np.where(
+            self.resident, rng.choice(region.n, size=n, p=pop_w), rng.integers(0, region.n, size=n)
+        )
         self.jailed_until = np.zeros(n)
         self.known = np.zeros(n, dtype=bool)
         self.arrests = np.zeros(n, dtype=np.int32)
@@ -49,9 +50,10 @@ class CrimeProcess:
         dx = region.x[:, None] - region.x[None, :]
         dy = region.y[:, None] - region.y[None, :]
         self.distance_km = np.hypot(dx, dy)
-        households = (model.villagers.hh_village_end - model.villagers.hh_village_start)
-        self.target_weight = (np.exp(-self.distance_km / beta)
-                              * (region.crime_weight * households)[None, :])
+        households = model.villagers.hh_village_end - model.villagers.hh_village_start
+        self.target_weight = (
+            np.exp(-self.distance_km / beta) * (region.crime_weight * households)[None, :]
+        )
         self.hh_last_victim = np.full(model.villagers.n_households, -np.inf)
         self.village_last_burglary = np.full(region.n, -np.inf)
         self.attempts = 0
@@ -62,8 +64,9 @@ class CrimeProcess:
         if self.n == 0:
             return
         cfg = self.model.config.crime
-        counts = self.rng.poisson(self.rate_per_hour * CRIME_BY_HOUR[hour] * multiplier,
-                                  size=self.n)
+        counts = self.rng.poisson(
+            self.rate_per_hour * CRIME_BY_HOUR[hour] * multiplier, size=self.n
+        )
         total = int(counts.sum())
         if total == 0:
             return
@@ -79,13 +82,17 @@ class CrimeProcess:
             self.attempts += 1
             w = self.target_weight[self.home[o]]
             if cfg.near_repeat_boost > 0:
-                w = w * (1.0 + cfg.near_repeat_boost
-                         * np.exp(-(t - self.village_last_burglary) / decay_repeat))
+                w = w * (
+                    1.0
+                    + cfg.near_repeat_boost
+                    * np.exp(-(t - self.village_last_burglary) / decay_repeat)
+                )
             cw = np.cumsum(w)
             v = int(min(np.searchsorted(cw, u[k, 1] * cw[-1], side="right"), len(cw) - 1))
             violent = u[k, 3] < cfg.violent_share
             p_success = cfg.success_probability * math.exp(
-                -cfg.guardian_effect * deterrence[v] - cctv)
+                -cfg.guardian_effect * deterrence[v] - cctv
+            )
             t_occ = t + u[k, 0] * 60.0
             if violent:
                 if u[k, 5] < p_success:
@@ -101,8 +108,9 @@ class CrimeProcess:
             inc = self._offence("property", v, household, o, t_occ, discovered=t_occ + delay)
             inc.source = "empty_home" if empty else "occupied_home"
 
-    def _pick_household(self, v: int, hour: int, u_pick: float, u_occ: float,
-                        t: float) -> tuple[int, bool]:
+    def _pick_household(
+        self, v: int, hour: int, u_pick: float, u_occ: float, t: float
+    ) -> tuple[int, bool]:
         """A household of village v: empty homes and recent victims are preferred."""
         vt = self.model.villagers
         lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
@@ -113,15 +121,17 @@ class CrimeProcess:
         cfg = self.model.config.crime
         attract = p_empty + (1.0 - p_empty) * cfg.occupied_attractiveness
         boost = 1.0 + cfg.repeat_boost * np.exp(
-            -(t - self.hh_last_victim[lo:hi]) / (cfg.repeat_decay_days * MINUTES_PER_DAY))
+            -(t - self.hh_last_victim[lo:hi]) / (cfg.repeat_decay_days * MINUTES_PER_DAY)
+        )
         cw = np.cumsum(attract * boost)
         j = int(min(np.searchsorted(cw, u_pick * cw[-1], side="right"), len(cw) - 1))
         # Given the pick, the home is empty with the posterior probability below.
         post_empty = p_empty[j] / attract[j]
         return int(lo + j), bool(u_occ < post_empty)
 
-    def _offence(self, type_: str, v: int, household: int, o: int, t_occ: float,
-                 discovered: float) -> Incident:
+    def _offence(
+        self, type_: str, v: int, household: int, o: int, t_occ: float, discovered: float
+    ) -> Incident:
         inc = Incident(self.model, type_, v, t_occ, household=household, offender=int(o))
         inc.t_discover = discovered
         self.journeys.append(float(self.distance_km[self.home[o], v]))
@@ -133,7 +143,8 @@ class CrimeProcess:
         if self.n == 0:
             return
         p = 1.0 - (1.0 - self.model.config.crime.intel_per_presence_hour) ** (
-            presence_hours[self.home] * knowledge[self.home])
+            presence_hours[self.home] * knowledge[self.home]
+        )
         learn = self.resident & (self.model.behaviour_rng.random(self.n) < p)
         self.known |= learn
 
@@ -190,8 +201,9 @@ class DisputeProcess:
         self.disputes: list[Dispute] = []
         self.open: list[Dispute] = []
 
-    def day(self, t: float, officer_days: np.ndarray, auxiliary_days: np.ndarray,
-            festival: bool) -> None:
+    def day(
+        self, t: float, officer_days: np.ndarray, auxiliary_days: np.ndarray, festival: bool
+    ) -> None:
         """Daily: new disputes, detection and mediation, escalation and settlement."""
         if not self.enabled:
             return
@@ -222,10 +234,15 @@ class DisputeProcess:
             household = int(lo + min(int(u[1] * (hi - lo)), hi - lo - 1)) if hi > lo else -1
             inc = Incident(model, "dispute", int(v), t0, household=household)
             inc.t_discover = t0
-            d = Dispute(id=len(self.disputes), village=int(v), household=household, t_start=t0,
-                        t_escalate=t0 - cfg.escalation_days * MINUTES_PER_DAY * math.log(u[2]),
-                        t_resolve=t0 - cfg.resolution_days * MINUTES_PER_DAY * math.log(u[3]),
-                        incident=inc)
+            d = Dispute(
+                id=len(self.disputes),
+                village=int(v),
+                household=household,
+                t_start=t0,
+                t_escalate=t0 - cfg.escalation_days * MINUTES_PER_DAY * math.log(u[2]),
+                t_resolve=t0 - cfg.resolution_days * MINUTES_PER_DAY * math.log(u[3]),
+                incident=inc,
+            )
             inc.dispute = d.id
             self.disputes.append(d)
             self.open.append(d)
@@ -238,8 +255,15 @@ class DisputeProcess:
             if first < end and d.state == "open":
                 if d.t_escalate <= d.t_resolve:
                     self.close(d, "escalated", d.t_escalate)
-                    violent = Incident(model, "violent", d.village, d.t_escalate,
-                                       household=d.household, dispute=d.id, source="dispute")
+                    violent = Incident(
+                        model,
+                        "violent",
+                        d.village,
+                        d.t_escalate,
+                        household=d.household,
+                        dispute=d.id,
+                        source="dispute",
+                    )
                     violent.t_discover = d.t_escalate
                     model.decide_reporting(violent)
                 else:

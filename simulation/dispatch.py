@@ -26,11 +26,12 @@ class CommandCentre:
         self.own_officers: dict[int, list[Officer]] = {}
         cfg = model.config
         self.handling = cfg.dispatch.call_handling_min * (
-            cfg.dispatch.smart_dispatch_factor if cfg.addons.smart_dispatch else 1.0)
+            cfg.dispatch.smart_dispatch_factor if cfg.addons.smart_dispatch else 1.0
+        )
 
     def receive(self, incident: Incident) -> None:
         """A report arrives (the incident's scheduled report event)."""
-        model, t = self.model, self.model.time
+        t = self.model.time
         self._first_presence(incident, t)
         officer = self.closest_available(incident.village, t)
         if officer is None:

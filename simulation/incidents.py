@@ -19,15 +19,40 @@ class Incident:
     """One true incident. Times are model minutes; NaN means "did not happen (yet)"."""
 
     __slots__ = (
-        "model", "id", "type", "village", "household", "offender", "dispute", "source",
-        "t_occur", "t_discover", "reported", "reporter", "t_report", "t_dispatch",
-        "responder", "t_first_presence", "first_presence_by", "t_arrival", "t_clear",
-        "outcome", "__weakref__",  # Mesa holds scheduled callbacks by weak reference
+        "model",
+        "id",
+        "type",
+        "village",
+        "household",
+        "offender",
+        "dispute",
+        "source",
+        "t_occur",
+        "t_discover",
+        "reported",
+        "reporter",
+        "t_report",
+        "t_dispatch",
+        "responder",
+        "t_first_presence",
+        "first_presence_by",
+        "t_arrival",
+        "t_clear",
+        "outcome",
+        "__weakref__",  # Mesa holds scheduled callbacks by weak reference
     )
 
-    def __init__(self, model: RuralPolicingModel, type: str, village: int, t_occur: float,
-                 household: int = -1, offender: int = -1, dispute: int = -1,
-                 source: str = "") -> None:
+    def __init__(
+        self,
+        model: RuralPolicingModel,
+        type: str,
+        village: int,
+        t_occur: float,
+        household: int = -1,
+        offender: int = -1,
+        dispute: int = -1,
+        source: str = "",
+    ) -> None:
         self.model = model
         self.id = len(model.incidents)
         self.type = type
@@ -80,7 +105,23 @@ class Incident:
 
 
 COLUMNS = (
-    "id", "type", "village", "household", "offender", "dispute", "source", "t_occur",
-    "t_discover", "reported", "reporter", "t_report", "t_dispatch", "responder",
-    "t_first_presence", "first_presence_by", "t_arrival", "t_clear", "outcome",
+    "id",
+    "type",
+    "village",
+    "household",
+    "offender",
+    "dispute",
+    "source",
+    "t_occur",
+    "t_discover",
+    "reported",
+    "reporter",
+    "t_report",
+    "t_dispatch",
+    "responder",
+    "t_first_presence",
+    "first_presence_by",
+    "t_arrival",
+    "t_clear",
+    "outcome",
 )

@@ -27,8 +27,13 @@ def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
     region = model.region
     df["village_name"] = [region.names[v] for v in df["village"]] if len(df) else []
     df["remoteness_min"] = region.remoteness[df["village"].to_numpy(int)] if len(df) else []
-    df["remoteness"] = pd.cut(df["remoteness_min"], REMOTENESS_BINS, labels=REMOTENESS_LABELS,
-                              right=False).astype(str) if len(df) else []
+    df["remoteness"] = (
+        pd.cut(df["remoteness_min"], REMOTENESS_BINS, labels=REMOTENESS_LABELS, right=False).astype(
+            str
+        )
+        if len(df)
+        else []
+    )
     df["day"] = (df["t_occur"] // MINUTES_PER_DAY).astype(int) if len(df) else []
     df["response_min"] = df["t_arrival"] - df["t_report"]
     df["first_presence_min"] = df["t_first_presence"] - df["t_report"]
@@ -43,16 +48,21 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     """One row per officer: assignment and minutes spent on each activity."""
     rows = []
     for o in model.officers:
-        row = {"officer": o.unique_id, "station": model.region.names[o.station],
-               "role": o.role, "base": model.region.names[o.base],
-               "villages": len(o.villages), "shift_start": o.shift.start_hour,
-               "shift_hours": o.shift.hours}
+        row = {
+            "officer": o.unique_id,
+            "station": model.region.names[o.station],
+            "role": o.role,
+            "base": model.region.names[o.base],
+            "villages": len(o.villages),
+            "shift_start": o.shift.start_hour,
+            "shift_hours": o.shift.hours,
+        }
         row.update({f"min_{a}": float(o.time_use.get(a, 0.0)) for a in ACTIVITIES})
         rows.append(row)
     df = pd.DataFrame(rows)
     duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
     df["on_duty_min"] = duty
-    df["utilisation"] = ((df["min_travel"] + df["min_on_scene"]) / duty.replace(0, np.nan))
+    df["utilisation"] = (df["min_travel"] + df["min_on_scene"]) / duty.replace(0, np.nan)
     return df
 
 
@@ -60,18 +70,25 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
     """One row per village: population, remoteness, incidents, response, trust."""
     region, vt = model.region, model.villagers
     years = model.end_time / MINUTES_PER_DAY / 365.0
-    df = pd.DataFrame({
-        "village": region.names, "township": region.township,
-        "station": np.isin(np.arange(region.n), region.stations),
-        "x_km": region.x, "y_km": region.y, "population": region.population,
-        "present": vt.present_by_village, "remoteness_min": region.remoteness,
-        "auxiliary": [v in model.auxiliary_by_village for v in range(region.n)],
-        "mean_trust": vt.village_trust(),
-        "presence_hours": model.presence_total,
-    })
+    df = pd.DataFrame(
+        {
+            "village": region.names,
+            "township": region.township,
+            "station": np.isin(np.arange(region.n), region.stations),
+            "x_km": region.x,
+            "y_km": region.y,
+            "population": region.population,
+            "present": vt.present_by_village,
+            "remoteness_min": region.remoteness,
+            "auxiliary": [v in model.auxiliary_by_village for v in range(region.n)],
+            "mean_trust": vt.village_trust(),
+            "presence_hours": model.presence_total,
+        }
+    )
     seen = (model.time - vt.last_contact) <= 30 * MINUTES_PER_DAY
-    df["visibility"] = (np.bincount(vt.village, weights=seen & vt.present, minlength=region.n)
-                        / np.maximum(vt.present_by_village, 1))
+    df["visibility"] = np.bincount(
+        vt.village, weights=seen & vt.present, minlength=region.n
+    ) / np.maximum(vt.present_by_village, 1)
     per_1000 = 1000.0 / np.maximum(region.population, 1) / years
     for kind in ("true", "recorded"):
         sub = incidents if kind == "true" else incidents[incidents["reported"]]
@@ -88,23 +105,32 @@ def _pct(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
 
 
-def summary(model: RuralPolicingModel, incidents: pd.DataFrame,
-            officers: pd.DataFrame) -> dict[str, Any]:
+def summary(
+    model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
+) -> dict[str, Any]:
     """Headline metrics of one run (DESIGN.md §4)."""
     cfg, region, vt = model.config, model.region, model.villagers
     years = model.end_time / MINUTES_PER_DAY / 365.0
     residents = float(region.population.sum())
     rate = 1000.0 / residents / years
-    s: dict[str, Any] = {"scenario": cfg.name, "preset": cfg.policing.preset,
-                         "seed": model.run_seed, "days": model.end_time / MINUTES_PER_DAY,
-                         "residents": int(residents), "villages": region.n,
-                         "officers": len(model.officers), "auxiliaries": len(model.auxiliaries)}
+    s: dict[str, Any] = {
+        "scenario": cfg.name,
+        "preset": cfg.policing.preset,
+        "seed": model.run_seed,
+        "days": model.end_time / MINUTES_PER_DAY,
+        "residents": int(residents),
+        "villages": region.n,
+        "officers": len(model.officers),
+        "auxiliaries": len(model.auxiliaries),
+    }
     rep = incidents["reported"].astype(bool)
     for t in INCIDENT_TYPES:
         is_t = incidents["type"] == t
         s[f"true_{t}_per_1000"] = float(is_t.sum() * rate)
         s[f"recorded_{t}_per_1000"] = float((is_t & rep).sum() * rate)
-        s[f"reporting_rate_{t}"] = float((is_t & rep).sum() / is_t.sum()) if is_t.any() else math.nan
+        s[f"reporting_rate_{t}"] = (
+            float((is_t & rep).sum() / is_t.sum()) if is_t.any() else math.nan
+        )
     crime = incidents["type"].isin(["property", "violent"])
     s["true_crime_per_1000"] = float(crime.sum() * rate)
     s["recorded_crime_per_1000"] = float((crime & rep).sum() * rate)
@@ -123,8 +149,9 @@ def summary(model: RuralPolicingModel, incidents: pd.DataFrame,
         sub = responded.loc[responded["remoteness"] == label, "response_min"]
         s[f"response_mean_{label}_min"] = float(sub.mean()) if len(sub) else math.nan
     far = responded["remoteness_min"] >= np.percentile(region.remoteness, 200 / 3)
-    s["response_mean_remote_third_min"] = (float(responded.loc[far, "response_min"].mean())
-                                           if far.any() else math.nan)
+    s["response_mean_remote_third_min"] = (
+        float(responded.loc[far, "response_min"].mean()) if far.any() else math.nan
+    )
     fp = incidents["first_presence_min"].dropna().to_numpy()
     s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
@@ -148,8 +175,11 @@ def summary(model: RuralPolicingModel, incidents: pd.DataFrame,
     seen = (model.time - vt.last_contact[present]) <= 30 * MINUTES_PER_DAY
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
-    s["officer_utilisation"] = float(
-        (officers["min_travel"].sum() + officers["min_on_scene"].sum()) / duty) if duty else 0.0
+    s["officer_utilisation"] = (
+        float((officers["min_travel"].sum() + officers["min_on_scene"].sum()) / duty)
+        if duty
+        else 0.0
+    )
     total = sum(officers[f"min_{a}"].sum() for a in ACTIVITIES)
     for a in ACTIVITIES:
         s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0
@@ -166,8 +196,9 @@ def costs(model: RuralPolicingModel) -> dict[str, float]:
         "cost_auxiliaries_cny": len(model.auxiliaries) * c.auxiliary_per_year,
         "cost_vehicles_cny": math.ceil(n_off / c.officers_per_vehicle) * c.vehicle_per_year,
         "cost_police_rooms_cny": rooms * c.police_room_per_year,
-        "cost_cctv_cny": (model.region.n * c.cctv_per_village_per_year
-                          if model.config.addons.cctv else 0.0),
+        "cost_cctv_cny": (
+            model.region.n * c.cctv_per_village_per_year if model.config.addons.cctv else 0.0
+        ),
     }
     parts["cost_total_cny"] = float(sum(parts.values()))
     return parts
@@ -188,11 +219,22 @@ def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFr
 def road_table(model: RuralPolicingModel) -> pd.DataFrame:
     """One row per road: its villages, map coordinates, length and travel time."""
     r = model.region
-    rows = [{"from": r.names[u], "to": r.names[v], "x0": r.x[u], "y0": r.y[u],
-             "x1": r.x[v], "y1": r.y[v], "length_km": d.get("length_km", float("nan")),
-             "minutes": d["minutes"]} for u, v, d in r.graph.edges(data=True)]
-    return pd.DataFrame(rows, columns=["from", "to", "x0", "y0", "x1", "y1", "length_km",
-                                       "minutes"])
+    rows = [
+        {
+            "from": r.names[u],
+            "to": r.names[v],
+            "x0": r.x[u],
+            "y0": r.y[u],
+            "x1": r.x[v],
+            "y1": r.y[v],
+            "length_km": d.get("length_km", float("nan")),
+            "minutes": d["minutes"],
+        }
+        for u, v, d in r.graph.edges(data=True)
+    ]
+    return pd.DataFrame(
+        rows, columns=["from", "to", "x0", "y0", "x1", "y1", "length_km", "minutes"]
+    )
 
 
 def collect(model: RuralPolicingModel) -> dict[str, Any]:

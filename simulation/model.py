@@ -56,19 +56,27 @@ class RuralPolicingModel(Model):
         self.step = self.advance_hour  # one Mesa step (and one Solara "Step") = one hour
         self.config = config
         self.run_seed = seed
-        streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)),
-                           strict=True))
+        streams = dict(zip(STREAMS, np.random.SeedSequence(seed).spawn(len(STREAMS)), strict=True))
         rng = {name: np.random.default_rng(s) for name, s in streams.items()}
-        region_rng = (np.random.default_rng(config.region.seed)
-                      if config.region.seed is not None else rng["region"])
+        region_rng = (
+            np.random.default_rng(config.region.seed)
+            if config.region.seed is not None
+            else rng["region"]
+        )
         self.region = build_region(config.region, region_rng)
-        layout = {i: (float(x), float(y)) for i, (x, y) in
-                  enumerate(zip(self.region.x, self.region.y, strict=True))}
+        layout = {
+            i: (float(x), float(y))
+            for i, (x, y) in enumerate(zip(self.region.x, self.region.y, strict=True))
+        }
         self.space = Network(self.region.graph, random=self.random, layout=layout)
         self.calendar = Calendar(config.season)
-        self.villagers = VillagerTable(self.region, config.region.household_size,
-                                       config.trust.initial_mean, config.trust.initial_sd,
-                                       rng["villagers"])
+        self.villagers = VillagerTable(
+            self.region,
+            config.region.household_size,
+            config.trust.initial_mean,
+            config.trust.initial_sd,
+            rng["villagers"],
+        )
         self.reporting_rng = rng["reporting"]
         self.behaviour_rng = rng["behaviour"]
         self.incidents: list[Incident] = []
@@ -99,8 +107,9 @@ class RuralPolicingModel(Model):
         self._shift_starts, self._shift_ends = self._roster()
         self.end_time = config.days * MINUTES_PER_DAY
         self.finished = False
-        self.schedule_recurring(self.heartbeat, Schedule(interval=60.0, start=0.0),
-                                priority=Priority.HIGH)
+        self.schedule_recurring(
+            self.heartbeat, Schedule(interval=60.0, start=0.0), priority=Priority.HIGH
+        )
 
     # --- set-up -----------------------------------------------------------------------
     def _make_officers(self) -> None:
@@ -109,21 +118,32 @@ class RuralPolicingModel(Model):
         if cfg.posts:
             total = sum(cfg.posts.values())
             if total != cfg.officers:
-                raise ScenarioError(f"posts place {total} officers but policing.officers is "
-                                    f"{cfg.officers}", key="policing.posts")
+                raise ScenarioError(
+                    f"posts place {total} officers but policing.officers is {cfg.officers}",
+                    key="policing.posts",
+                )
             places = []
             for name, k in cfg.posts.items():
                 places += [region.village(name, f"policing.posts.{name}")] * k
         else:
-            weight = np.array([region.population[region.township == region.township[s]].sum()
-                               for s in region.stations], dtype=float) + 1.0
+            weight = (
+                np.array(
+                    [
+                        region.population[region.township == region.township[s]].sum()
+                        for s in region.stations
+                    ],
+                    dtype=float,
+                )
+                + 1.0
+            )
             per_station = _split_population(cfg.officers, weight)
             if cfg.officers >= len(region.stations):  # every station keeps at least one
                 while (per_station == 0).any():
                     per_station[per_station.argmax()] -= 1
                     per_station[per_station.argmin()] += 1
-            places = [int(s) for s, k in zip(region.stations, per_station, strict=True)
-                      for _ in range(k)]
+            places = [
+                int(s) for s, k in zip(region.stations, per_station, strict=True) for _ in range(k)
+            ]
         shares = np.array([s.share for s in cfg.shifts])
         by_station: dict[int, list[int]] = {}
         for place in places:
@@ -133,8 +153,9 @@ class RuralPolicingModel(Model):
             for shift, k in zip(cfg.shifts, counts, strict=True):
                 for _ in range(k):
                     self.officers.append(Officer(self, place, shift))
-        self.day_shift = max(cfg.shifts, key=lambda s: sum(
-            (h - s.start_hour) % 24 < s.hours for h in range(8, 18)))
+        self.day_shift = max(
+            cfg.shifts, key=lambda s: sum((h - s.start_hour) % 24 < s.hours for h in range(8, 18))
+        )
 
     def _make_auxiliaries(self) -> None:
         cfg = self.config.policing
@@ -145,8 +166,10 @@ class RuralPolicingModel(Model):
             n = 0
         # One per village, most populous first; more than villages is an error.
         if n > self.region.n:
-            raise ScenarioError(f"{n} auxiliaries for {self.region.n} villages: at most one per "
-                                "village", key="policing.auxiliaries")
+            raise ScenarioError(
+                f"{n} auxiliaries for {self.region.n} villages: at most one per village",
+                key="policing.auxiliaries",
+            )
         order = np.argsort(-self.region.population, kind="stable")[:n]
         for v in sorted(int(v) for v in order):
             aux = Auxiliary(self, v)
@@ -315,9 +338,11 @@ class RuralPolicingModel(Model):
         seen = vt.present & (draw < p_village.astype(np.float32)[vt.village])
         vt.last_contact[seen] = t
         village_mean = self._village_trust  # yesterday's means: word of mouth lags a day
-        vt.trust += (trust.contact_gain * (1.0 - vt.trust) * seen
-                     + trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
-                     + trust.decay_per_day * (vt.trust_disposition - vt.trust))
+        vt.trust += (
+            trust.contact_gain * (1.0 - vt.trust) * seen
+            + trust.diffusion_per_day * (village_mean[vt.village] - vt.trust)
+            + trust.decay_per_day * (vt.trust_disposition - vt.trust)
+        )
         np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
         self._village_trust = vt.village_trust()
 
@@ -327,17 +352,19 @@ class RuralPolicingModel(Model):
         recent = vt.last_contact >= t - 30 * MINUTES_PER_DAY
         n_present = int(np.count_nonzero(present))
         seen_share = np.count_nonzero(recent & present) / n_present if n_present else 0.0
-        self.daily.append({
-            "day": int(round(t / MINUTES_PER_DAY)) - 1,
-            "mean_trust": float(vt.trust.mean()),
-            "satisfaction": float((vt.trust > self.config.trust.satisfied_threshold).mean()),
-            "visibility": float(seen_share),
-            "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
-            "queued": len(self.command_centre.queue),
-            "open_disputes": len(self.disputes.open),
-            "offenders_jailed": int((self.crime.jailed_until > t).sum()),
-            "festival": bool(self.calendar.is_festival(t - 1)),
-        })
+        self.daily.append(
+            {
+                "day": int(round(t / MINUTES_PER_DAY)) - 1,
+                "mean_trust": float(vt.trust.mean()),
+                "satisfaction": float((vt.trust > self.config.trust.satisfied_threshold).mean()),
+                "visibility": float(seen_share),
+                "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
+                "queued": len(self.command_centre.queue),
+                "open_disputes": len(self.disputes.open),
+                "offenders_jailed": int((self.crime.jailed_until > t).sum()),
+                "festival": bool(self.calendar.is_festival(t - 1)),
+            }
+        )
         self._busy_today = []
 
     # --- incidents ----------------------------------------------------------------------
@@ -350,8 +377,11 @@ class RuralPolicingModel(Model):
             inc.reported, inc.reporter, inc.t_report = True, "caller", inc.t_discover
             self.schedule_event(inc.report, at=inc.t_report)
             return
-        trust = (self.villagers.household_trust(inc.household) if inc.household >= 0
-                 else float(self._village_trust[inc.village]))
+        trust = (
+            self.villagers.household_trust(inc.household)
+            if inc.household >= 0
+            else float(self._village_trust[inc.village])
+        )
         p0 = min(max(cfg.probability[inc.type], 1e-9), 1 - 1e-9)
         logit = math.log(p0 / (1 - p0)) + cfg.trust_logit_slope * (trust - cfg.reference_trust)
         multi = self.config.addons.multi_channel_reporting
@@ -359,8 +389,11 @@ class RuralPolicingModel(Model):
             logit += math.log(cfg.multi_channel_odds)
         p = 1.0 / (1.0 + math.exp(-logit))
         aux = self.auxiliary_by_village.get(inc.village)
-        if (aux is not None and aux.on_duty(self.calendar.hour(inc.t_discover))
-                and u[1] < cfg.auxiliary_report_probability):
+        if (
+            aux is not None
+            and aux.on_duty(self.calendar.hour(inc.t_discover))
+            and u[1] < cfg.auxiliary_report_probability
+        ):
             inc.reporter, delay = "auxiliary", cfg.auxiliary_delay_min
         elif u[0] < p:
             median = cfg.delay_median_min if inc.type == "property" else cfg.urgent_delay_median_min
@@ -369,8 +402,9 @@ class RuralPolicingModel(Model):
             inc.reporter, delay = "victim", median * math.exp(cfg.delay_sigma * z)
         else:
             if inc.household >= 0:  # a victim nobody came to: trust erodes
-                self.villagers.nudge_trust(self.villagers.members(inc.household),
-                                           -self.config.trust.unresolved_loss)
+                self.villagers.nudge_trust(
+                    self.villagers.members(inc.household), -self.config.trust.unresolved_loss
+                )
             return
         inc.reported = True
         inc.t_report = inc.t_discover + delay

@@ -27,8 +27,9 @@ def time_to(region: Region, pos: Position, target: int) -> float:
     if a == b or f <= 0.0:
         return float(region.travel[a, target])
     edge = region.graph[a][b]["minutes"]
-    return float(min(f * edge + region.travel[a, target],
-                     (1.0 - f) * edge + region.travel[b, target]))
+    return float(
+        min(f * edge + region.travel[a, target], (1.0 - f) * edge + region.travel[b, target])
+    )
 
 
 @dataclass
@@ -41,8 +42,9 @@ class Trip:
     depart: float
 
     @classmethod
-    def plan(cls, region: Region, pos: Position, target: int, now: float,
-             speed_factor: float = 1.0) -> Trip:
+    def plan(
+        cls, region: Region, pos: Position, target: int, now: float, speed_factor: float = 1.0
+    ) -> Trip:
         """Quickest trip from a position to a village, leaving now."""
         a, b, f = pos
         if a == b or f <= 0.0:
@@ -88,5 +90,7 @@ class Trip:
 def xy(region: Region, pos: Position) -> tuple[float, float]:
     """Map coordinates (km) of a position."""
     a, b, f = pos
-    return (float(region.x[a] + f * (region.x[b] - region.x[a])),
-            float(region.y[a] + f * (region.y[b] - region.y[a])))
+    return (
+        float(region.x[a] + f * (region.x[b] - region.x[a])),
+        float(region.y[a] + f * (region.y[b] - region.y[a])),
+    )

@@ -61,10 +61,17 @@ def palette(n: int) -> list[tuple]:
 
 def _styles(scenarios: list[str]) -> dict[str, dict[str, Any]]:
     cols = palette(len(scenarios))
-    return {s: {"color": c, "linestyle": ls, "marker": m, "hatch": h}
-            for s, c, ls, m, h in zip(scenarios, cols, itertools.cycle(LINESTYLES),
-                                      itertools.cycle(MARKERS), itertools.cycle(HATCHES),
-                                      strict=False)}
+    return {
+        s: {"color": c, "linestyle": ls, "marker": m, "hatch": h}
+        for s, c, ls, m, h in zip(
+            scenarios,
+            cols,
+            itertools.cycle(LINESTYLES),
+            itertools.cycle(MARKERS),
+            itertools.cycle(HATCHES),
+            strict=False,
+        )
+    }
 
 
 def _figure(width: float = 7.5, height: float = 4.2, **kw) -> tuple[Figure, Any]:
@@ -73,23 +80,46 @@ def _figure(width: float = 7.5, height: float = 4.2, **kw) -> tuple[Figure, Any]
     return fig, ax
 
 
-def _bars_with_ci(ax, labels, means, lows, highs, styles, offset=0.0, width=0.8, alpha=1.0,
-                  hatch_override=None, label=None):
+def _bars_with_ci(
+    ax,
+    labels,
+    means,
+    lows,
+    highs,
+    styles,
+    offset=0.0,
+    width=0.8,
+    alpha=1.0,
+    hatch_override=None,
+    label=None,
+):
     x = np.arange(len(labels)) + offset
     for i, s in enumerate(labels):
         st = styles[s]
-        err = [[max(means[i] - lows[i], 0)], [max(highs[i] - means[i], 0)]] \
-            if np.isfinite(lows[i]) else None
-        ax.bar(x[i], means[i], width, color=st["color"], alpha=alpha, edgecolor="black",
-               linewidth=0.6, hatch=hatch_override if hatch_override is not None else st["hatch"],
-               yerr=err, capsize=3, error_kw={"elinewidth": 0.8},
-               label=label if i == 0 else None)
+        err = (
+            [[max(means[i] - lows[i], 0)], [max(highs[i] - means[i], 0)]]
+            if np.isfinite(lows[i])
+            else None
+        )
+        ax.bar(
+            x[i],
+            means[i],
+            width,
+            color=st["color"],
+            alpha=alpha,
+            edgecolor="black",
+            linewidth=0.6,
+            hatch=hatch_override if hatch_override is not None else st["hatch"],
+            yerr=err,
+            capsize=3,
+            error_kw={"elinewidth": 0.8},
+            label=label if i == 0 else None,
+        )
     return x
 
 
 def _ci_by_scenario(summary: pd.DataFrame, metric: str, scenarios: list[str]):
-    stats = [mean_ci(summary.loc[summary["scenario"] == s, metric].to_numpy())
-             for s in scenarios]
+    stats = [mean_ci(summary.loc[summary["scenario"] == s, metric].to_numpy()) for s in scenarios]
     return [np.array(v) for v in zip(*stats, strict=True)]
 
 
@@ -106,8 +136,15 @@ def response_ecdf(results: Results) -> Figure:
         if len(rt) == 0:
             continue
         y = np.arange(1, len(rt) + 1) / len(rt)
-        ax.step(rt, y, where="post", color=styles[s]["color"], linestyle=styles[s]["linestyle"],
-                linewidth=1.6, label=f"{s} (median {np.median(rt):.0f} min)")
+        ax.step(
+            rt,
+            y,
+            where="post",
+            color=styles[s]["color"],
+            linestyle=styles[s]["linestyle"],
+            linewidth=1.6,
+            label=f"{s} (median {np.median(rt):.0f} min)",
+        )
         top = max(top, np.percentile(rt, 97))
     for mark in (15, 30):
         ax.axvline(mark, color="black", linewidth=0.8, linestyle=(0, (2, 2)))
@@ -134,14 +171,28 @@ def response_by_remoteness(results: Results) -> Figure:
     for k, s in enumerate(scenarios):
         sub = inc[(inc["scenario"] == s) & inc["response_min"].notna()]
         per_rep = sub.groupby(["remoteness", "replicate"])["response_min"].mean()
-        stats = [mean_ci(per_rep.loc[b].to_numpy()) if b in per_rep.index.get_level_values(0)
-                 else (np.nan,) * 3 for b in bins]
+        stats = [
+            mean_ci(per_rep.loc[b].to_numpy())
+            if b in per_rep.index.get_level_values(0)
+            else (np.nan,) * 3
+            for b in bins
+        ]
         m, lo, hi = (np.array(v) for v in zip(*stats, strict=True))
         x = np.arange(len(bins)) - 0.4 + width * (k + 0.5)
         err = np.vstack([np.nan_to_num(m - lo), np.nan_to_num(hi - m)])
-        ax.bar(x, m, width, color=styles[s]["color"], hatch=styles[s]["hatch"],
-               edgecolor="black", linewidth=0.6, yerr=err, capsize=2, label=s,
-               error_kw={"elinewidth": 0.8})
+        ax.bar(
+            x,
+            m,
+            width,
+            color=styles[s]["color"],
+            hatch=styles[s]["hatch"],
+            edgecolor="black",
+            linewidth=0.6,
+            yerr=err,
+            capsize=2,
+            label=s,
+            error_kw={"elinewidth": 0.8},
+        )
     ax.set_xticks(range(len(bins)), [names[b] for b in bins])
     ax.set_ylabel("mean response time (minutes)")
     ax.set_title("Response time by village remoteness")
@@ -157,11 +208,23 @@ def true_vs_recorded(results: Results) -> Figure:
     styles = _styles(scenarios)
     fig, ax = _figure()
     for metric, offset, alpha, hatch, label in (
-            ("true_crime_per_1000", -0.2, 0.45, "///", "true (hatched)"),
-            ("recorded_crime_per_1000", 0.2, 1.0, "", "recorded (solid)")):
+        ("true_crime_per_1000", -0.2, 0.45, "///", "true (hatched)"),
+        ("recorded_crime_per_1000", 0.2, 1.0, "", "recorded (solid)"),
+    ):
         m, lo, hi = _ci_by_scenario(summary, metric, scenarios)
-        _bars_with_ci(ax, scenarios, m, lo, hi, styles, offset=offset, width=0.38, alpha=alpha,
-                      hatch_override=hatch, label=label)
+        _bars_with_ci(
+            ax,
+            scenarios,
+            m,
+            lo,
+            hi,
+            styles,
+            offset=offset,
+            width=0.38,
+            alpha=alpha,
+            hatch_override=hatch,
+            label=label,
+        )
     ax.set_xticks(range(len(scenarios)), scenarios, rotation=20, ha="right")
     ax.set_ylabel("crimes per 1,000 residents per year")
     ax.set_title("True vs recorded crime (property + violent)")
@@ -199,8 +262,14 @@ def trust_and_visibility(results: Results) -> Figure:
     for s in scenarios:
         d = daily[daily["scenario"] == s].groupby("day")[["mean_trust", "visibility"]].mean()
         for ax, col in zip(axes, ("mean_trust", "visibility"), strict=True):
-            ax.plot(d.index, d[col], color=styles[s]["color"], linestyle=styles[s]["linestyle"],
-                    linewidth=1.5, label=s)
+            ax.plot(
+                d.index,
+                d[col],
+                color=styles[s]["color"],
+                linestyle=styles[s]["linestyle"],
+                linewidth=1.5,
+                label=s,
+            )
     axes[0].set_title("Mean trust in the police")
     axes[0].set_ylabel("trust (0-1)")
     axes[1].set_title("Visibility (30-day police or auxiliary contact)")
@@ -227,20 +296,40 @@ def officer_time_use(results: Results) -> Figure:
     y = np.arange(len(scenarios))
     for i, act in enumerate(ACTIVITY_ORDER):
         vals = np.array([shares[s][i] for s in scenarios])
-        ax.barh(y, vals, left=left, color=greys[i], edgecolor="black", linewidth=0.5,
-                hatch=HATCHES[i % len(HATCHES)], label=act.replace("_", " "))
+        ax.barh(
+            y,
+            vals,
+            left=left,
+            color=greys[i],
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=HATCHES[i % len(HATCHES)],
+            label=act.replace("_", " "),
+        )
         for yi, v, lft in zip(y, vals, left, strict=True):
             if v > 0.06:
-                ax.text(lft + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=8,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                              "edgecolor": "none", "alpha": 0.9})
+                ax.text(
+                    lft + v / 2,
+                    yi,
+                    f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    bbox={
+                        "boxstyle": "round,pad=0.15",
+                        "facecolor": "white",
+                        "edgecolor": "none",
+                        "alpha": 0.9,
+                    },
+                )
         left += vals
     ax.set_yticks(y, scenarios)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of on-duty time")
     ax.set_title("Officer time use")
-    ax.legend(ncols=len(ACTIVITY_ORDER), fontsize=8, loc="upper center",
-              bbox_to_anchor=(0.5, -0.18))
+    ax.legend(
+        ncols=len(ACTIVITY_ORDER), fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18)
+    )
     ax.grid(axis="y", visible=False)
     return fig
 
@@ -258,8 +347,17 @@ def cost_frontier(results: Results, outcome: str = "true_crime_per_1000") -> Fig
         cost = sub["cost_total_cny"].mean() / 1e6
         m, lo, hi = mean_ci(sub[outcome].to_numpy())
         err = [[m - lo], [hi - m]] if np.isfinite(lo) else None
-        ax.errorbar(cost, m, yerr=err, fmt=styles[s]["marker"], color=styles[s]["color"],
-                    markeredgecolor="black", markersize=8, capsize=3, label=s)
+        ax.errorbar(
+            cost,
+            m,
+            yerr=err,
+            fmt=styles[s]["marker"],
+            color=styles[s]["color"],
+            markeredgecolor="black",
+            markersize=8,
+            capsize=3,
+            label=s,
+        )
         pts.append((cost, m))
     # Label each point; points that (nearly) coincide get stacked labels.
     span_x = max(max(p[0] for p in pts) - min(p[0] for p in pts), 1e-9)
@@ -267,14 +365,21 @@ def cost_frontier(results: Results, outcome: str = "true_crime_per_1000") -> Fig
     placed: list[tuple[float, float]] = []
     for s, (cost, m) in zip(scenarios, pts, strict=True):
         k = sum(abs(cost - a) / span_x < 0.05 and abs(m - b) / span_y < 0.08 for a, b in placed)
-        ax.annotate(s, (cost, m), textcoords="offset points", xytext=(8, 4 - 11 * k),
-                    fontsize=8)
+        ax.annotate(s, (cost, m), textcoords="offset points", xytext=(8, 4 - 11 * k), fontsize=8)
         placed.append((cost, m))
-    frontier = [p for p in sorted(pts) if not any(q[0] <= p[0] and q[1] < p[1] or
-                                                  q[0] < p[0] and q[1] <= p[1] for q in pts)]
+    frontier = [
+        p
+        for p in sorted(pts)
+        if not any(q[0] <= p[0] and q[1] < p[1] or q[0] < p[0] and q[1] <= p[1] for q in pts)
+    ]
     if len(frontier) > 1:
-        ax.plot(*zip(*frontier, strict=True), color="black", linewidth=0.8,
-                linestyle=(0, (4, 2)), label="efficient frontier")
+        ax.plot(
+            *zip(*frontier, strict=True),
+            color="black",
+            linewidth=0.8,
+            linestyle=(0, (4, 2)),
+            label="efficient frontier",
+        )
     ax.set_xlabel("annual cost (million CNY)")
     ax.set_ylabel(outcome.replace("_", " ").replace("per 1000", "per 1,000 / yr"))
     ax.set_title("Cost against outcome")
@@ -289,26 +394,57 @@ def county_map(results: Results, scenario: str | None = None) -> Figure:
     villages = t["villages"]
     scenario = scenario or scenario_order(t)[0]
     v = villages[villages["scenario"] == scenario]
-    per = v.groupby("village", sort=False).agg(
-        x=("x_km", "first"), y=("y_km", "first"), station=("station", "first"),
-        population=("population", "first"), true=("true_per_1000_year", "mean"),
-        response=("response_mean_min", "mean")).reset_index()
+    per = (
+        v.groupby("village", sort=False)
+        .agg(
+            x=("x_km", "first"),
+            y=("y_km", "first"),
+            station=("station", "first"),
+            population=("population", "first"),
+            true=("true_per_1000_year", "mean"),
+            response=("response_mean_min", "mean"),
+        )
+        .reset_index()
+    )
     fig, ax = _figure(6.8, 6.0)
     roads = t.get("roads")
     if roads is not None:
         for r in roads.itertuples():
             ax.plot([r.x0, r.x1], [r.y0, r.y1], color="0.75", linewidth=0.7, zorder=1)
     size = 20 + 180 * per["true"] / max(per["true"].max(), 1e-9)
-    sc = ax.scatter(per["x"], per["y"], s=size, c=per["response"], cmap="cividis_r",
-                    edgecolor="black", linewidth=0.5, zorder=2)
+    sc = ax.scatter(
+        per["x"],
+        per["y"],
+        s=size,
+        c=per["response"],
+        cmap="cividis_r",
+        edgecolor="black",
+        linewidth=0.5,
+        zorder=2,
+    )
     st = per[per["station"].astype(bool)]
-    ax.scatter(st["x"], st["y"], s=160, marker="*", color="white", edgecolor="black",
-               linewidth=1.0, zorder=3, label="police station")
+    ax.scatter(
+        st["x"],
+        st["y"],
+        s=160,
+        marker="*",
+        color="white",
+        edgecolor="black",
+        linewidth=1.0,
+        zorder=3,
+        label="police station",
+    )
     cbar = fig.colorbar(sc, ax=ax, shrink=0.8)
     cbar.set_label("mean response time (minutes)")
     for q in (0.25, 1.0):
-        ax.scatter([], [], s=20 + 180 * q, color="white", edgecolor="black",
-                   label=f"{q * per['true'].max():.0f} incidents /1,000/yr")
+        ax.scatter(
+            [],
+            [],
+            s=20 + 180 * q,
+            color="white",
+            edgecolor="black",
+            label=f"{q * per['true'].max():.0f} incidents /1,000/yr",
+        )
     ax.set_aspect("equal")
     ax.set_xlabel("km east")
     ax.set_ylabel("km north")
@@ -325,8 +461,15 @@ def sweep_heatmap(results: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     ax.set_xticks(range(grid.shape[1]), grid.columns)
     ax.set_yticks(range(grid.shape[0]), grid.index)
     for (i, j), val in np.ndenumerate(grid.to_numpy()):
-        ax.text(j, i, f"{val:.1f}", ha="center", va="center", fontsize=8,
-                color="white" if val > np.nanmean(grid.to_numpy()) else "black")
+        ax.text(
+            j,
+            i,
+            f"{val:.1f}",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="white" if val > np.nanmean(grid.to_numpy()) else "black",
+        )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.grid(False)
@@ -345,9 +488,18 @@ def sensitivity_bars(sensitivity: pd.DataFrame, metric: str) -> Figure:
     for k, idx in enumerate(indices):
         d = s[s["index"] == idx].set_index("parameter").reindex(params)
         y = np.arange(len(params)) - 0.4 + height * (k + 0.5)
-        ax.barh(y, d["value"], height, xerr=d["conf"].fillna(0), capsize=2,
-                color=("0.3", "0.75", "0.55")[k], hatch=("", "///", "..")[k],
-                edgecolor="black", linewidth=0.5, label=idx)
+        ax.barh(
+            y,
+            d["value"],
+            height,
+            xerr=d["conf"].fillna(0),
+            capsize=2,
+            color=("0.3", "0.75", "0.55")[k],
+            hatch=("", "///", "..")[k],
+            edgecolor="black",
+            linewidth=0.5,
+            label=idx,
+        )
     ax.set_yticks(range(len(params)), params)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("sensitivity index")

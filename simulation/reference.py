@@ -71,12 +71,12 @@ def _default(field: Any) -> str:
     if isinstance(value, BaseModel):
         return "(section)"
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-        return "; ".join(", ".join(f"{k}={v}" for k, v in m.model_dump().items())
-                         for m in value)
+        return "; ".join(", ".join(f"{k}={v}" for k, v in m.model_dump().items()) for m in value)
     if isinstance(value, dict) and value and isinstance(next(iter(value.values())), BaseModel):
-        return "; ".join(f"{k}: " + ", ".join(f"{a}={b}" for a, b in m.model_dump().items()
-                                              if b or a != "sd")
-                         for k, m in value.items())
+        return "; ".join(
+            f"{k}: " + ", ".join(f"{a}={b}" for a, b in m.model_dump().items() if b or a != "sd")
+            for k, m in value.items()
+        )
     return "null" if value is None else f"`{value}`"
 
 
@@ -97,9 +97,17 @@ def schema_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dic
         unit, source = _meta(field)
         if section:
             desc = desc or (annotation.__doc__ or "").strip().splitlines()[0]
-        rows.append({"key": key, "type": "section" if section else _type_name(annotation),
-                     "default": "" if section else _default(field), "range": _range(field),
-                     "unit": unit, "meaning": desc, "source": source})
+        rows.append(
+            {
+                "key": key,
+                "type": "section" if section else _type_name(annotation),
+                "default": "" if section else _default(field),
+                "range": _range(field),
+                "unit": unit,
+                "meaning": desc,
+                "source": source,
+            }
+        )
         if section:
             rows += schema_rows(annotation, key + ".")
     return rows
@@ -109,8 +117,10 @@ def _md(rows: list[dict[str, str]], columns: list[str]) -> str:
     head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns)
     body = []
     for r in rows:
-        cells = [str(r[c]).replace("|", "\\|").replace("\n", " ") if c != "type" else r[c]
-                 for c in columns]
+        cells = [
+            str(r[c]).replace("|", "\\|").replace("\n", " ") if c != "type" else r[c]
+            for c in columns
+        ]
         cells[0] = f"`{r['key']}`"
         body.append("| " + " | ".join(cells) + " |")
     return head + "\n" + "\n".join(body)

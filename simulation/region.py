@@ -27,16 +27,41 @@ from .scenario import RegionConfig
 # Speeds, winding factors and road densities are assumptions describing the terrain classes
 # of DESIGN.md §3 (mountain: dispersed villages, sparse winding roads).
 TERRAIN = {
-    "plain": dict(width=40.0, height=40.0, speed=45.0, winding=1.15, extra=0.6, spread=0.35,
-                  away=0.25, crime=1.0),
-    "hill": dict(width=50.0, height=50.0, speed=35.0, winding=1.3, extra=0.35, spread=0.3,
-                 away=0.3, crime=1.0),
-    "mountain": dict(width=53.6, height=57.6, speed=25.0, winding=1.6, extra=0.1, spread=0.3,
-                     away=0.33, crime=1.0),
+    "plain": dict(
+        width=40.0,
+        height=40.0,
+        speed=45.0,
+        winding=1.15,
+        extra=0.6,
+        spread=0.35,
+        away=0.25,
+        crime=1.0,
+    ),
+    "hill": dict(
+        width=50.0,
+        height=50.0,
+        speed=35.0,
+        winding=1.3,
+        extra=0.35,
+        spread=0.3,
+        away=0.3,
+        crime=1.0,
+    ),
+    "mountain": dict(
+        width=53.6,
+        height=57.6,
+        speed=25.0,
+        winding=1.6,
+        extra=0.1,
+        spread=0.3,
+        away=0.33,
+        crime=1.0,
+    ),
     # Peri-urban villages (城中村/城郊结合部): dense rentals and floating population, higher
     # crime (seeds). The 1.8 crime weight is an assumption.
-    "periurban": dict(width=15.0, height=15.0, speed=30.0, winding=1.2, extra=0.8, spread=0.5,
-                      away=0.1, crime=1.8),
+    "periurban": dict(
+        width=15.0, height=15.0, speed=30.0, winding=1.2, extra=0.8, spread=0.5, away=0.1, crime=1.8
+    ),
 }
 TOWNSHIP_ROAD_SPEEDUP = 1.4  # assumption: roads to township seats are paved county roads
 
@@ -61,8 +86,9 @@ class Region:
     def __post_init__(self) -> None:
         n = len(self.names)
         if self.graph.number_of_nodes() != n:
-            raise ScenarioError(f"graph has {self.graph.number_of_nodes()} nodes for {n} villages",
-                                key="region")
+            raise ScenarioError(
+                f"graph has {self.graph.number_of_nodes()} nodes for {n} villages", key="region"
+            )
         rows, cols, w = [], [], []
         for u, v, d in self.graph.edges(data=True):
             if u == v:
@@ -70,8 +96,8 @@ class Region:
             minutes = float(d["minutes"])
             if not math.isfinite(minutes) or minutes < 0:
                 raise ScenarioError(
-                    f"road {self.names[u]}-{self.names[v]} has travel time {minutes}",
-                    key="region")
+                    f"road {self.names[u]}-{self.names[v]} has travel time {minutes}", key="region"
+                )
             rows += [u, v]
             cols += [v, u]
             w += [max(minutes, 1e-6)] * 2
@@ -82,9 +108,12 @@ class Region:
             cut = [self.names[i] for i in np.flatnonzero(labels != main)[:5]]
             raise ScenarioError(
                 f"the road graph is disconnected ({ncomp} components); villages such as "
-                f"{', '.join(cut)} cannot be reached from the rest", key="region")
+                f"{', '.join(cut)} cannot be reached from the rest",
+                key="region",
+            )
         self.travel, self.predecessors = shortest_path(
-            adj, method="D", directed=False, return_predecessors=True)
+            adj, method="D", directed=False, return_predecessors=True
+        )
         self.remoteness = self.travel[:, self.stations].min(axis=1)
         self.index = {name: i for i, name in enumerate(self.names)}
         self._routes: dict[tuple[int, int], tuple[list[int], np.ndarray]] = {}
@@ -116,8 +145,10 @@ class Region:
     def village(self, name: str, key: str) -> int:
         """Index of a named village; a clear error naming `key` if there is none."""
         if name not in self.index:
-            raise ScenarioError(f"unknown village {name!r} (villages are e.g. "
-                                f"{', '.join(self.names[:3])} ...)", key=key)
+            raise ScenarioError(
+                f"unknown village {name!r} (villages are e.g. {', '.join(self.names[:3])} ...)",
+                key=key,
+            )
         return self.index[name]
 
 
@@ -174,8 +205,13 @@ def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
     population = _split_population(config.population, size)
     names = [f"V{i:03d}" for i in range(n)]
     return Region(
-        names=names, x=xy[:, 0], y=xy[:, 1], population=population, township=township,
-        stations=np.arange(k), graph=graph,
+        names=names,
+        x=xy[:, 0],
+        y=xy[:, 1],
+        population=population,
+        township=township,
+        stations=np.arange(k),
+        graph=graph,
         away_share=config.away_share if config.away_share is not None else t["away"],
         crime_weight=np.full(n, t["crime"]),
     )
@@ -203,8 +239,11 @@ def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) ->
     in_tree = set(zip(*mst.nonzero(), strict=True))
     in_tree = {(min(a, b), max(a, b)) for a, b in in_tree}
     graph.add_edges_from(in_tree)
-    rest = [(int(a), int(b), ln) for (a, b), ln in zip(edges, length, strict=True)
-            if (a, b) not in in_tree]
+    rest = [
+        (int(a), int(b), ln)
+        for (a, b), ln in zip(edges, length, strict=True)
+        if (a, b) not in in_tree
+    ]
     rest.sort(key=lambda e: e[2])
     keep = int(round(extra_share * len(rest)))
     graph.add_edges_from((a, b) for a, b, _ in rest[:keep])
@@ -256,12 +295,16 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         raise ScenarioError(f"{path} has fewer than 2 nodes", key="region.graphml")
     missing = [v for v in nodes if "x" not in g.nodes[v] or "y" not in g.nodes[v]]
     if missing:
-        raise ScenarioError(f"{path}: node {missing[0]!r} (and {len(missing) - 1} more) has no "
-                            "coordinates 'x' and 'y'", key="region.graphml")
+        raise ScenarioError(
+            f"{path}: node {missing[0]!r} (and {len(missing) - 1} more) has no "
+            "coordinates 'x' and 'y'",
+            key="region.graphml",
+        )
     lon = np.array([float(g.nodes[v]["x"]) for v in nodes])
     lat = np.array([float(g.nodes[v]["y"]) for v in nodes])
     geographic = "4326" in str(g.graph.get("crs", "")).lower() or (
-        np.abs(lon).max() <= 180 and np.abs(lat).max() <= 90 and np.ptp(lon) < 5)
+        np.abs(lon).max() <= 180 and np.abs(lat).max() <= 90 and np.ptp(lon) < 5
+    )
     if geographic:
         x = (lon - lon.min()) * 111.32 * np.cos(np.radians(lat.mean()))
         y = (lat - lat.min()) * 110.57
@@ -276,7 +319,9 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         a, b = idx[u], idx[v]
         if a == b:
             continue
-        length_km = float(d["length"]) / 1000 if "length" in d else float(np.linalg.norm(xy[a] - xy[b]))
+        length_km = (
+            float(d["length"]) / 1000 if "length" in d else float(np.linalg.norm(xy[a] - xy[b]))
+        )
         minutes = float(d["travel_time"]) / 60 if "travel_time" in d else length_km / speed * 60
         if graph.has_edge(a, b) and graph[a][b]["minutes"] <= minutes:
             continue
@@ -284,13 +329,23 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
     pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
     population = _file_population(pops, config.population)
     st_flag = [str(g.nodes[v].get("station", "")).lower() in ("true", "1", "yes") for v in nodes]
-    stations = (np.flatnonzero(st_flag) if any(st_flag)
-                else _pick_stations(xy, population, min(config.townships, len(nodes))))
+    stations = (
+        np.flatnonzero(st_flag)
+        if any(st_flag)
+        else _pick_stations(xy, population, min(config.townships, len(nodes)))
+    )
     names = [str(g.nodes[v].get("name", v)) for v in nodes]
-    return Region(names=names, x=x, y=y, population=population,
-                  township=_townships_from_stations(xy, stations), stations=stations, graph=graph,
-                  away_share=config.away_share if config.away_share is not None else 0.3,
-                  crime_weight=np.ones(len(nodes)))
+    return Region(
+        names=names,
+        x=x,
+        y=y,
+        population=population,
+        township=_townships_from_stations(xy, stations),
+        stations=stations,
+        graph=graph,
+        away_share=config.away_share if config.away_share is not None else 0.3,
+        crime_weight=np.ones(len(nodes)),
+    )
 
 
 def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
@@ -301,8 +356,10 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         if not p.is_file():
             raise ScenarioError(f"file not found: {p}", key=key)
     villages, roads = pd.read_csv(vpath), pd.read_csv(rpath)
-    for need, df, key in ((("name", "x_km", "y_km", "population"), villages, "region.villages_csv"),
-                          (("from", "to"), roads, "region.roads_csv")):
+    for need, df, key in (
+        (("name", "x_km", "y_km", "population"), villages, "region.villages_csv"),
+        (("from", "to"), roads, "region.roads_csv"),
+    ):
         lacking = [c for c in need if c not in df.columns]
         if lacking:
             raise ScenarioError(f"missing column(s) {lacking}", key=key)
@@ -312,8 +369,9 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     idx = {n: i for i, n in enumerate(names)}
     xy = villages[["x_km", "y_km"]].to_numpy(float)
     if not np.isfinite(xy).all():
-        raise ScenarioError("x_km / y_km must be numbers for every village",
-                            key="region.villages_csv")
+        raise ScenarioError(
+            "x_km / y_km must be numbers for every village", key="region.villages_csv"
+        )
     speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(names)))
@@ -321,8 +379,9 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         a, b = str(row[roads.columns.get_loc("from")]), str(row[roads.columns.get_loc("to")])
         for end in (a, b):
             if end not in idx:
-                raise ScenarioError(f"road refers to unknown village {end!r}",
-                                    key="region.roads_csv")
+                raise ScenarioError(
+                    f"road refers to unknown village {end!r}", key="region.roads_csv"
+                )
         i, j = idx[a], idx[b]
         d = row._asdict()
         length = float(d.get("length_km", np.nan))
@@ -340,7 +399,14 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         stations = np.flatnonzero(villages["station"].astype(bool).to_numpy())
     else:
         stations = _pick_stations(xy, population, min(config.townships, len(names)))
-    return Region(names=names, x=xy[:, 0], y=xy[:, 1], population=population,
-                  township=_townships_from_stations(xy, stations), stations=stations, graph=graph,
-                  away_share=config.away_share if config.away_share is not None else 0.3,
-                  crime_weight=np.ones(len(names)))
+    return Region(
+        names=names,
+        x=xy[:, 0],
+        y=xy[:, 1],
+        population=population,
+        township=_townships_from_stations(xy, stations),
+        stations=stations,
+        graph=graph,
+        away_share=config.away_share if config.away_share is not None else 0.3,
+        crime_weight=np.ones(len(names)),
+    )

@@ -1,6 +1,6 @@
 """A self-contained HTML report of a run, a comparison or a sweep (figures embedded).
 
-    rpsim report RESULTS_DIR [--out FILE]
+rpsim report RESULTS_DIR [--out FILE]
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1100px;
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
+h1{font-size:1.6em;margin-bottom:.2em}
+h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:.85em;margin:1em 0}
 th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
 th:first-child,td:first-child{text-align:left}thead th{background:#f2f2f2}
@@ -42,8 +43,10 @@ def figure_html(fig: Figure, caption: str) -> str:
     fig.savefig(buf, format="png", dpi=120)
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode()
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def _table(df: pd.DataFrame) -> str:
@@ -67,16 +70,23 @@ Vary the assumptions in a sensitivity sweep before relying on a conclusion.</p>
 
 
 def _page(title: str, body: list[str], folder: Path) -> str:
-    manifest = json.loads((folder / "manifest.json").read_text()) \
-        if (folder / "manifest.json").exists() else {}
-    meta = (f"results: {html.escape(str(folder))} · rpsim {manifest.get('rpsim_version', '?')} · "
-            f"Mesa {manifest.get('mesa_version', '?')} · commit "
-            f"{(manifest.get('git_commit') or 'unknown')[:10]} · report written "
-            f"{time.strftime('%Y-%m-%d %H:%M')}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>{''.join(body)}"
-            "</body></html>")
+    manifest = (
+        json.loads((folder / "manifest.json").read_text())
+        if (folder / "manifest.json").exists()
+        else {}
+    )
+    meta = (
+        f"results: {html.escape(str(folder))} · rpsim {manifest.get('rpsim_version', '?')} · "
+        f"Mesa {manifest.get('mesa_version', '?')} · commit "
+        f"{(manifest.get('git_commit') or 'unknown')[:10]} · report written "
+        f"{time.strftime('%Y-%m-%d %H:%M')}"
+    )
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p class='meta'>{meta}</p>{''.join(body)}"
+        "</body></html>"
+    )
 
 
 FIGURE_CAPTIONS = {
@@ -97,20 +107,27 @@ def comparison_report(folder: Path, out: Path) -> str:
     baseline = manifest.get("baseline")
     summary = t["summary"]
     reps = summary.groupby("scenario")["replicate"].nunique().max()
-    body = [f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
-            f"{summary['days'].iloc[0]:g} days; mean and 95% interval across replicates.</p>",
-            "<h2>Headline</h2>", _table(headline_table(t["aggregate"]))]
+    body = [
+        f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
+        f"{summary['days'].iloc[0]:g} days; mean and 95% interval across replicates.</p>",
+        "<h2>Headline</h2>",
+        _table(headline_table(t["aggregate"])),
+    ]
     if baseline and "differences" in t:
-        body += [f"<h2>Difference against {html.escape(baseline)}</h2>",
-                 "<p>Paired by replicate seed (common random numbers).</p>",
-                 _table(difference_table(t["differences"]))]
+        body += [
+            f"<h2>Difference against {html.escape(baseline)}</h2>",
+            "<p>Paired by replicate seed (common random numbers).</p>",
+            _table(difference_table(t["differences"])),
+        ]
     body.append("<h2>Figures</h2>")
     for name, fig in plots.comparison_figures(t).items():
         body.append(figure_html(fig, FIGURE_CAPTIONS[name]))
     body.append("<h2>Scenario definitions</h2>")
     for path in sorted((folder / "scenarios").glob("*.yaml")):
-        body.append(f"<details><summary>{html.escape(path.stem)}</summary><pre>"
-                    f"{html.escape(path.read_text())}</pre></details>")
+        body.append(
+            f"<details><summary>{html.escape(path.stem)}</summary><pre>"
+            f"{html.escape(path.read_text())}</pre></details>"
+        )
     body.append(_caveats(folder, out))
     kind = "comparison" if baseline else "run"
     return _page(f"rpsim {kind} report: {folder.name}", body, folder)
@@ -121,32 +138,54 @@ def sweep_report(folder: Path, out: Path) -> str:
     design = pd.read_parquet(folder / "design.parquet")
     spec = json.loads((folder / "sweep.json").read_text())["spec"]
     params = [c for c in design.columns if c != "point"]
-    headline = ["true_crime_per_1000", "recorded_crime_per_1000", "response_mean_min",
-                "response_mean_remote_third_min", "disputes_escalated", "mean_trust",
-                "cost_total_cny"]
+    headline = [
+        "true_crime_per_1000",
+        "recorded_crime_per_1000",
+        "response_mean_min",
+        "response_mean_remote_third_min",
+        "disputes_escalated",
+        "mean_trust",
+        "cost_total_cny",
+    ]
     means = results.groupby("point")[params + headline].mean().round(3)
-    body = [f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
-            f"base scenario <code>{html.escape(spec['base'])}</code>; "
-            f"{'grid' if spec.get('vary') else spec['sample']['method'] + ' design'}.</p>",
-            "<h2>Replicate means by design point</h2>", _table(means)]
+    body = [
+        f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
+        f"base scenario <code>{html.escape(spec['base'])}</code>; "
+        f"{'grid' if spec.get('vary') else spec['sample']['method'] + ' design'}.</p>",
+        "<h2>Replicate means by design point</h2>",
+        _table(means),
+    ]
     errors = pd.read_parquet(folder / "errors.parquet")
     if len(errors):
         body += ["<h2>Failed runs</h2>", _table(errors)]
     body.append("<h2>Figures</h2>")
     grid = [p for p in params if design[p].nunique() > 1]
     if spec.get("vary") and len(grid) == 2:
-        for metric in ("true_crime_per_1000", "response_mean_min", "disputes_escalated",
-                       "cost_total_cny"):
-            body.append(figure_html(plots.sweep_heatmap(results, grid[0], grid[1], metric),
-                                    f"{metric} (replicate mean) over the grid"))
+        for metric in (
+            "true_crime_per_1000",
+            "response_mean_min",
+            "disputes_escalated",
+            "cost_total_cny",
+        ):
+            body.append(
+                figure_html(
+                    plots.sweep_heatmap(results, grid[0], grid[1], metric),
+                    f"{metric} (replicate mean) over the grid",
+                )
+            )
     if (folder / "sensitivity.parquet").exists():
         sens = pd.read_parquet(folder / "sensitivity.parquet")
         for metric in ("true_crime_per_1000", "response_mean_min", "disputes_escalated"):
             if metric in set(sens["metric"]):
-                body.append(figure_html(plots.sensitivity_bars(sens, metric),
-                                        f"Sensitivity indices of {metric}, 95% intervals"))
-    body.append("<h2>Sweep definition</h2><pre>" + html.escape(json.dumps(spec, indent=2))
-                + "</pre>")
+                body.append(
+                    figure_html(
+                        plots.sensitivity_bars(sens, metric),
+                        f"Sensitivity indices of {metric}, 95% intervals",
+                    )
+                )
+    body.append(
+        "<h2>Sweep definition</h2><pre>" + html.escape(json.dumps(spec, indent=2)) + "</pre>"
+    )
     body.append(_caveats(folder, out))
     return _page(f"rpsim sweep report: {spec['name']}", body, folder)
 

@@ -10,19 +10,73 @@ MINUTES_PER_DAY = 1440.0
 
 # Relative offence rate by hour of day (mean 1). Assumption: rural burglary peaks while
 # households work in the fields (9-17 h) and again late at night.
-CRIME_BY_HOUR = np.array([1.2, 1.1, 1.0, 0.8, 0.5, 0.4, 0.5, 0.7, 0.9, 1.2, 1.3, 1.3,
-                          1.2, 1.3, 1.4, 1.4, 1.3, 1.1, 1.0, 1.0, 1.0, 1.0, 1.1, 1.2])
+CRIME_BY_HOUR = np.array(
+    [
+        1.2,
+        1.1,
+        1.0,
+        0.8,
+        0.5,
+        0.4,
+        0.5,
+        0.7,
+        0.9,
+        1.2,
+        1.3,
+        1.3,
+        1.2,
+        1.3,
+        1.4,
+        1.4,
+        1.3,
+        1.1,
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+        1.1,
+        1.2,
+    ]
+)
 # Relative rate of calls for service by hour (mean 1). Assumption: few at night, an
 # evening peak, as in most published call-volume curves.
-CALLS_BY_HOUR = np.array([0.5, 0.4, 0.3, 0.3, 0.3, 0.4, 0.6, 0.9, 1.1, 1.2, 1.2, 1.2,
-                          1.2, 1.2, 1.2, 1.2, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 0.9, 0.7])
+CALLS_BY_HOUR = np.array(
+    [
+        0.5,
+        0.4,
+        0.3,
+        0.3,
+        0.3,
+        0.4,
+        0.6,
+        0.9,
+        1.1,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.3,
+        1.4,
+        1.5,
+        1.5,
+        1.4,
+        1.2,
+        0.9,
+        0.7,
+    ]
+)
 # Probability a present resident is at home, by age group (child, adult, elderly) and hour.
 # Assumption: adults are in the fields 9-17 h; children at school 8-16 h.
-HOME_BY_HOUR = np.array([
-    [0.98] * 7 + [0.6, 0.2] + [0.15] * 7 + [0.5, 0.9] + [0.97] * 6,
-    [0.97] * 6 + [0.8, 0.6, 0.4] + [0.25] * 8 + [0.6, 0.85] + [0.95] * 5,
-    [0.99] * 7 + [0.8] + [0.6] * 9 + [0.8, 0.9] + [0.98] * 5,
-])
+HOME_BY_HOUR = np.array(
+    [
+        [0.98] * 7 + [0.6, 0.2] + [0.15] * 7 + [0.5, 0.9] + [0.97] * 6,
+        [0.97] * 6 + [0.8, 0.6, 0.4] + [0.25] * 8 + [0.6, 0.85] + [0.95] * 5,
+        [0.99] * 7 + [0.8] + [0.6] * 9 + [0.8, 0.9] + [0.98] * 5,
+    ]
+)
 for _row in (CRIME_BY_HOUR, CALLS_BY_HOUR):
     _row /= _row.mean()
 

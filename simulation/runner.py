@@ -48,26 +48,30 @@ class Results:
         return self.tables["summary"]
 
 
-def run_many(scenarios: dict[str, Scenario], replicates: int, base_seed: int,
-             progress: Callable[[Iterable], Iterable] | None = None) -> Results:
+def run_many(
+    scenarios: dict[str, Scenario],
+    replicates: int,
+    base_seed: int,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> Results:
     """Every scenario x replicate, with the same replicate seeds for every scenario."""
     seeds = replicate_seeds(base_seed, replicates)
     jobs = [(label, r, seed) for label in scenarios for r, seed in enumerate(seeds)]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
     t0 = time.perf_counter()
-    for label, r, seed in (progress(jobs) if progress else jobs):
+    for label, r, seed in progress(jobs) if progress else jobs:
         scenario = scenarios[label]
         tables = run_once(scenario, seed)
-        ids = {"scenario": label, "preset": scenario.policing.preset, "replicate": r,
-               "seed": seed}
+        ids = {"scenario": label, "preset": scenario.policing.preset, "replicate": r, "seed": seed}
         for name in TABLES:
             parts[name].append(tables[name].assign(**ids))
         rows.append({**tables["summary"], **ids})
     out = {name: _tagged(pd.concat(dfs, ignore_index=True)) for name, dfs in parts.items()}
     out["summary"] = _tagged(pd.DataFrame(rows))
-    return Results(tables=out, scenarios=dict(scenarios), seeds=seeds,
-                   wall_s=time.perf_counter() - t0)
+    return Results(
+        tables=out, scenarios=dict(scenarios), seeds=seeds, wall_s=time.perf_counter() - t0
+    )
 
 
 def _tagged(df: pd.DataFrame) -> pd.DataFrame:
@@ -79,8 +83,9 @@ def _tagged(df: pd.DataFrame) -> pd.DataFrame:
 def metric_columns(summary: pd.DataFrame) -> list[str]:
     """Numeric summary metrics (not identifiers or settings)."""
     skip = set(ID_COLUMNS) | {"days", "residents", "villages"}
-    return [c for c in summary.columns
-            if c not in skip and pd.api.types.is_numeric_dtype(summary[c])]
+    return [
+        c for c in summary.columns if c not in skip and pd.api.types.is_numeric_dtype(summary[c])
+    ]
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -102,8 +107,16 @@ def aggregate(summary: pd.DataFrame) -> pd.DataFrame:
     for label, group in summary.groupby("scenario", sort=False):
         for metric in metric_columns(summary):
             m, lo, hi = mean_ci(group[metric].to_numpy())
-            rows.append({"scenario": label, "metric": metric, "mean": m, "ci_low": lo,
-                         "ci_high": hi, "replicates": len(group)})
+            rows.append(
+                {
+                    "scenario": label,
+                    "metric": metric,
+                    "mean": m,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "replicates": len(group),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -111,8 +124,9 @@ def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Paired differences against the baseline (same replicate seeds), with 95% intervals,
     and the cost per incident prevented."""
     if baseline not in set(summary["scenario"]):
-        raise ValueError(f"baseline {baseline!r} is not among the scenarios "
-                         f"{sorted(set(summary['scenario']))}")
+        raise ValueError(
+            f"baseline {baseline!r} is not among the scenarios {sorted(set(summary['scenario']))}"
+        )
     base = summary[summary["scenario"] == baseline].set_index("replicate")
     rows = []
     for label, group in summary.groupby("scenario", sort=False):
@@ -121,13 +135,28 @@ def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
         g = group.set_index("replicate").reindex(base.index)
         for metric in metric_columns(summary):
             m, lo, hi = mean_ci((g[metric] - base[metric]).to_numpy())
-            rows.append({"scenario": label, "baseline": baseline, "metric": metric,
-                         "difference": m, "ci_low": lo, "ci_high": hi})
+            rows.append(
+                {
+                    "scenario": label,
+                    "baseline": baseline,
+                    "metric": metric,
+                    "difference": m,
+                    "ci_low": lo,
+                    "ci_high": hi,
+                }
+            )
         prevented = (base["true_incidents"] - g["true_incidents"]) * 365.0 / base["days"]
         extra_cost = g["cost_total_cny"] - base["cost_total_cny"]
         per = np.where(prevented > 0, extra_cost / prevented.where(prevented > 0), np.nan)
         m, lo, hi = mean_ci(per)
-        rows.append({"scenario": label, "baseline": baseline,
-                     "metric": "cost_per_incident_prevented_cny", "difference": m,
-                     "ci_low": lo, "ci_high": hi})
+        rows.append(
+            {
+                "scenario": label,
+                "baseline": baseline,
+                "metric": "cost_per_incident_prevented_cny",
+                "difference": m,
+                "ci_low": lo,
+                "ci_high": hi,
+            }
+        )
     return pd.DataFrame(rows)

@@ -844,7 +844,10 @@ class TrustConfig(Section):
         ge=0,
         description="residents an officer or auxiliary meets per hour of presence in a village "
         "(shared among its present residents, so big villages see them less)",
-        json_schema_extra={"unit": "residents per hour", "source": "assumption: a walk through the village, a few conversations"},
+        json_schema_extra={
+            "unit": "residents per hour",
+            "source": "assumption: a walk through the village, a few conversations",
+        },
     )
 
 

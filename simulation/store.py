@@ -30,15 +30,28 @@ import pandas as pd
 from .config_files import scenario_yaml
 from .runner import Results
 
-TABLE_FILES = ("incidents", "daily", "villages", "officers", "roads", "summary", "aggregate",
-               "differences")
+TABLE_FILES = (
+    "incidents",
+    "daily",
+    "villages",
+    "officers",
+    "roads",
+    "summary",
+    "aggregate",
+    "differences",
+)
 
 
 def git_commit() -> str | None:
     """The commit of the rpsim checkout, if it is one."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout.strip() or None if out.returncode == 0 else None
@@ -106,26 +119,35 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
         raise
 
 
-def write_results(out: str | Path, results: Results, tables: dict[str, pd.DataFrame],
-                  summary_md: str, extra_manifest: dict[str, Any] | None = None,
-                  csv: bool = False) -> Path:
+def write_results(
+    out: str | Path,
+    results: Results,
+    tables: dict[str, pd.DataFrame],
+    summary_md: str,
+    extra_manifest: dict[str, Any] | None = None,
+    csv: bool = False,
+) -> Path:
     """Write a results folder atomically; returns its path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
     try:
         for label, scenario in results.scenarios.items():
-            atomic_write_bytes(tmp / "scenarios" / f"{label}.yaml",
-                               scenario_yaml(scenario).encode())
+            atomic_write_bytes(
+                tmp / "scenarios" / f"{label}.yaml", scenario_yaml(scenario).encode()
+            )
         for name in TABLE_FILES:
             if name in tables:
                 write_parquet(tables[name], tmp / f"{name}.parquet")
                 if csv:
-                    atomic_write_bytes(tmp / f"{name}.csv",
-                                       tables[name].to_csv(index=False).encode())
+                    atomic_write_bytes(
+                        tmp / f"{name}.csv", tables[name].to_csv(index=False).encode()
+                    )
         atomic_write_bytes(tmp / "summary.md", summary_md.encode())
-        atomic_write_bytes(tmp / "manifest.json", json.dumps(
-            manifest(results, extra_manifest), indent=2, default=str).encode())
+        atomic_write_bytes(
+            tmp / "manifest.json",
+            json.dumps(manifest(results, extra_manifest), indent=2, default=str).encode(),
+        )
         if out.exists():
             trash = out.with_name(f".{out.name}.old-{os.getpid()}")
             os.replace(out, trash)

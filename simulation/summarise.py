@@ -50,8 +50,9 @@ def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
     for metric, label, fmt in HEADLINE:
         if (scenarios[0], metric) not in idx.index:
             continue
-        rows[label] = [_cell(fmt, *idx.loc[(s, metric), ["mean", "ci_low", "ci_high"]])
-                       for s in scenarios]
+        rows[label] = [
+            _cell(fmt, *idx.loc[(s, metric), ["mean", "ci_low", "ci_high"]]) for s in scenarios
+        ]
     return pd.DataFrame.from_dict(rows, orient="index", columns=scenarios)
 
 
@@ -79,12 +80,21 @@ def to_text(df: pd.DataFrame) -> str:
     if df.empty:
         return ""
     widths = [max(len(str(i)) for i in df.index)] + [
-        max(len(str(c)), *(len(str(v)) for v in df[c])) for c in df.columns]
-    lines = ["  ".join([" " * widths[0]] + [str(c).rjust(w) for c, w in
-                                              zip(df.columns, widths[1:], strict=True)])]
+        max(len(str(c)), *(len(str(v)) for v in df[c])) for c in df.columns
+    ]
+    lines = [
+        "  ".join(
+            [" " * widths[0]]
+            + [str(c).rjust(w) for c, w in zip(df.columns, widths[1:], strict=True)]
+        )
+    ]
     for label, row in df.iterrows():
-        lines.append("  ".join([str(label).ljust(widths[0])] + [
-            str(v).rjust(w) for v, w in zip(row, widths[1:], strict=True)]))
+        lines.append(
+            "  ".join(
+                [str(label).ljust(widths[0])]
+                + [str(v).rjust(w) for v, w in zip(row, widths[1:], strict=True)]
+            )
+        )
     return "\n".join(lines)
 
 
@@ -97,17 +107,35 @@ def to_markdown(df: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def summary_markdown(title: str, aggregate: pd.DataFrame, differences: pd.DataFrame | None,
-                     baseline: str | None, replicates: int, days: float) -> str:
+def summary_markdown(
+    title: str,
+    aggregate: pd.DataFrame,
+    differences: pd.DataFrame | None,
+    baseline: str | None,
+    replicates: int,
+    days: float,
+) -> str:
     """summary.md: the headline table, the differences, and the caveat on recorded crime."""
-    parts = [f"# {title}", "",
-             f"{replicates} replicate(s) of {days:g} days per scenario; mean and 95% interval "
-             "across replicates (common random numbers across scenarios).", "",
-             to_markdown(headline_table(aggregate)), ""]
+    parts = [
+        f"# {title}",
+        "",
+        f"{replicates} replicate(s) of {days:g} days per scenario; mean and 95% interval "
+        "across replicates (common random numbers across scenarios).",
+        "",
+        to_markdown(headline_table(aggregate)),
+        "",
+    ]
     if differences is not None and not differences.empty:
-        parts += [f"## Difference against `{baseline}` (paired by replicate seed)", "",
-                  to_markdown(difference_table(differences)), ""]
-    parts += ["Recorded crime is not true crime: a model that raises trust and reporting can "
-              "raise recorded crime while true crime falls. Compare both. See docs/ODD.md for "
-              "the model's assumptions.", ""]
+        parts += [
+            f"## Difference against `{baseline}` (paired by replicate seed)",
+            "",
+            to_markdown(difference_table(differences)),
+            "",
+        ]
+    parts += [
+        "Recorded crime is not true crime: a model that raises trust and reporting can "
+        "raise recorded crime while true crime falls. Compare both. See docs/ODD.md for "
+        "the model's assumptions.",
+        "",
+    ]
     return "\n".join(parts)

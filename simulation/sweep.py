@@ -143,8 +143,11 @@ def _check_keys(keys: list[str], where: str, lines: dict, file: str) -> list[Pro
         parts = key.split(".")
         if parts[-1] not in _fields_at(tuple(parts[:-1])):
             line = lines.get(tuple(where.split(".")) + (key,), (file, None))[1]
-            problems.append(Problem(key=f"{where}.{key}", file=file, line=line,
-                                    reason="not a scenario parameter"))
+            problems.append(
+                Problem(
+                    key=f"{where}.{key}", file=file, line=line, reason="not a scenario parameter"
+                )
+            )
     return problems
 
 
@@ -153,8 +156,11 @@ def build_design(spec: SweepSpec) -> pd.DataFrame:
     if spec.sample is not None:
         s = spec.sample
         names = list(s.bounds)
-        problem = {"num_vars": len(names), "names": names,
-                   "bounds": [list(s.bounds[k]) for k in names]}
+        problem = {
+            "num_vars": len(names),
+            "names": names,
+            "bounds": [list(s.bounds[k]) for k in names],
+        }
         match s.method:
             case "sobol":
                 from SALib.sample import sobol
@@ -179,8 +185,7 @@ def build_design(spec: SweepSpec) -> pd.DataFrame:
     return pd.DataFrame(list(itertools.product(*values)) or [()], columns=keys)
 
 
-def load_sweep(path: str | Path, replicates: int | None = None,
-               days: float | None = None) -> Sweep:
+def load_sweep(path: str | Path, replicates: int | None = None, days: float | None = None) -> Sweep:
     """Read and check a sweep file: every design point must be a valid scenario."""
     path = Path(path)
     data, lines = read_yaml(path)
@@ -190,11 +195,17 @@ def load_sweep(path: str | Path, replicates: int | None = None,
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, lines, str(path))) from None
     if (spec.vary is None) == (spec.sample is None):
-        raise ScenarioError(Problem(key="vary/sample", file=str(path),
-                                    reason="give exactly one of 'vary' (a grid) or 'sample'"))
+        raise ScenarioError(
+            Problem(
+                key="vary/sample",
+                file=str(path),
+                reason="give exactly one of 'vary' (a grid) or 'sample'",
+            )
+        )
     problems = _check_keys(list(spec.vary or {}), "vary", lines, str(path))
-    problems += _check_keys(list(spec.sample.bounds) if spec.sample else [], "sample.bounds",
-                            lines, str(path))
+    problems += _check_keys(
+        list(spec.sample.bounds) if spec.sample else [], "sample.bounds", lines, str(path)
+    )
     if problems:
         raise ScenarioError(problems)
     if replicates is not None:
@@ -203,25 +214,37 @@ def load_sweep(path: str | Path, replicates: int | None = None,
         spec.days = days
     base_path = path.parent / spec.base
     if not base_path.is_file():
-        raise ScenarioError(Problem(key="base", file=str(path),
-                                    line=lines.get(("base",), (None, None))[1],
-                                    reason=f"file not found: {base_path}"))
+        raise ScenarioError(
+            Problem(
+                key="base",
+                file=str(path),
+                line=lines.get(("base",), (None, None))[1],
+                reason=f"file not found: {base_path}",
+            )
+        )
     base, base_lines = load_raw(base_path)
     base.setdefault("name", spec.name)
     overrides = list(spec.set) + ([f"days={spec.days}"] if spec.days else [])
     base = apply_overrides(base, overrides, base_lines)
     validate_dict(base, base_lines, str(base_path))
     design = build_design(spec)
-    sweep = Sweep(spec=spec, base=base, design=design,
-                  seeds=replicate_seeds(spec.seed, spec.replicates), path=path)
+    sweep = Sweep(
+        spec=spec,
+        base=base,
+        design=design,
+        seeds=replicate_seeds(spec.seed, spec.replicates),
+        path=path,
+    )
     # Every point must validate before anything runs (bounds outside a parameter's range).
     bad = []
     for p in range(len(design)):
         try:
             validate_dict(sweep.scenario(p))
         except ScenarioError as exc:
-            bad += [Problem(key=pr.key, file=str(path), reason=f"design point {p}: {pr.reason}")
-                    for pr in exc.problems]
+            bad += [
+                Problem(key=pr.key, file=str(path), reason=f"design point {p}: {pr.reason}")
+                for pr in exc.problems
+            ]
             break
     if bad:
         raise ScenarioError(bad)
@@ -276,8 +299,9 @@ class SweepStore:
         """Write the pending rows as one Parquet part."""
         if not self.pending:
             return
-        rows = [{**{k: r[k] for k in RESULT_IDS}, **r["params"], **r["metrics"]}
-                for r in self.pending]
+        rows = [
+            {**{k: r[k] for k in RESULT_IDS}, **r["params"], **r["metrics"]} for r in self.pending
+        ]
         n = len(list(self.parts.glob("part-*.parquet"))) + 1
         write_parquet(pd.DataFrame(rows), self.parts / f"part-{n:05d}.parquet")
         self.pending = []
@@ -285,13 +309,15 @@ class SweepStore:
     def recover(self) -> None:
         """Rows in the status log whose part was never written (a kill) become a part."""
         have = self.in_parts()
-        self.pending = [r for r in self.finished().values()
-                        if r["status"] == "ok" and r["run"] not in have]
+        self.pending = [
+            r for r in self.finished().values() if r["status"] == "ok" and r["run"] not in have
+        ]
         self.flush()
 
 
-def make_executor(workers: int, scheduler: str | None, cluster: str | None
-                  ) -> tuple[Executor | None, Callable[[], None]]:
+def make_executor(
+    workers: int, scheduler: str | None, cluster: str | None
+) -> tuple[Executor | None, Callable[[], None]]:
     """A local process pool, a Dask executor, or None (serial)."""
     if scheduler or cluster:
         from distributed import Client, LocalCluster
@@ -300,8 +326,9 @@ def make_executor(workers: int, scheduler: str | None, cluster: str | None
             kind, _, n = cluster.partition(":")
             if kind != "local" or not n.isdigit() or int(n) < 1:
                 raise ValueError(f"--cluster must look like local:N, got {cluster!r}")
-            lc = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True,
-                              dashboard_address=None)
+            lc = LocalCluster(
+                n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None
+            )
             client = Client(lc)
 
             def close() -> None:
@@ -315,14 +342,20 @@ def make_executor(workers: int, scheduler: str | None, cluster: str | None
         return None, lambda: None
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_sweep(sweep: Sweep, out: str | Path, workers: int = 1, scheduler: str | None = None,
-              cluster: str | None = None, resume: bool = False, chunk: int = 16,
-              progress: Callable[..., Any] | None = None) -> Path:
+def run_sweep(
+    sweep: Sweep,
+    out: str | Path,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cluster: str | None = None,
+    resume: bool = False,
+    chunk: int = 16,
+    progress: Callable[..., Any] | None = None,
+) -> Path:
     """Run every missing (point, replicate) and assemble the final tables."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not resume:
@@ -331,22 +364,38 @@ def run_sweep(sweep: Sweep, out: str | Path, workers: int = 1, scheduler: str | 
     store.recover()
     design_note = out / "sweep.json"
     if not design_note.exists():
-        atomic_write_bytes(design_note, json.dumps(
-            {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds},
-            indent=2, default=str).encode())
+        atomic_write_bytes(
+            design_note,
+            json.dumps(
+                {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds},
+                indent=2,
+                default=str,
+            ).encode(),
+        )
     done = {k for k, r in store.finished().items() if r["status"] == "ok"}
     todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in done]
-    bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress \
-        else None
+    bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress else None
     executor, close = make_executor(workers, scheduler, cluster)
-    params = {p: {k: _py(v) for k, v in sweep.design.iloc[p].items()}
-              for p in range(len(sweep.design))}
+    params = {
+        p: {k: _py(v) for k, v in sweep.design.iloc[p].items()} for p in range(len(sweep.design))
+    }
 
-    def finish(p: int, r: int, s: int, metrics: dict | None, error: str | None,
-               wall: float) -> None:
-        store.record({"run": f"{p:05d}-{r:03d}", "point": p, "replicate": r, "seed": s,
-                      "status": "ok" if error is None else "error", "error": error,
-                      "wall_s": round(wall, 3), "params": params[p], "metrics": metrics or {}})
+    def finish(
+        p: int, r: int, s: int, metrics: dict | None, error: str | None, wall: float
+    ) -> None:
+        store.record(
+            {
+                "run": f"{p:05d}-{r:03d}",
+                "point": p,
+                "replicate": r,
+                "seed": s,
+                "status": "ok" if error is None else "error",
+                "error": error,
+                "wall_s": round(wall, 3),
+                "params": params[p],
+                "metrics": metrics or {},
+            }
+        )
         if len(store.pending) >= chunk:
             store.flush()
         if bar is not None:
@@ -358,8 +407,7 @@ def run_sweep(sweep: Sweep, out: str | Path, workers: int = 1, scheduler: str | 
             for p, r, s in todo:
                 t = time.perf_counter()
                 try:
-                    finish(p, r, s, run_point(sweep.scenario(p), s), None,
-                           time.perf_counter() - t)
+                    finish(p, r, s, run_point(sweep.scenario(p), s), None, time.perf_counter() - t)
                 except Exception as exc:  # recorded, and the sweep goes on
                     finish(p, r, s, None, _describe(exc), time.perf_counter() - t)
         else:
@@ -398,28 +446,49 @@ def _describe(exc: BaseException) -> str:
 def assemble(sweep: Sweep, out: Path, wall_s: float = math.nan) -> Path:
     """Final tables from the parts and the status log."""
     parts = sorted((out / "parts").glob("part-*.parquet"))
-    results = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True) if parts \
+    results = (
+        pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        if parts
         else pd.DataFrame(columns=list(RESULT_IDS))
-    results = (results.drop_duplicates("run", keep="last")
-               .sort_values(["point", "replicate"]).reset_index(drop=True))
+    )
+    results = (
+        results.drop_duplicates("run", keep="last")
+        .sort_values(["point", "replicate"])
+        .reset_index(drop=True)
+    )
     write_parquet(results, out / "results.parquet")
     write_parquet(sweep.design.assign(point=range(len(sweep.design))), out / "design.parquet")
     status = SweepStore(out).finished()
     ok = set(results["run"]) if len(results) else set()
-    errors = pd.DataFrame([{k: r[k] for k in (*RESULT_IDS, "error")}
-                           for r in status.values() if r["status"] == "error"
-                           and r["run"] not in ok], columns=[*RESULT_IDS, "error"])
+    errors = pd.DataFrame(
+        [
+            {k: r[k] for k in (*RESULT_IDS, "error")}
+            for r in status.values()
+            if r["status"] == "error" and r["run"] not in ok
+        ],
+        columns=[*RESULT_IDS, "error"],
+    )
     write_parquet(errors, out / "errors.parquet")
-    if sweep.spec.sample is not None and sweep.spec.sample.method in ("sobol", "morris") \
-            and len(results) and errors.empty:
+    if (
+        sweep.spec.sample is not None
+        and sweep.spec.sample.method in ("sobol", "morris")
+        and len(results)
+        and errors.empty
+    ):
         write_parquet(sensitivity(sweep, results), out / "sensitivity.parquet")
-    from .store import manifest as base_manifest
     from .runner import Results
+    from .store import manifest as base_manifest
 
-    meta = base_manifest(Results(scenarios={}, seeds=sweep.seeds, wall_s=wall_s),
-                         {"sweep": sweep.spec.name, "points": len(sweep.design),
-                          "runs": len(sweep.runs), "finished": len(results),
-                          "errors": len(errors)})
+    meta = base_manifest(
+        Results(scenarios={}, seeds=sweep.seeds, wall_s=wall_s),
+        {
+            "sweep": sweep.spec.name,
+            "points": len(sweep.design),
+            "runs": len(sweep.runs),
+            "finished": len(results),
+            "errors": len(errors),
+        },
+    )
     atomic_write_bytes(out / "manifest.json", json.dumps(meta, indent=2, default=str).encode())
     return out
 
@@ -429,12 +498,13 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     Y is the replicate mean at each design point."""
     s = sweep.spec.sample
     names = list(s.bounds)
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [list(s.bounds[k]) for k in names]}
-    skip = set(RESULT_IDS) | set(names) | {"days", "residents", "villages", "officers",
-                                           "auxiliaries"}
-    metrics = [c for c in results.columns if c not in skip
-               and pd.api.types.is_numeric_dtype(results[c])]
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(s.bounds[k]) for k in names]}
+    skip = (
+        set(RESULT_IDS) | set(names) | {"days", "residents", "villages", "officers", "auxiliaries"}
+    )
+    metrics = [
+        c for c in results.columns if c not in skip and pd.api.types.is_numeric_dtype(results[c])
+    ]
     means = results.groupby("point")[metrics].mean().reindex(range(len(sweep.design)))
     x = sweep.design[names].to_numpy(float)
     rows = []
@@ -448,17 +518,41 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
 
             res = sobol.analyze(problem, y, calc_second_order=False, seed=sweep.spec.seed)
             for i, name in enumerate(names):
-                rows += [{"metric": metric, "parameter": name, "index": "S1",
-                          "value": res["S1"][i], "conf": res["S1_conf"][i]},
-                         {"metric": metric, "parameter": name, "index": "ST",
-                          "value": res["ST"][i], "conf": res["ST_conf"][i]}]
+                rows += [
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "index": "S1",
+                        "value": res["S1"][i],
+                        "conf": res["S1_conf"][i],
+                    },
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "index": "ST",
+                        "value": res["ST"][i],
+                        "conf": res["ST_conf"][i],
+                    },
+                ]
         else:
             from SALib.analyze import morris
 
             res = morris.analyze(problem, x, y, num_levels=s.levels, seed=sweep.spec.seed)
             for i, name in enumerate(names):
-                rows += [{"metric": metric, "parameter": name, "index": "mu_star",
-                          "value": res["mu_star"][i], "conf": res["mu_star_conf"][i]},
-                         {"metric": metric, "parameter": name, "index": "sigma",
-                          "value": res["sigma"][i], "conf": math.nan}]
+                rows += [
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "index": "mu_star",
+                        "value": res["mu_star"][i],
+                        "conf": res["mu_star_conf"][i],
+                    },
+                    {
+                        "metric": metric,
+                        "parameter": name,
+                        "index": "sigma",
+                        "value": res["sigma"][i],
+                        "conf": math.nan,
+                    },
+                ]
     return pd.DataFrame(rows, columns=["metric", "parameter", "index", "value", "conf"])

@@ -21,8 +21,14 @@ AGE_SHARES = np.array([0.18, 0.60, 0.22])
 class VillagerTable:
     """Columns: village, household, age, away (migrant), trust, last_contact."""
 
-    def __init__(self, region: Region, household_size: float, trust_mean: float,
-                 trust_sd: float, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        region: Region,
+        household_size: float,
+        trust_mean: float,
+        trust_sd: float,
+        rng: np.random.Generator,
+    ) -> None:
         pop = region.population.astype(np.int64)
         n = int(pop.sum())
         self.n = n
@@ -38,7 +44,7 @@ class VillagerTable:
             s, k, h0 = starts[v], pop[v], hh_start[v]
             members = np.arange(n_hh[v])
             extra = rng.integers(0, n_hh[v], size=k - n_hh[v])
-            household[s:s + k] = np.sort(np.concatenate([members, extra])) + h0
+            household[s : s + k] = np.sort(np.concatenate([members, extra])) + h0
         self.household = household
         self.n_households = int(n_hh.sum())
         self.hh_first = np.searchsorted(household, np.arange(self.n_households))
@@ -72,8 +78,9 @@ class VillagerTable:
         counts = np.zeros((self.n_households, 3), dtype=np.int32)
         np.add.at(counts, (self.household[self.present], self.age[self.present]), 1)
         self.hh_present_by_age = counts
-        self.present_by_village = np.bincount(self.village[self.present],
-                                              minlength=len(self.village_start))
+        self.present_by_village = np.bincount(
+            self.village[self.present], minlength=len(self.village_start)
+        )
 
     def empty_probability(self, households: np.ndarray, hour: int) -> np.ndarray:
         """Probability each household is empty at this hour (nobody present at home)."""

@@ -20,8 +20,13 @@ def test_negative_officers():
 
 
 def test_probability_above_one():
-    msg = error_of({"reporting": {"probability": {"property": 1.4, "violent": 0.4,
-                                                  "dispute": 0.2, "service": 0.9}}})
+    msg = error_of(
+        {
+            "reporting": {
+                "probability": {"property": 1.4, "violent": 0.4, "dispute": 0.2, "service": 0.9}
+            }
+        }
+    )
     assert "reporting.probability.property" in msg and "1.4" in msg
     msg = error_of({"policing": {"diversion_share": 2}})
     assert "policing.diversion_share" in msg and "2" in msg
@@ -38,11 +43,19 @@ def test_unknown_preset():
 
 
 def test_disconnected_road_graph(tmp_path):
-    (tmp_path / "v.csv").write_text("name,x_km,y_km,population\nA,0,0,100\nB,1,0,100\n"
-                                    "C,5,5,100\nD,6,5,100\n")
+    (tmp_path / "v.csv").write_text(
+        "name,x_km,y_km,population\nA,0,0,100\nB,1,0,100\nC,5,5,100\nD,6,5,100\n"
+    )
     (tmp_path / "r.csv").write_text("from,to\nA,B\nC,D\n")
-    msg = error_of({"region": {"type": "csv", "villages_csv": str(tmp_path / "v.csv"),
-                               "roads_csv": str(tmp_path / "r.csv")}})
+    msg = error_of(
+        {
+            "region": {
+                "type": "csv",
+                "villages_csv": str(tmp_path / "v.csv"),
+                "roads_csv": str(tmp_path / "r.csv"),
+            }
+        }
+    )
     assert "region" in msg and "disconnected" in msg
 
 

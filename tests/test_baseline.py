@@ -7,9 +7,11 @@ import yaml
 
 from tests.baseline import BASELINE, ROOT, compute, shipped_scenarios
 
-REFRESH = ("if this change is intended, refresh the baseline with "
-           "`.venv/bin/python -m tests.baseline`, review `git diff tests/baseline.yaml` "
-           "and explain the change in the commit message")
+REFRESH = (
+    "if this change is intended, refresh the baseline with "
+    "`.venv/bin/python -m tests.baseline`, review `git diff tests/baseline.yaml` "
+    "and explain the change in the commit message"
+)
 
 
 def test_baseline_covers_every_shipped_scenario():
@@ -22,7 +24,10 @@ def test_baseline_covers_every_shipped_scenario():
 def test_summary_matches_baseline(path):
     stored = yaml.safe_load(BASELINE.read_text())[str(path.relative_to(ROOT))]
     now = compute(path)
-    changed = {k: (stored[k], now[k]) for k in stored
-               if (stored[k] is None) != (now[k] is None)
-               or (stored[k] is not None and abs(stored[k] - now[k]) > 1e-6 * max(1, abs(stored[k])))}
+    changed = {
+        k: (stored[k], now[k])
+        for k in stored
+        if (stored[k] is None) != (now[k] is None)
+        or (stored[k] is not None and abs(stored[k] - now[k]) > 1e-6 * max(1, abs(stored[k])))
+    }
     assert not changed, f"{path.name}: summary changed {changed}; {REFRESH}"

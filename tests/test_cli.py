@@ -18,8 +18,13 @@ SCENARIOS = ROOT / "scenarios"
 
 
 def rpsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "simulation.cli", *args], capture_output=True,
-                          text=True, cwd=cwd or ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "simulation.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=300,
+    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -35,29 +40,40 @@ def test_every_shipped_file_validates():
 
 def test_every_preset_on_every_region_ships():
     for region in ("plain", "hill", "mountain", "periurban"):
-        for preset in ("clinic", "patrol", "village_officer", "district_officer",
-                       "auxiliary_network", "hybrid"):
+        for preset in (
+            "clinic",
+            "patrol",
+            "village_officer",
+            "district_officer",
+            "auxiliary_network",
+            "hybrid",
+        ):
             s = load_scenario(SCENARIOS / region / f"{preset}.yaml")
             assert s.policing.preset == preset and s.region.type == region
 
 
 def test_extends_deep_merges(tmp_path):
-    write(tmp_path / "base.yaml", "region:\n  villages: 20\n  population: 9000\n"
-                                  "policing:\n  officers: 7\n  preset: patrol\n")
+    write(
+        tmp_path / "base.yaml",
+        "region:\n  villages: 20\n  population: 9000\npolicing:\n  officers: 7\n  preset: patrol\n",
+    )
     write(tmp_path / "child.yaml", "extends: base.yaml\npolicing:\n  officers: 9\n")
     s = load_scenario(tmp_path / "child.yaml", ["region.villages=25"])
     assert s.policing.officers == 9 and s.policing.preset == "patrol"
     assert s.region.population == 9000 and s.region.villages == 25
 
 
-@pytest.mark.parametrize("text,line,needles", [
-    ("policing:\n  offcers: 4\n", 2, ["policing.offcers", "did you mean 'officers'"]),
-    ("policing:\n  officers: many\n", 2, ["policing.officers", "integer", "many"]),
-    ("days: 30\nreporting:\n  delay_sigma: -1\n", 3, ["reporting.delay_sigma", "-1"]),
-    ("policing:\n  preset: robocop\n", 2, ["policing.preset", "robocop", "clinic"]),
-    ("days: 30\npolicing:\n  officers: 4\n   preset: clinic\n", 4, ["YAML syntax error"]),
-    ("policing:\n  officers: [1,\n", 3, ["YAML syntax error"]),
-])
+@pytest.mark.parametrize(
+    "text,line,needles",
+    [
+        ("policing:\n  offcers: 4\n", 2, ["policing.offcers", "did you mean 'officers'"]),
+        ("policing:\n  officers: many\n", 2, ["policing.officers", "integer", "many"]),
+        ("days: 30\nreporting:\n  delay_sigma: -1\n", 3, ["reporting.delay_sigma", "-1"]),
+        ("policing:\n  preset: robocop\n", 2, ["policing.preset", "robocop", "clinic"]),
+        ("days: 30\npolicing:\n  officers: 4\n   preset: clinic\n", 4, ["YAML syntax error"]),
+        ("policing:\n  officers: [1,\n", 3, ["YAML syntax error"]),
+    ],
+)
 def test_bad_file_one_clear_line_per_problem(tmp_path, text, line, needles):
     bad = write(tmp_path / "bad.yaml", text)
     out = tmp_path / "out"
@@ -87,9 +103,23 @@ def test_several_problems_are_all_listed(tmp_path):
 
 def test_run_writes_complete_results(tmp_path):
     out = tmp_path / "r"
-    code = main(["run", str(SCENARIOS / "hill" / "hybrid.yaml"), "--days", "20",
-                 "--replicates", "2", "--seed", "4", "--out", str(out), "--quiet",
-                 "--set", "policing.officers=8"])
+    code = main(
+        [
+            "run",
+            str(SCENARIOS / "hill" / "hybrid.yaml"),
+            "--days",
+            "20",
+            "--replicates",
+            "2",
+            "--seed",
+            "4",
+            "--out",
+            str(out),
+            "--quiet",
+            "--set",
+            "policing.officers=8",
+        ]
+    )
     assert code == 0
     for name in ("incidents", "daily", "villages", "officers", "summary", "aggregate"):
         assert (out / f"{name}.parquet").is_file(), name
@@ -106,10 +136,12 @@ def test_run_writes_complete_results(tmp_path):
 
 
 def test_compare_uses_common_seeds_and_reports_differences(tmp_path):
-    cmp = write(tmp_path / "cmp.yaml",
-                f"baseline: a\nreplicates: 2\nseed: 3\ndays: 15\nscenarios:\n"
-                f"  a: {SCENARIOS / 'hill' / 'clinic.yaml'}\n"
-                f"  b: {SCENARIOS / 'hill' / 'auxiliary_network.yaml'}\n")
+    cmp = write(
+        tmp_path / "cmp.yaml",
+        f"baseline: a\nreplicates: 2\nseed: 3\ndays: 15\nscenarios:\n"
+        f"  a: {SCENARIOS / 'hill' / 'clinic.yaml'}\n"
+        f"  b: {SCENARIOS / 'hill' / 'auxiliary_network.yaml'}\n",
+    )
     out = tmp_path / "c"
     result = rpsim("compare", str(cmp), "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -140,9 +172,19 @@ def test_killed_run_leaves_no_complete_looking_results(tmp_path):
     import time
 
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "run",
-                             str(SCENARIOS / "mouding.yaml"), "--out", str(out), "--quiet"],
-                            cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            "run",
+            str(SCENARIOS / "mouding.yaml"),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        cwd=ROOT,
+    )
     time.sleep(3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -63,8 +63,9 @@ def test_same_seed_gives_identical_tables():
     for name in ("incidents", "daily", "villages", "officers"):
         pd.testing.assert_frame_equal(a[name], b[name])
     assert a["summary"] == b["summary"] or all(
-        (x == y) or (x != x and y != y) for x, y in zip(a["summary"].values(),
-                                                        b["summary"].values(), strict=True))
+        (x == y) or (x != x and y != y)
+        for x, y in zip(a["summary"].values(), b["summary"].values(), strict=True)
+    )
     c = RuralPolicingModel(cfg, seed=6).run().results()
     assert not a["incidents"].equals(c["incidents"]), "another seed should differ"
 

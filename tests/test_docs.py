@@ -12,11 +12,11 @@ from simulation.reference import TARGETS, generated, schema_rows
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("path", [p for p in TARGETS if p.exists()],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in TARGETS if p.exists()], ids=lambda p: p.name)
 def test_generated_sections_are_current(path):
     assert path.read_text(encoding="utf-8") == generated(path), (
-        f"{path.name} is stale: run `python -m simulation.reference` and commit the result")
+        f"{path.name} is stale: run `python -m simulation.reference` and commit the result"
+    )
 
 
 def test_yaml_reference_covers_every_key():
@@ -44,8 +44,10 @@ def test_readme_documents_every_output_column(tmp_path):
     for name, df in results.tables.items():
         for col in df.columns:
             generic = re.sub(r"_(property|violent|dispute|service)", "_<type>", col)
-            generic = re.sub(r"_(post|patrol|visit|travel|on_scene|diverted|off_duty)$",
-                             "_<activity>", generic)
+            generic = re.sub(
+                r"_(post|patrol|visit|travel|on_scene|diverted|off_duty)$", "_<activity>", generic
+            )
             generic = re.sub(r"^min_<activity>$", "min_<activity>", generic)
             assert f"`{col}`" in readme or f"`{generic}`" in readme or generic in readme, (
-                f"README does not document column {col!r} of {name}")
+                f"README does not document column {col!r} of {name}"
+            )

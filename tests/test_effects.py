@@ -23,8 +23,9 @@ def by_preset():
 def test_more_officers_never_worsen_response():
     previous = None
     for n in (5, 10, 20):
-        rt = mean_of(summaries(small("clinic", policing={"officers": n}), SEEDS),
-                     "response_mean_min")
+        rt = mean_of(
+            summaries(small("clinic", policing={"officers": n}), SEEDS), "response_mean_min"
+        )
         if previous is not None:
             assert rt <= previous, f"{n} officers: response {rt:.1f} > {previous:.1f} min"
         previous = rt
@@ -36,7 +37,8 @@ def test_resident_officers_reach_remote_villages_faster(by_preset):
         rt = mean_of(by_preset[preset], "response_mean_remote_third_min")
         assert rt < 0.95 * clinic, (
             f"{preset} should reach the remotest third of villages faster than clinic: "
-            f"{rt:.1f} vs {clinic:.1f} min")
+            f"{rt:.1f} vs {clinic:.1f} min"
+        )
 
 
 def test_auxiliaries_raise_reporting_and_cut_escalation(by_preset):
@@ -51,12 +53,14 @@ def test_true_and_recorded_diverge(by_preset):
     recorded, so recorded crime overstates (or hides) the change in true crime."""
     clinic, aux = by_preset["clinic"], by_preset["auxiliary_network"]
     true_change = mean_of(aux, "true_crime_per_1000") / mean_of(clinic, "true_crime_per_1000")
-    rec_change = (mean_of(aux, "recorded_crime_per_1000")
-                  / mean_of(clinic, "recorded_crime_per_1000"))
+    rec_change = mean_of(aux, "recorded_crime_per_1000") / mean_of(
+        clinic, "recorded_crime_per_1000"
+    )
     assert true_change < 0.9, f"true crime should fall, ratio {true_change:.2f}"
     assert rec_change > true_change + 0.05, (
         f"recorded crime should fall less than true crime (a larger share is recorded): "
-        f"{rec_change:.2f} vs {true_change:.2f}")
+        f"{rec_change:.2f} vs {true_change:.2f}"
+    )
     # A pure reporting change: recorded crime rises while true crime does not.
     base = summaries(small("clinic"), SEEDS)
     multi = summaries(small("clinic", addons={"multi_channel_reporting": True}), SEEDS)

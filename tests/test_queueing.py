@@ -38,9 +38,11 @@ def test_mmc_matches_erlang_c():
     se_p = p_wait.std(ddof=1) / np.sqrt(len(reps))
     se_w = mean_wait.std(ddof=1) / np.sqrt(len(reps))
     assert abs(p_wait.mean() - theory_p) < 3 * se_p + 0.01, (
-        f"P(wait) {p_wait.mean():.3f} vs Erlang C {theory_p:.3f} (se {se_p:.3f})")
+        f"P(wait) {p_wait.mean():.3f} vs Erlang C {theory_p:.3f} (se {se_p:.3f})"
+    )
     assert abs(mean_wait.mean() - theory_w) < 3 * se_w + 0.5, (
-        f"mean wait {mean_wait.mean():.2f} vs Erlang C {theory_w:.2f} min (se {se_w:.2f})")
+        f"mean wait {mean_wait.mean():.2f} vs Erlang C {theory_w:.2f} min (se {se_w:.2f})"
+    )
 
 
 def test_md1_matches_pollaczek_khinchine():
@@ -56,7 +58,8 @@ def test_md1_matches_pollaczek_khinchine():
     theory = rho * service / (2 * (1 - rho))
     se = mean_wait.std(ddof=1) / np.sqrt(len(reps))
     assert abs(mean_wait.mean() - theory) < 3 * se + 0.5, (
-        f"M/D/1 mean wait {mean_wait.mean():.2f} vs P-K {theory:.2f} min (se {se:.2f})")
+        f"M/D/1 mean wait {mean_wait.mean():.2f} vs P-K {theory:.2f} min (se {se:.2f})"
+    )
 
 
 def test_lognormal_service_is_used():

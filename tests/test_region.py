@@ -44,12 +44,22 @@ def test_travel_matrix_is_a_metric():
 
 
 def test_csv_loader(tmp_path):
-    (tmp_path / "v.csv").write_text("name,x_km,y_km,population,station\n"
-                                    "Town,0,0,3000,1\nHill,4,0,800,0\nRiver,0,5,600,0\n")
+    (tmp_path / "v.csv").write_text(
+        "name,x_km,y_km,population,station\nTown,0,0,3000,1\nHill,4,0,800,0\nRiver,0,5,600,0\n"
+    )
     (tmp_path / "r.csv").write_text("from,to,minutes\nTown,Hill,12\nTown,River,9\n")
-    model = RuralPolicingModel({"region": {"type": "csv", "villages_csv": str(tmp_path / "v.csv"),
-                                           "roads_csv": str(tmp_path / "r.csv")},
-                                "days": 2, "policing": {"officers": 2}}, seed=0)
+    model = RuralPolicingModel(
+        {
+            "region": {
+                "type": "csv",
+                "villages_csv": str(tmp_path / "v.csv"),
+                "roads_csv": str(tmp_path / "r.csv"),
+            },
+            "days": 2,
+            "policing": {"officers": 2},
+        },
+        seed=0,
+    )
     region = model.region
     assert region.names == ["Town", "Hill", "River"]
     assert region.population.tolist() == [3000, 800, 600]
@@ -69,9 +79,14 @@ def test_graphml_loader_osmnx_style(tmp_path):
         g.add_edge(v, u, length=length)
     path = tmp_path / "county.graphml"
     nx.write_graphml(g, path)
-    model = RuralPolicingModel({"region": {"type": "graphml", "graphml": str(path),
-                                           "road_speed_kmh": 30},
-                                "days": 1, "policing": {"officers": 1}}, seed=0)
+    model = RuralPolicingModel(
+        {
+            "region": {"type": "graphml", "graphml": str(path), "road_speed_kmh": 30},
+            "days": 1,
+            "policing": {"officers": 1},
+        },
+        seed=0,
+    )
     r = model.region
     assert r.n == 3 and r.population.tolist() == [500, 1000, 1500]
     assert r.travel[0, 2] == pytest.approx((2.1 + 2.3) / 30 * 60)

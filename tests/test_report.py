@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def comparison(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cmp")
     cmp = tmp / "cmp.yaml"
-    cmp.write_text(f"baseline: clinic\nreplicates: 2\nseed: 1\ndays: 20\nscenarios:\n"
-                   f"  clinic: {ROOT / 'scenarios/hill/clinic.yaml'}\n"
-                   f"  hybrid: {ROOT / 'scenarios/hill/hybrid.yaml'}\n")
+    cmp.write_text(
+        f"baseline: clinic\nreplicates: 2\nseed: 1\ndays: 20\nscenarios:\n"
+        f"  clinic: {ROOT / 'scenarios/hill/clinic.yaml'}\n"
+        f"  hybrid: {ROOT / 'scenarios/hill/hybrid.yaml'}\n"
+    )
     assert main(["compare", str(cmp), "--out", str(tmp / "out"), "-q"]) == 0
     return tmp / "out"
 
@@ -42,16 +44,24 @@ def test_report_is_self_contained(comparison, tmp_path):
     text = out.read_text()
     assert text.count("data:image/png;base64,") == len(plots.COMPARISON_FIGURES)
     assert not re.search(r'src="https?://', text), "no external resources"
-    for needle in ("Headline", "Difference against clinic", "True versus recorded",
-                   "ODD.md", "Scenario definitions", "hill_hybrid"):
+    for needle in (
+        "Headline",
+        "Difference against clinic",
+        "True versus recorded",
+        "ODD.md",
+        "Scenario definitions",
+        "hill_hybrid",
+    ):
         assert needle in text, needle
 
 
 def test_sweep_report(tmp_path):
     sweep = tmp_path / "s.yaml"
-    sweep.write_text(f"name: s\nbase: {ROOT / 'scenarios/hill/hybrid.yaml'}\nreplicates: 1\n"
-                     "days: 5\nvary:\n  policing.officers: [6, 12]\n"
-                     "  policing.auxiliaries: [0, 20]\n")
+    sweep.write_text(
+        f"name: s\nbase: {ROOT / 'scenarios/hill/hybrid.yaml'}\nreplicates: 1\n"
+        "days: 5\nvary:\n  policing.officers: [6, 12]\n"
+        "  policing.auxiliaries: [0, 20]\n"
+    )
     assert main(["sweep", str(sweep), "-w", "1", "--out", str(tmp_path / "o"), "-q"]) == 0
     assert main(["report", str(tmp_path / "o")]) == 0
     text = (tmp_path / "o" / "report.html").read_text()

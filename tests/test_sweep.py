@@ -26,7 +26,9 @@ def sweep_file(tmp_path: Path, body: str, name: str = "s.yaml") -> Path:
     return path
 
 
-GRID = "replicates: 2\ndays: 8\nvary:\n  policing.officers: [6, 12]\n  policing.auxiliaries: [0, 20]\n"
+GRID = (
+    "replicates: 2\ndays: 8\nvary:\n  policing.officers: [6, 12]\n  policing.auxiliaries: [0, 20]\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +51,14 @@ def test_grid_is_tidy(serial):
 def test_pool_and_dask_give_identical_numbers(serial, tmp_path):
     pool = run_sweep(load_sweep(sweep_file(tmp_path, GRID)), tmp_path / "pool", workers=2)
     pd.testing.assert_frame_equal(serial, pd.read_parquet(pool / "results.parquet"))
-    dask = run_sweep(load_sweep(sweep_file(tmp_path, GRID)), tmp_path / "dask",
-                     cluster="local:2")
+    dask = run_sweep(load_sweep(sweep_file(tmp_path, GRID)), tmp_path / "dask", cluster="local:2")
     pd.testing.assert_frame_equal(serial, pd.read_parquet(dask / "results.parquet"))
 
 
 def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path):
-    path = sweep_file(tmp_path, "replicates: 1\ndays: 3\nvary:\n"
-                                "  policing.posts: [null, {NOWHERE: 12}]\n")
+    path = sweep_file(
+        tmp_path, "replicates: 1\ndays: 3\nvary:\n  policing.posts: [null, {NOWHERE: 12}]\n"
+    )
     code = main(["sweep", str(path), "--workers", "1", "--out", str(tmp_path / "o"), "-q"])
     assert code == 1
     errors = pd.read_parquet(tmp_path / "o" / "errors.parquet")
@@ -68,8 +70,21 @@ def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path):
 def test_kill_and_resume_equals_uninterrupted(serial, tmp_path):
     path = sweep_file(tmp_path, GRID.replace("days: 8", "days: 30"))
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "sweep", str(path),
-                             "--workers", "1", "--out", str(out), "-q"], cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            "sweep",
+            str(path),
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "-q",
+        ],
+        cwd=ROOT,
+    )
     status = out / "status.jsonl"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -86,14 +101,18 @@ def test_kill_and_resume_equals_uninterrupted(serial, tmp_path):
     log = [json.loads(x) for x in status.read_text().splitlines()]
     assert len(log) == 8, "resume ran only the missing runs"
     full = run_sweep(load_sweep(path), tmp_path / "full", workers=1)
-    pd.testing.assert_frame_equal(pd.read_parquet(out / "results.parquet"),
-                                  pd.read_parquet(full / "results.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "results.parquet"), pd.read_parquet(full / "results.parquet")
+    )
 
 
 def test_sobol_design_gives_indices_with_intervals(tmp_path):
-    path = sweep_file(tmp_path, "replicates: 1\ndays: 6\nsample:\n  method: sobol\n  n: 8\n"
-                                "  bounds:\n    policing.officers: [4, 16]\n"
-                                "    crime.guardian_effect: [0.2, 1.2]\n")
+    path = sweep_file(
+        tmp_path,
+        "replicates: 1\ndays: 6\nsample:\n  method: sobol\n  n: 8\n"
+        "  bounds:\n    policing.officers: [4, 16]\n"
+        "    crime.guardian_effect: [0.2, 1.2]\n",
+    )
     sweep = load_sweep(path)
     assert len(sweep.design) == 8 * (2 + 2)
     assert sweep.design["policing.officers"].dtype.kind == "i"
@@ -104,7 +123,8 @@ def test_sobol_design_gives_indices_with_intervals(tmp_path):
     assert rt["conf"].notna().all()
     st = rt.set_index("parameter")["value"]
     assert st["policing.officers"] > st["crime.guardian_effect"], (
-        "officers should matter more than deterrence for response time")
+        "officers should matter more than deterrence for response time"
+    )
 
 
 def test_bad_sweep_files(tmp_path):
@@ -115,8 +135,12 @@ def test_bad_sweep_files(tmp_path):
     with pytest.raises(ScenarioError, match="policing.officers"):
         load_sweep(sweep_file(tmp_path, "vary:\n  policing.officers: [5, -1]\n"))
     with pytest.raises(ScenarioError, match="lower"):
-        load_sweep(sweep_file(tmp_path, "sample:\n  method: lhs\n  n: 4\n  bounds:\n"
-                                        "    crime.guardian_effect: [1, 0.5]\n"))
+        load_sweep(
+            sweep_file(
+                tmp_path,
+                "sample:\n  method: lhs\n  n: 4\n  bounds:\n    crime.guardian_effect: [1, 0.5]\n",
+            )
+        )
 
 
 def test_existing_folder_needs_resume(tmp_path):

@@ -65,8 +65,7 @@ class PolicingModel:
         groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
         return [g for g in groups if g]
 
-    def make_resident(self, officer: Officer, role: str, villages: list[int],
-                      base: int) -> None:
+    def make_resident(self, officer: Officer, role: str, villages: list[int], base: int) -> None:
         """Give an officer villages (包村) and put them on the day shift."""
         officer.role, officer.villages, officer.base = role, villages, base
         officer.shift = self.model.day_shift

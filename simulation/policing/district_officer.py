@@ -27,8 +27,10 @@ class DistrictOfficer(PolicingModel):
             villages = self.township_villages(station)
             n_districts = math.ceil(len(villages) / cfg.district_size)
             districts = self.partition(villages, n_districts, station)
-            n_res = min(int(round(cfg.resident_share * len(officers))),
-                        cfg.officers_per_district * len(districts))
+            n_res = min(
+                int(round(cfg.resident_share * len(officers))),
+                cfg.officers_per_district * len(districts),
+            )
             for i, officer in enumerate(officers[:n_res]):
                 group = districts[i % len(districts)]
                 room = min(group, key=lambda v, g=group: travel[v, g].sum())

@@ -36,4 +36,3 @@ class VillageOfficer(PolicingModel):
             super().next_move(officer, t)
         else:
             self.presence_move(officer, t)
-
