@@ -104,24 +104,5 @@ class Incident:
         return tuple(getattr(self, k) for k in COLUMNS)
 
 
-COLUMNS = (
-    "id",
-    "type",
-    "village",
-    "household",
-    "offender",
-    "dispute",
-    "source",
-    "t_occur",
-    "t_discover",
-    "reported",
-    "reporter",
-    "t_report",
-    "t_dispatch",
-    "responder",
-    "t_first_presence",
-    "first_presence_by",
-    "t_arrival",
-    "t_clear",
-    "outcome",
-)
+# The incident log's columns: every slot but the model back-reference.
+COLUMNS = tuple(k for k in Incident.__slots__ if k not in ("model", "__weakref__"))

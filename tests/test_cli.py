@@ -12,6 +12,7 @@ import pytest
 
 from simulation.cli import main
 from simulation.config_files import load_scenario
+from simulation.scenario import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -40,14 +41,7 @@ def test_every_shipped_file_validates():
 
 def test_every_preset_on_every_region_ships():
     for region in ("plain", "hill", "mountain", "periurban"):
-        for preset in (
-            "clinic",
-            "patrol",
-            "village_officer",
-            "district_officer",
-            "auxiliary_network",
-            "hybrid",
-        ):
+        for preset in PRESETS:
             s = load_scenario(SCENARIOS / region / f"{preset}.yaml")
             assert s.policing.preset == preset and s.region.type == region
 
