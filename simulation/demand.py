@@ -22,6 +22,35 @@ if TYPE_CHECKING:
 HOURS_PER_YEAR = 8760.0
 
 
+def mean_journey(
+    distance: np.ndarray, attract: np.ndarray, origins: np.ndarray, decay_km: float
+) -> float:
+    """Expected journey to crime (km) from the given homes under weights
+    attract_v * exp(-d / decay_km)."""
+    d = distance[origins]
+    w = attract[None, :] * np.exp(-(d - d.min(axis=1, keepdims=True)) / decay_km)
+    return float(np.mean((w * d).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-300)))
+
+
+def calibrate_decay(
+    distance: np.ndarray, attract: np.ndarray, origins: np.ndarray, target_km: float
+) -> float:
+    """The decay length whose expected journey equals `target_km` in this county (bisection
+    on a log scale); clamped when the county cannot produce such journeys."""
+    lo, hi = 1e-3, 1e4
+    if mean_journey(distance, attract, origins, lo) >= target_km:
+        return lo
+    if mean_journey(distance, attract, origins, hi) <= target_km:
+        return hi
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        if mean_journey(distance, attract, origins, mid) < target_km:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
 class CrimeProcess:
     """Routine activity theory: a motivated offender, a suitable target (an empty home),
     no capable guardian. Reads `crime.*` and `addons.cctv*`."""
@@ -44,16 +73,17 @@ class CrimeProcess:
         self.known = np.zeros(n, dtype=bool)
         self.arrests = np.zeros(n, dtype=np.int32)
         self.rate_per_hour = cfg.attempts_per_offender_per_year / HOURS_PER_YEAR
-        # Distance decay over straight-line distance (as Wiles & Costello measured it).
-        # Targets at distance d weighted exp(-d / beta): on a plane the mean journey is 2 beta.
-        beta = cfg.journey_km / 2.0
+        # Distance decay over straight-line distance (as Wiles & Costello measured it);
+        # a journey within the home village counts as crime.intra_village_km.
         dx = region.x[:, None] - region.x[None, :]
         dy = region.y[:, None] - region.y[None, :]
         self.distance_km = np.hypot(dx, dy)
+        np.fill_diagonal(self.distance_km, cfg.intra_village_km)
         households = model.villagers.hh_village_end - model.villagers.hh_village_start
-        self.target_weight = (
-            np.exp(-self.distance_km / beta) * (region.crime_weight * households)[None, :]
-        )
+        attract = region.crime_weight * households
+        origins = self.home if n else np.arange(region.n)
+        self.decay_km = calibrate_decay(self.distance_km, attract, origins, cfg.journey_km)
+        self.target_weight = np.exp(-self.distance_km / self.decay_km) * attract[None, :]
         self.hh_last_victim = np.full(model.villagers.n_households, -np.inf)
         self.village_last_burglary = np.full(region.n, -np.inf)
         self.attempts = 0

@@ -405,10 +405,21 @@ class CrimeConfig(Section):
     journey_km: float = Field(
         2.7,
         gt=0,
-        description="mean journey to crime, km (Wiles & Costello 2000: 1.7 miles)",
+        description="mean journey to crime, km; the distance decay is solved so that the county's "
+        "expected journey equals it (Wiles & Costello 2000: 1.7 miles)",
         json_schema_extra={
             "unit": "km",
             "source": "Wiles & Costello 2000: burglars' mean journey 1.7 miles",
+        },
+    )
+    intra_village_km: float = Field(
+        1.0,
+        gt=0,
+        description="straight-line journey when the target is in the offender's own village, km "
+        "(an administrative village spans several natural villages)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "assumption: Mouding has 89 administrative villages on 1,450 km2 (~16 km2 each; county profile 2023)",
         },
     )
     violent_share: Probability = Field(
@@ -450,7 +461,7 @@ class CrimeConfig(Section):
         },
     )
     repeat_boost: float = Field(
-        40,
+        25,
         ge=0,
         description="extra target weight of a just-victimised household "
         "(Polvi et al. 1991: >12x expected repeat within a month)",
