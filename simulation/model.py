@@ -272,24 +272,27 @@ class RuralPolicingModel(Model):
         vt.last_contact[hit] = t
 
     def _shift_change(self, t: float, hour: int) -> None:
+        """Officers whose shift ends go off duty (busy ones finish their job first); those
+        whose shift starts come on duty, or are diverted to non-police work (seeds)."""
         for o in self._shift_ends[hour]:
             if o.on_duty and o.incident is None and not self.on_shift(o, t):
                 self.end_duty(o, t)
         diversion = self.config.policing.diversion_share if self.config.proactive else 0.0
         for o in self._shift_starts[hour]:
-            if o.on_duty:
-                continue  # still on overtime from the last shift
+            if o.incident is not None:
+                continue  # still busy: overtime, or a 24-hour shift rolling over
+            was_diverted = o.on_duty and o.activity == "diverted"
+            starting = not o.on_duty
             o.on_duty = True
             if diversion > 0 and self.behaviour_rng.random() < diversion:
+                o.settle(t)
                 o.set_activity("diverted", t)
+                o._arrive_at(o.base)
                 o.next_decision = math.inf
-                continue
-            o.set_activity("post", t)
-            o.next_decision = t
-            self.command_centre.officer_free(o)
-        for o in self._shift_ends[hour]:  # diverted officers return at shift end
-            if o.activity == "diverted" and not self.on_shift(o, t):
-                self.end_duty(o, t)
+            elif starting or was_diverted:
+                o.set_activity("post", t)
+                o.next_decision = t
+                self.command_centre.officer_free(o)
 
     def on_shift(self, o: Officer, t: float) -> bool:
         """True while minute t lies within the officer's rostered shift."""
