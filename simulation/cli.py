@@ -79,9 +79,10 @@ def _finish(
         {"command": " ".join(sys.argv), "baseline": baseline},
         csv=args.csv,
     )
-    _say(args, "\n" + to_text(headline_table(agg)))
+    _say(args, "\nMean ± half-width of the 95% interval across replicates:")
+    _say(args, to_text(headline_table(agg)))
     if diffs is not None:
-        _say(args, f"\nDifference against baseline '{baseline}' (paired, 95% interval):")
+        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed; ± 95% interval):")
         _say(args, to_text(difference_table(diffs)))
     print(f"\nresults: {out}/  (summary: {out}/summary.md)")
     return out

@@ -37,13 +37,17 @@ def _fmt(fmt: str, value: float) -> str:
 
 
 def _cell(fmt: str, mean: float, lo: float, hi: float) -> str:
+    """'mean ± half-width of the 95% interval' (the interval is symmetric: t-based)."""
     if isinstance(lo, float) and math.isnan(lo):
         return _fmt(fmt, mean)
-    return f"{_fmt(fmt, mean)} [{_fmt(fmt, lo)}, {_fmt(fmt, hi)}]"
+    half = (hi - lo) / 2
+    if half == 0:
+        return _fmt(fmt, mean)
+    return f"{_fmt(fmt, mean)} ± {_fmt(fmt, half).lstrip('+')}"
 
 
 def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
-    """Rows: headline metrics; columns: scenarios; cells 'mean [95% interval]'."""
+    """Rows: headline metrics; columns: scenarios; cells 'mean ± 95% half-width'."""
     scenarios = list(dict.fromkeys(aggregate["scenario"]))
     idx = aggregate.set_index(["scenario", "metric"])
     rows = {}
@@ -57,7 +61,7 @@ def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
 
 
 def difference_table(differences: pd.DataFrame) -> pd.DataFrame:
-    """Rows: headline metrics; columns: scenarios; cells 'difference [95% interval]'."""
+    """Rows: headline metrics; columns: scenarios; cells 'difference ± 95% half-width'."""
     if differences is None or differences.empty:
         return pd.DataFrame()
     scenarios = list(dict.fromkeys(differences["scenario"]))
