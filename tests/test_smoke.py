@@ -34,3 +34,16 @@ def test_resident_presets_assign_villages():
     districts = [o for o in model.officers if o.role == "district"]
     assert districts and all(1 <= len(o.villages) <= 12 for o in districts)
     assert model.policing.rooms, "district officers work from police rooms"
+
+
+@pytest.mark.parametrize("preset", ["village_officer", "district_officer", "hybrid"])
+def test_resident_officers_never_leave_a_shift_uncovered(preset):
+    """Giving officers villages moves them to the day shift, but never the last officer of
+    another shift: every hour of the day keeps someone on duty county-wide (a 2-township
+    county with 12 officers once left 17:00-24:00 empty)."""
+    cfg = small(preset, days=2, policing={"officers": 12})
+    cfg["region"]["townships"] = 2
+    model = RuralPolicingModel(cfg, seed=0)
+    for hour in range(24):
+        on = [o for o in model.officers if (hour - o.shift.start_hour) % 24 < o.shift.hours]
+        assert on, f"{preset}: nobody on duty at {hour}:00"

@@ -65,6 +65,20 @@ class PolicingModel:
         groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
         return [g for g in groups if g]
 
+    def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
+        """Up to n of a station's officers to give villages: day-shift officers first, then
+        others, but never the last officer of another shift (nights and evenings stay
+        covered)."""
+        day = self.model.day_shift
+        spare: list[Officer] = []
+        seen: set[int] = set()
+        for o in officers:
+            if o.shift is not day:
+                if id(o.shift) in seen:
+                    spare.append(o)
+                seen.add(id(o.shift))
+        return ([o for o in officers if o.shift is day] + spare)[:n]
+
     def make_resident(self, officer: Officer, role: str, villages: list[int], base: int) -> None:
         """Give an officer villages (包村) and put them on the day shift."""
         officer.role, officer.villages, officer.base = role, villages, base

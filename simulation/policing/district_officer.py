@@ -31,7 +31,7 @@ class DistrictOfficer(PolicingModel):
                 int(round(cfg.resident_share * len(officers))),
                 cfg.officers_per_district * len(districts),
             )
-            for i, officer in enumerate(officers[:n_res]):
+            for i, officer in enumerate(self.pick_residents(officers, n_res)):
                 group = districts[i % len(districts)]
                 room = min(group, key=lambda v, g=group: travel[v, g].sum())
                 if room not in self.rooms:

@@ -25,10 +25,11 @@ class VillageOfficer(PolicingModel):
         for station, officers in self.stations_officers().items():
             villages = self.township_villages(station)
             n_res = min(int(round(share * len(officers))), len(villages))
-            if n_res == 0:
+            residents = self.pick_residents(officers, n_res)
+            if not residents:
                 continue
-            groups = self.partition(villages, n_res, station)
-            for officer, group in zip(officers[:n_res], groups, strict=False):
+            groups = self.partition(villages, len(residents), station)
+            for officer, group in zip(residents, groups, strict=False):
                 self.make_resident(officer, "village", group, station)
 
     def next_move(self, officer: Officer, t: float) -> None:
