@@ -14,7 +14,7 @@ find_python = $(shell \
     $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; exit 0; }; \
   done)
 
-.PHONY: venv demo test validate bench lint format clean
+.PHONY: venv demo test validate bench app lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@BASE="$(find_python)"; \
@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 	echo "using $$BASE ($$($$BASE --version))"; \
 	[ -x $(PY) ] || $$BASE -m venv $(VENV); \
 	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e '.[dev]' && touch $@
+	$(PY) -m pip install -q -e '.[dev,app]' && touch $@
 
 venv: $(VENV)/.installed
 
@@ -37,6 +37,9 @@ test: venv
 
 validate: venv
 	$(PY) -m pytest tests/validation -m "slow or not slow"
+
+app: venv
+	$(VENV)/bin/rpsim app
 
 bench: venv
 	$(PY) benchmarks/county_year.py

@@ -52,8 +52,10 @@ class Officer(CellAgent):
         self.on_duty = False
         self.incident: Incident | None = None
         self.next_decision = 0.0
-        self.posted_since = 0.0  # for rotation: knowledge of villages grows from here
+        self.posted_since = -math.inf  # in post since long before the run: knows the villages
         self.next_village = 0  # round-robin pointer over assigned villages
+        self.committed_since = 0.0
+        self.committed_minutes = 0.0  # dispatch to clearance: the reactive workload
         self.cell = model.space[station]
 
     # --- state --------------------------------------------------------------------
@@ -127,6 +129,8 @@ class Officer(CellAgent):
         self.set_activity("travel", t)
         incident.t_dispatch = t + handling
         incident.responder = self.unique_id
+        incident.outcome = "en_route"
+        self.committed_since = t
         model.schedule_event(self.arrive_at_scene, at=self.trip.end)
 
     def arrive_at_scene(self) -> None:
@@ -143,6 +147,7 @@ class Officer(CellAgent):
         model = self.model
         incident, self.incident = self.incident, None
         incident.clear(model.time, self)
+        self.committed_minutes += model.time - self.committed_since
         self.set_activity("post", model.time)
         self.next_decision = model.time
         model.command_centre.officer_free(self)

@@ -7,6 +7,7 @@
     rpsim sweep FILE [--workers N] [--scheduler tcp://host:port | --cluster local:N]
                 [--out DIR] [--resume] [--days D] [--replicates R]
     rpsim report RESULTS_DIR [--out FILE]
+    rpsim app [SCENARIO] [--port N] [--host H]
 
 Exit codes: 0 success; 1 the run failed; 2 bad input (scenario, file or arguments);
 130 interrupted (Ctrl-C). Problems with a scenario print one line each:
@@ -247,6 +248,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    try:
+        from .app import serve
+    except ImportError as exc:
+        raise BadInputError(f"{exc} (or: pip install -e '.[app]')") from None
+    if args.scenario:
+        load_scenario(args.scenario)  # a bad file fails here, with file:line errors
+    serve(args.scenario, args.port, args.host)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rpsim",
@@ -314,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("results_dir")
     p.add_argument("--out", help="HTML file (default RESULTS_DIR/report.html)")
     p.set_defaults(func=cmd_report, quiet=False)
+
+    p = sub.add_parser("app", help="watch the model run: the interactive Mesa (Solara) page")
+    p.add_argument("scenario", nargs="?", help="base scenario (default: a small hill county)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--host", default="127.0.0.1")
+    p.set_defaults(func=cmd_app, quiet=False)
     return parser
 
 

@@ -168,13 +168,12 @@ class CrimeProcess:
         self.model.decide_reporting(inc)
         return inc
 
-    def learn_offenders(self, presence_hours: np.ndarray, knowledge: np.ndarray) -> None:
-        """Daily: officer presence in a village reveals its resident offenders."""
+    def learn_offenders(self, visit_hours: np.ndarray) -> None:
+        """Daily: a village officer's visits (knowledge-weighted hours) reveal the village's
+        resident offenders to the police."""
         if self.n == 0:
             return
-        p = 1.0 - (1.0 - self.model.config.crime.intel_per_presence_hour) ** (
-            presence_hours[self.home] * knowledge[self.home]
-        )
+        p = 1.0 - (1.0 - self.model.config.crime.intel_per_presence_hour) ** visit_hours[self.home]
         learn = self.resident & (self.model.behaviour_rng.random(self.n) < p)
         self.known |= learn
 

@@ -62,7 +62,9 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
     df["on_duty_min"] = duty
-    df["utilisation"] = (df["min_travel"] + df["min_on_scene"]) / duty.replace(0, np.nan)
+    df["committed_min"] = [o.committed_minutes for o in model.officers]
+    # Utilisation: share of on-duty time committed to incidents (dispatch to clearance).
+    df["utilisation"] = df["committed_min"] / duty.replace(0, np.nan)
     return df
 
 
@@ -170,16 +172,12 @@ def summary(
     s["clearance_rate"] = arrests / recorded_crime if recorded_crime else math.nan
     present = vt.present
     threshold = cfg.trust.satisfied_threshold
-    s["mean_trust"] = float(vt.trust.mean())
-    s["satisfaction"] = float((vt.trust > threshold).mean())
+    s["mean_trust"] = float(vt.trust[present].mean())  # residents present, not migrants away
+    s["satisfaction"] = float((vt.trust[present] > threshold).mean())
     seen = (model.time - vt.last_contact[present]) <= 30 * MINUTES_PER_DAY
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
-    s["officer_utilisation"] = (
-        float((officers["min_travel"].sum() + officers["min_on_scene"].sum()) / duty)
-        if duty
-        else 0.0
-    )
+    s["officer_utilisation"] = float(officers["committed_min"].sum() / duty) if duty else 0.0
     total = sum(officers[f"min_{a}"].sum() for a in ACTIVITIES)
     for a in ACTIVITIES:
         s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0

@@ -31,7 +31,20 @@ from .rhythms import MINUTES_PER_DAY, Calendar
 from .scenario import Scenario
 from .villagers import VillagerTable
 
-STREAMS = ("region", "villagers", "crime", "disputes", "calls", "reporting", "behaviour")
+# Independent random streams, spawned from the run seed. New streams go at the end, so that
+# existing ones keep their seeds. Reporting draws have one stream per demand process, so that
+# calls and disputes stay aligned across scenarios even when offences differ.
+STREAMS = (
+    "region",
+    "villagers",
+    "crime",
+    "disputes",
+    "calls",
+    "reporting",
+    "behaviour",
+    "reporting_disputes",
+    "reporting_calls",
+)
 
 
 def as_scenario(config: Scenario | dict | None) -> Scenario:
@@ -77,7 +90,12 @@ class RuralPolicingModel(Model):
             config.trust.initial_sd,
             rng["villagers"],
         )
-        self.reporting_rng = rng["reporting"]
+        self.reporting_rngs = {
+            "property": rng["reporting"],
+            "violent": rng["reporting"],
+            "dispute": rng["reporting_disputes"],
+            "service": rng["reporting_calls"],
+        }
         self.behaviour_rng = rng["behaviour"]
         self.incidents: list[Incident] = []
         self.command_centre = CommandCentre(self)
@@ -99,6 +117,7 @@ class RuralPolicingModel(Model):
         self.officer_hours = np.zeros(n)  # officer presence today, knowledge-weighted
         self.auxiliary_hours = np.zeros(n)
         self.visit_hours = np.zeros(n)  # officer hours of household visits today
+        self.intel_hours = np.zeros(n)  # the same, weighted by the officers' knowledge
         self.presence_total = np.zeros(n)  # officer + auxiliary presence hours, whole run
         self.daily: list[dict[str, float]] = []
         self.hourly_busy: list[tuple[float, int, int]] = []
@@ -236,6 +255,7 @@ class RuralPolicingModel(Model):
                 self.officer_hours[v] += o.knowledge(t)
                 if o.activity == "visit":
                     self.visit_hours[v] += 1.0
+                    self.intel_hours[v] += o.knowledge(t)
         if len(self.auxiliary_villages) and self.auxiliaries[0].on_duty(hour):
             guardians[self.auxiliary_villages] += 1.0
             self.auxiliary_hours[self.auxiliary_villages] += 1.0
@@ -315,7 +335,7 @@ class RuralPolicingModel(Model):
         vt.set_festival(festival, self.config.season.festival_return_share)
         aux_hours = max(self.config.policing.auxiliary_day_hours, 1)
         self.disputes.day(t, self.officer_hours / 8.0, self.auxiliary_hours / aux_hours, festival)
-        self.crime.learn_offenders(self.officer_hours, np.ones(self.region.n))
+        self.crime.learn_offenders(self.intel_hours)
         if self.config.proactive:
             self._visits(t)
             self._contacts_and_trust(t)
@@ -329,6 +349,7 @@ class RuralPolicingModel(Model):
         self.officer_hours[:] = 0.0
         self.auxiliary_hours[:] = 0.0
         self.visit_hours[:] = 0.0
+        self.intel_hours[:] = 0.0
 
     def _contacts_and_trust(self, t: float) -> None:
         """Daily: who met police or an auxiliary (visibility, 见警率), and trust moving with
@@ -358,8 +379,10 @@ class RuralPolicingModel(Model):
         self.daily.append(
             {
                 "day": int(round(t / MINUTES_PER_DAY)) - 1,
-                "mean_trust": float(vt.trust.mean()),
-                "satisfaction": float((vt.trust > self.config.trust.satisfied_threshold).mean()),
+                "mean_trust": float(vt.trust[present].mean()),
+                "satisfaction": float(
+                    (vt.trust[present] > self.config.trust.satisfied_threshold).mean()
+                ),
                 "visibility": float(seen_share),
                 "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
                 "queued": len(self.command_centre.queue),
@@ -374,8 +397,9 @@ class RuralPolicingModel(Model):
     def decide_reporting(self, inc: Incident) -> None:
         """Reported? by whom? when? Probability by type x trust x channel (DESIGN.md §3)."""
         cfg = self.config.reporting
-        u = self.reporting_rng.random(3)
-        z = self.reporting_rng.standard_normal()
+        rng = self.reporting_rngs[inc.type]
+        u = rng.random(3)
+        z = rng.standard_normal()
         if not self.config.proactive:  # calls-for-service mode: every call, at once
             inc.reported, inc.reporter, inc.t_report = True, "caller", inc.t_discover
             self.schedule_event(inc.report, at=inc.t_report)

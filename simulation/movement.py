@@ -75,6 +75,8 @@ class Trip:
         """Where the traveller is at minute t."""
         if t >= self.times[-1]:
             return at_village(self.nodes[-1])
+        if t <= self.depart:
+            return self.origin  # not left yet (call handling)
         if t < self.times[0]:
             # Still on the partial first leg, heading for nodes[0].
             a, b, f = self.origin

@@ -250,6 +250,11 @@ def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) ->
     return graph
 
 
+def _truthy(value: object) -> bool:
+    """A station flag in a file: 1, true, yes, y (any case); blanks and anything else: no."""
+    return str(value).strip().lower() in ("1", "1.0", "true", "yes", "y")
+
+
 def _file_population(pops: np.ndarray, total: int) -> np.ndarray:
     """Populations given in a file are used as they are; without them, `region.population`
     is split evenly over the nodes."""
@@ -328,7 +333,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         graph.add_edge(a, b, length_km=length_km, minutes=minutes)
     pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
     population = _file_population(pops, config.population)
-    st_flag = [str(g.nodes[v].get("station", "")).lower() in ("true", "1", "yes") for v in nodes]
+    st_flag = [_truthy(g.nodes[v].get("station", "")) for v in nodes]
     stations = (
         np.flatnonzero(st_flag)
         if any(st_flag)
@@ -395,8 +400,9 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     if (pops < 0).any():
         raise ScenarioError("population cannot be negative", key="region.villages_csv")
     population = _file_population(pops, config.population)
-    if "station" in villages.columns and villages["station"].astype(bool).any():
-        stations = np.flatnonzero(villages["station"].astype(bool).to_numpy())
+    flags = villages["station"].map(_truthy) if "station" in villages.columns else None
+    if flags is not None and flags.any():
+        stations = np.flatnonzero(flags.to_numpy())
     else:
         stations = _pick_stations(xy, population, min(config.townships, len(names)))
     return Region(

@@ -243,8 +243,9 @@ class PolicingConfig(Section):
     )
     presence_share: Probability = Field(
         0.7,
-        description="share of a resident officer's idle duty time spent in assigned villages "
-        "(rule in the seeds: >=30 h a week in the community)",
+        description="probability that a resident officer's next move is a 1-2 h stay in an "
+        "assigned village (else an hour at base); the realised share of time in the villages is "
+        "reported in the officers table (rule in the seeds: >=30 h a week in the community)",
         json_schema_extra={
             "unit": "share 0-1",
             "source": "seeds: rules ask >=30 h a week in the community and >=2 days a week at the village room",
@@ -271,7 +272,9 @@ class PolicingConfig(Section):
     )
     patrol_intensity: Probability = Field(
         0.5,
-        description="patrol preset: share of idle duty time on random preventive patrol",
+        description="patrol preset: probability that an idle officer's next move is a random "
+        "preventive patrol (else an hour at the station); the realised time share also depends "
+        "on driving times",
         json_schema_extra={
             "unit": "share 0-1",
             "source": "setting; Kansas City preventive patrol experiment compares 2-3x patrol",
@@ -831,7 +834,8 @@ class TrustConfig(Section):
         0.02,
         ge=0,
         le=1,
-        description="trust loss of a victim household when nobody comes",
+        description="trust loss of a victim household whose incident is not reported (nobody "
+        "comes)",
         json_schema_extra={"unit": "share", "source": "assumption"},
     )
     diffusion_per_day: Probability = Field(

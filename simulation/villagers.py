@@ -101,6 +101,8 @@ class VillagerTable:
         return float(self.trust[self.members(household)].mean())
 
     def village_trust(self) -> np.ndarray:
-        sums = np.bincount(self.village, weights=self.trust, minlength=len(self.village_start))
-        counts = np.maximum(np.bincount(self.village, minlength=len(self.village_start)), 1)
-        return sums / counts
+        """Mean trust of each village's present residents (migrants away do not count)."""
+        sums = np.bincount(
+            self.village, weights=self.trust * self.present, minlength=len(self.village_start)
+        )
+        return sums / np.maximum(self.present_by_village, 1)

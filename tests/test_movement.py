@@ -59,3 +59,11 @@ def test_dispatch_mid_journey_routes_from_the_real_position(line_county):
     assert incident.t_dispatch == pytest.approx(model.time)
     model.run_for(6)
     assert incident.t_arrival == pytest.approx(incident.t_dispatch + 5.0)  # turns back to B
+
+
+def test_position_during_call_handling_is_where_the_officer_stood(line_county):
+    from simulation.movement import Trip
+
+    trip = Trip.plan(line_county.region, (1, 2, 0.5), 3, now=100.0)  # leaves at minute 100
+    assert trip.position(90.0) == (1, 2, 0.5)
+    assert trip.position(102.5)[2] == pytest.approx(0.75)

@@ -68,3 +68,14 @@ def test_lognormal_service_is_used():
     inc = RuralPolicingModel(cfg, seed=3).run().results()["incidents"].dropna(subset=["t_clear"])
     on_scene = (inc["t_clear"] - inc["t_arrival"]).to_numpy()
     assert abs(on_scene.mean() - 45) < 3 * 30 / np.sqrt(len(on_scene)), on_scene.mean()
+
+
+def test_calls_for_service_mode_switches_off_proactive_work():
+    """In calls-for-service mode every preset waits at its posts: no patrol, no visits."""
+    cfg = queue_scenario(3, 20, {"kind": "exponential", "mean": 30}, 5)
+    for preset in ("patrol", "hybrid"):
+        cfg["policing"]["preset"] = preset
+        model = RuralPolicingModel(cfg, seed=1).run()
+        o = model.results()["officers"]
+        assert o["min_patrol"].sum() == 0 and o["min_visit"].sum() == 0, preset
+        assert not model.auxiliaries

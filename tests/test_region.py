@@ -91,3 +91,16 @@ def test_graphml_loader_osmnx_style(tmp_path):
     assert r.n == 3 and r.population.tolist() == [500, 1000, 1500]
     assert r.travel[0, 2] == pytest.approx((2.1 + 2.3) / 30 * 60)
     assert 1.5 < r.x.max() < 2.5 and 1.8 < r.y.max() < 2.6  # ~2 km apart in lon and lat
+
+
+def test_csv_station_flags_blank_means_no(tmp_path):
+    """Blank cells, 0, 'false' and 'no' are not stations (ODD review found blanks were)."""
+    (tmp_path / "v.csv").write_text(
+        "name,x_km,y_km,population,station\nA,0,0,100,1\nB,1,0,100,\nC,2,0,100,false\n"
+        "D,3,0,100,no\nE,4,0,100,0\n"
+    )
+    (tmp_path / "r.csv").write_text("from,to\nA,B\nB,C\nC,D\nD,E\n")
+    cfg = RegionConfig(
+        type="csv", villages_csv=str(tmp_path / "v.csv"), roads_csv=str(tmp_path / "r.csv")
+    )
+    assert build_region(cfg, np.random.default_rng(0)).stations.tolist() == [0]

@@ -26,8 +26,9 @@ PRESETS: dict[str, type[PolicingModel]] = {
 
 
 def make_policing(model: RuralPolicingModel) -> PolicingModel:
-    """The policing model named by `policing.preset`."""
-    preset = model.config.policing.preset
+    """The policing model named by `policing.preset`. In calls-for-service mode every preset
+    behaves as `clinic`: officers wait at their posts and only answer calls."""
+    preset = model.config.policing.preset if model.config.proactive else "clinic"
     match PRESETS.get(preset):
         case None:
             raise ValueError(f"unknown policing preset {preset!r}; choose from {sorted(PRESETS)}")
