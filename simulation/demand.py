@@ -72,6 +72,7 @@ class CrimeProcess:
         self.jailed_until = np.zeros(n)
         self.known = np.zeros(n, dtype=bool)
         self.arrests = np.zeros(n, dtype=np.int32)
+        self.in_jail: list[float] = []  # release minute of every offender jailed
         self.rate_per_hour = cfg.attempts_per_offender_per_year / HOURS_PER_YEAR
         # Distance decay over straight-line distance (as Wiles & Costello measured it);
         # a journey within the home village counts as crime.intra_village_km.
@@ -186,7 +187,9 @@ class CrimeProcess:
         cfg = self.model.config.crime
         p0 = cfg.base_clearance
         gamma = cfg.clearance_slope / max(p0 * (1.0 - p0), 1e-9)
-        rt = max(response_min, 1.0)
+        # Faster than half the reference time brings no further gain: the published slope is
+        # local, and extrapolated to a 2-minute response it would promise certain arrest.
+        rt = max(response_min, cfg.clearance_reference_min / 2)
         logit = math.log(p0 / (1 - p0)) - gamma * math.log(rt / cfg.clearance_reference_min)
         p = 1.0 / (1.0 + math.exp(-logit))
         addons = self.model.config.addons
@@ -199,8 +202,20 @@ class CrimeProcess:
         return min(p, 0.95)
 
     def arrest(self, offender: int, t: float) -> None:
+        """The offender goes to jail for crime.jail_days. The slot is filled again by a new
+        offender from the same village after an exponential delay (mean
+        crime.replacement_days) if that comes first: arrests incapacitate one offender, not the
+        supply of motivated offenders."""
+        cfg = self.model.config.crime
         self.arrests[offender] += 1
-        self.jailed_until[offender] = t + self.model.config.crime.jail_days * MINUTES_PER_DAY
+        release = t + cfg.jail_days * MINUTES_PER_DAY
+        self.in_jail.append(release)
+        back = release
+        if cfg.replacement_days is not None:
+            delay = self.model.behaviour_rng.exponential(cfg.replacement_days * MINUTES_PER_DAY)
+            back = min(release, t + delay)
+        self.jailed_until[offender] = back
+        self.known[offender] = False  # whoever comes back to the slot is not yet known
 
 
 @dataclass

@@ -431,12 +431,12 @@ class CrimeConfig(Section):
         json_schema_extra={"unit": "share 0-1", "source": "assumption"},
     )
     occupied_attractiveness: Probability = Field(
-        0.38,
-        description="relative burglary risk of an occupied home "
-        "(BJS 2010: 8 vs 21 per 1,000 occupied vs unoccupied)",
+        0.12,
+        description="burglary risk of an occupied home relative to an empty one, per "
+        "household-hour",
         json_schema_extra={
-            "unit": "ratio",
-            "source": "BJS 2010: burglary 8 vs 21 per 1,000 occupied vs unoccupied households",
+            "unit": "ratio per household-hour",
+            "source": "calibrated so that ~28% of burglaries happen with someone home at the default occupancy (BJS 2010: 8 of 21 + 8 burglaries per 1,000 households occurred while a household member was present)",
         },
     )
     success_probability: Probability = Field(
@@ -445,7 +445,7 @@ class CrimeConfig(Section):
         json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     guardian_effect: float = Field(
-        0.7,
+        0.6,
         ge=0,
         description="deterrence per guardian present in the village (success x exp(-effect)). "
         "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
@@ -506,6 +506,16 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "probability points",
             "source": "assumption: auxiliaries bring local information (seeds)",
+        },
+    )
+    replacement_days: float | None = Field(
+        60,
+        gt=0,
+        description="mean days until a jailed offender's place is taken by another offender "
+        "from the same village; null = no replacement (pure incapacitation)",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption: replacement in offender populations (without it, a year of arrests jails most offenders and crime is not stationary)",
         },
     )
     jail_days: float = Field(
