@@ -117,7 +117,7 @@ def summary(
     rate = 1000.0 / residents / years
     s: dict[str, Any] = {
         "scenario": cfg.name,
-        "preset": cfg.policing.preset,
+        "preset": model.policing.name,  # clinic in calls-for-service mode
         "seed": model.run_seed,
         "days": model.end_time / MINUTES_PER_DAY,
         "residents": int(residents),

@@ -226,6 +226,9 @@ class RuralPolicingModel(Model):
         for o in self.officers:
             o.settle(t)
             o.set_activity(o.activity, t)
+            if o.incident is not None:  # a job still open at the end counts up to now
+                o.committed_minutes += t - o.committed_since
+                o.committed_since = t
         self._record_day(t)
 
     def heartbeat(self) -> None:

@@ -493,8 +493,8 @@ class CrimeConfig(Section):
     )
     intel_per_presence_hour: Probability = Field(
         0.02,
-        description="chance per hour of officer presence that a resident offender of the "
-        "village becomes known to police. Assumption",
+        description="chance per knowledge-weighted hour of a village or district officer's "
+        "household visits that a resident offender of the village becomes known to police",
         json_schema_extra={"unit": "probability per hour", "source": "assumption"},
     )
     auxiliary_clearance_bonus: float = Field(

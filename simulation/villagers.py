@@ -102,7 +102,11 @@ class VillagerTable:
 
     def village_trust(self) -> np.ndarray:
         """Mean trust of each village's present residents (migrants away do not count)."""
-        sums = np.bincount(
-            self.village, weights=self.trust * self.present, minlength=len(self.village_start)
+        n = len(self.village_start)
+        sums = np.bincount(self.village, weights=self.trust * self.present, minlength=n)
+        present = self.present_by_village
+        # A village with nobody present (all away) keeps its registered residents' mean.
+        everyone = np.bincount(self.village, weights=self.trust, minlength=n) / np.maximum(
+            np.bincount(self.village, minlength=n), 1
         )
-        return sums / np.maximum(self.present_by_village, 1)
+        return np.where(present > 0, sums / np.maximum(present, 1), everyone)
