@@ -51,3 +51,14 @@ def test_readme_documents_every_output_column(tmp_path):
             assert f"`{col}`" in readme or f"`{generic}`" in readme or generic in readme, (
                 f"README does not document column {col!r} of {name}"
             )
+
+
+def test_odd_parameter_table_lists_every_parameter():
+    odd = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
+    table = odd.split("<!-- parameters:start -->", 1)[1].split("<!-- parameters:end -->", 1)[0]
+    missing = [
+        r["key"]
+        for r in schema_rows()
+        if r["type"] != "section" and f"| `{r['key']}` |" not in table
+    ]
+    assert not missing, f"docs/ODD.md parameter table lacks {missing}"
