@@ -525,42 +525,21 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
             from SALib.analyze import sobol
 
             res = sobol.analyze(problem, y, calc_second_order=False, seed=sweep.spec.seed)
-            for i, name in enumerate(names):
-                rows += [
-                    {
-                        "metric": metric,
-                        "parameter": name,
-                        "index": "S1",
-                        "value": res["S1"][i],
-                        "conf": res["S1_conf"][i],
-                    },
-                    {
-                        "metric": metric,
-                        "parameter": name,
-                        "index": "ST",
-                        "value": res["ST"][i],
-                        "conf": res["ST_conf"][i],
-                    },
-                ]
+            reported = (("S1", "S1_conf"), ("ST", "ST_conf"))
         else:
             from SALib.analyze import morris
 
             res = morris.analyze(problem, x, y, num_levels=s.levels, seed=sweep.spec.seed)
-            for i, name in enumerate(names):
-                rows += [
+            reported = (("mu_star", "mu_star_conf"), ("sigma", None))
+        for i, name in enumerate(names):
+            for index, conf in reported:
+                rows.append(
                     {
                         "metric": metric,
                         "parameter": name,
-                        "index": "mu_star",
-                        "value": res["mu_star"][i],
-                        "conf": res["mu_star_conf"][i],
-                    },
-                    {
-                        "metric": metric,
-                        "parameter": name,
-                        "index": "sigma",
-                        "value": res["sigma"][i],
-                        "conf": math.nan,
-                    },
-                ]
+                        "index": index,
+                        "value": res[index][i],
+                        "conf": res[conf][i] if conf else math.nan,
+                    }
+                )
     return pd.DataFrame(rows, columns=["metric", "parameter", "index", "value", "conf"])
