@@ -17,38 +17,50 @@ from mesa import Agent
 from mesa.discrete_space import CellAgent
 
 from .movement import Position, Trip, at_village
+from .vocab import Activity, Role
 
 if TYPE_CHECKING:
-    from .incidents import Incident
+    from .demand import CrimeProcess
     from .model import RuralPolicingModel
+    from .region import Region
+    from .response import Incident
     from .scenario import Shift
 
-ACTIVITIES = ("post", "patrol", "visit", "travel", "on_scene", "diverted", "off_duty")
+ACTIVITIES = tuple(Activity)
+MINUTES_PER_DAY = 1440.0
 
 
 class Officer(CellAgent):
     """A sworn officer (民警) of a township police station (派出所).
 
-    Reads `policing.shifts`, `policing.diversion_share`, `policing.rotation_days`,
-    `dispatch.*` and `on_scene.*`. `role` is "station", "village" (驻村民警) or
-    "district" (警务区民警); `villages` are the assigned villages, `base` is where the
-    officer waits when idle (the station, or a district police room 警务室).
+    `role` is station, village (驻村民警) or district (警务区民警); `villages` are the assigned
+    villages, `base` is where the officer waits when idle (the station, or a district police
+    room 警务室). `learning_days` is how long a newly posted officer takes to know them.
     """
 
-    def __init__(self, model: RuralPolicingModel, station: int, shift: Shift) -> None:
+    def __init__(
+        self,
+        model: RuralPolicingModel,
+        region: Region,
+        station: int,
+        shift: Shift,
+        learning_days: float,
+    ) -> None:
         super().__init__(model)
+        self.region = region
         self.station = station
         self.base = station
         self.shift = shift
-        self.role = "station"
+        self.learning_min = learning_days * MINUTES_PER_DAY
+        self.role = Role.STATION
         self.villages: list[int] = []
         self.district: int | None = None
-        self.activity = "off_duty"
+        self.activity = Activity.OFF_DUTY
         self.activity_since = 0.0
-        self.time_use: dict[str, float] = defaultdict(float)
+        self.time_use: dict[Activity, float] = defaultdict(float)
         self.pos: Position = at_village(station)
         self.trip: Trip | None = None
-        self.after_trip = "post"  # activity on reaching the trip's destination
+        self.after_trip = Activity.POST  # activity on reaching the trip's destination
         self.on_duty = False
         self.incident: Incident | None = None
         self.next_decision = 0.0
@@ -62,9 +74,9 @@ class Officer(CellAgent):
     @property
     def available(self) -> bool:
         """On duty, not diverted, not committed to an incident."""
-        return self.on_duty and self.incident is None and self.activity != "diverted"
+        return self.on_duty and self.incident is None and self.activity != Activity.DIVERTED
 
-    def set_activity(self, activity: str, t: float) -> None:
+    def set_activity(self, activity: Activity, t: float) -> None:
         """Switch activity at minute t, booking the time spent on the previous one."""
         self.time_use[self.activity] += t - self.activity_since
         self.activity, self.activity_since = activity, t
@@ -95,11 +107,31 @@ class Officer(CellAgent):
 
     def knowledge(self, t: float) -> float:
         """0-1: how well the officer knows the assigned villages (rotation resets it)."""
-        learning = self.model.config.policing.learning_days * 1440.0
+        learning = self.learning_min
         return 1.0 if learning <= 0 else min(1.0, (t - self.posted_since) / learning)
 
+    # --- duty -----------------------------------------------------------------------
+    def on_shift(self, t: float) -> bool:
+        """True while minute t lies within the officer's rostered shift."""
+        hour = (t % MINUTES_PER_DAY) / 60.0
+        return (hour - self.shift.start_hour) % 24 < self.shift.hours
+
+    def go_off_duty(self, t: float) -> None:
+        self.settle(t)
+        self.set_activity(Activity.OFF_DUTY, t)
+        self.on_duty = False
+        self._arrive_at(self.base)  # the journey home is off duty
+        self.next_decision = math.inf
+
+    def divert(self, t: float) -> None:
+        """Non-police duty for the shift (非警务): at base, not available."""
+        self.settle(t)
+        self.set_activity(Activity.DIVERTED, t)
+        self._arrive_at(self.base)
+        self.next_decision = math.inf
+
     # --- movement -----------------------------------------------------------------
-    def go(self, target: int, t: float, travel_activity: str, then: str, dwell: float) -> None:
+    def go(self, target: int, t: float, travel: Activity, then: Activity, dwell: float) -> None:
         """Start a proactive trip (patrol, presence, return to base)."""
         pos = self.position(t)
         self.trip = None
@@ -108,92 +140,82 @@ class Officer(CellAgent):
             self.set_activity(then, t)
             self.next_decision = t + dwell
             return
-        self.trip = Trip.plan(self.model.region, pos, target, t)
+        self.trip = Trip.plan(self.region, pos, target, t)
         self.after_trip = then
-        self.set_activity(travel_activity, t)
+        self.set_activity(travel, t)
         self.next_decision = self.trip.end + dwell
 
-    def dispatch(self, incident: Incident, t: float, handling: float) -> None:
-        """Send the officer to an incident; arrival is a scheduled event."""
-        model = self.model
+    # --- responding -----------------------------------------------------------------
+    def start_response(
+        self, incident: Incident, village: int, t: float, handling: float, speed: float
+    ) -> float:
+        """Commit to an incident and drive there, leaving after call handling; the arrival
+        minute."""
         self.settle(t)
         self.incident = incident
         start = self.position(t)
-        self.trip = None
-        cfg = model.config.dispatch
-        speed = cfg.vehicle_kmh_factor
-        if cfg.travel_time_cv > 0:  # lognormal trip-time factor with mean 1
-            sigma2 = math.log(1.0 + cfg.travel_time_cv**2)
-            speed /= model.behaviour_rng.lognormal(-sigma2 / 2, math.sqrt(sigma2))
-        self.trip = Trip.plan(model.region, start, incident.village, t + handling, speed)
-        self.set_activity("travel", t)
-        incident.t_dispatch = t + handling
-        incident.responder = self.unique_id
-        incident.outcome = "en_route"
+        self.trip = Trip.plan(self.region, start, village, t + handling, speed)
+        self.set_activity(Activity.TRAVEL, t)
         self.committed_since = t
-        model.schedule_event(self.arrive_at_scene, at=self.trip.end)
+        return self.trip.end
 
-    def arrive_at_scene(self) -> None:
-        """Scheduled: reach the scene, then stay for the on-scene time."""
-        model = self.model
-        t = model.time
-        self._arrive_at(self.incident.village)
-        self.set_activity("on_scene", t)
-        self.incident.arrive(t)
-        model.schedule_event(self.clear_scene, after=model.on_scene_time(self.incident.type))
+    def reach_scene(self, t: float) -> None:
+        assert self.trip is not None
+        self._arrive_at(self.trip.destination)
+        self.set_activity(Activity.ON_SCENE, t)
 
-    def clear_scene(self) -> None:
-        """Scheduled: leave the scene with an outcome and take the next job."""
-        model = self.model
-        incident, self.incident = self.incident, None
-        incident.clear(model.time, self)
-        self.committed_minutes += model.time - self.committed_since
-        self.set_activity("post", model.time)
-        self.next_decision = model.time
-        model.command_centre.officer_free(self)
+    def leave_scene(self, t: float) -> None:
+        """Clear the scene: the job's time is booked; the officer is free at once."""
+        self.incident = None
+        self.committed_minutes += t - self.committed_since
+        self.set_activity(Activity.POST, t)
+        self.next_decision = t
 
 
 class Auxiliary(CellAgent):
-    """A village auxiliary (辅警 / 驻村协勤): lives in one village, on duty by day.
+    """A village auxiliary (辅警 / 驻村协勤): lives in one village, on duty `day_hours` a day
+    from `day_start`.
 
     Patrols and hears of disputes in its village, reports incidents at once, and goes
-    first to a scene while an officer travels; cannot arrest. Reads
-    `policing.auxiliary_day_start`, `policing.auxiliary_day_hours` and
-    `dispatch.auxiliary_response_min`.
+    first to a scene while an officer travels; cannot arrest.
     """
 
-    def __init__(self, model: RuralPolicingModel, village: int) -> None:
+    def __init__(
+        self, model: RuralPolicingModel, village: int, day_start: int, day_hours: int
+    ) -> None:
         super().__init__(model)
         self.village = village
+        self.day_start = day_start
+        self.day_hours = day_hours
         self.busy_until = 0.0
         self.scenes = 0
         self.cell = model.space[village]
 
     def on_duty(self, hour: int) -> bool:
-        p = self.model.config.policing
-        return (hour - p.auxiliary_day_start) % 24 < p.auxiliary_day_hours
+        return (hour - self.day_start) % 24 < self.day_hours
 
 
 class Offender(CellAgent):
     """A motivated offender: resident in a village (known to its officer once met) or
-    roaming from outside. State lives in `model.crime` columns; this is a view."""
+    roaming from outside. State lives in the crime process's columns; this is a view."""
 
-    def __init__(self, model: RuralPolicingModel, index: int, home: int) -> None:
+    def __init__(self, model: RuralPolicingModel, crime: CrimeProcess, index: int) -> None:
         super().__init__(model)
+        self.crime = crime
         self.index = index
-        self.cell = model.space[home]
+        self.cell = model.space[int(crime.home[index])]
 
     @property
     def resident(self) -> bool:
-        return bool(self.model.crime.resident[self.index])
+        return bool(self.crime.resident[self.index])
 
     @property
     def jailed_until(self) -> float:
-        return float(self.model.crime.jailed_until[self.index])
+        return float(self.crime.jailed_until[self.index])
 
     @property
     def known(self) -> bool:
-        return bool(self.model.crime.known[self.index])
+        return bool(self.crime.known[self.index])
 
 
 class Villager(Agent):

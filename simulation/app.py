@@ -28,7 +28,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from .config_files import deep_merge, load_scenario, validate_dict
-from .incidents import Incident
+from .response import Incident
 from .model import RuralPolicingModel
 from .movement import xy
 from .policing import PRESETS
@@ -199,7 +199,7 @@ def draw_map(model: RuralPolicingModel, fig: Figure | None = None) -> Figure:
         zorder=3,
         label="police station",
     )
-    rooms = list(getattr(model.policing, "rooms", []))
+    rooms = list(model.deployment.rooms)
     if rooms:
         ax.scatter(
             region.x[rooms],

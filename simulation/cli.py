@@ -1,7 +1,9 @@
 """The `rpsim` command.
 
     rpsim run SCENARIO [--replicates N] [--seed S] [--days D] [--out DIR] [--set k=v ...]
+              [--workers N | --scheduler tcp://host:port | --cluster local:N]
     rpsim compare COMPARE_FILE [--replicates N] [--days D] [--out DIR] [--set k=v ...]
+              [--workers N | --scheduler tcp://host:port | --cluster local:N]
     rpsim validate FILE_OR_DIR ...
     rpsim info SCENARIO [--set k=v ...]
     rpsim sweep FILE [--workers N] [--scheduler tcp://host:port | --cluster local:N]
@@ -19,17 +21,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .config_files import load_comparison, load_scenario, read_yaml, scenario_yaml
 from .errors import ScenarioError
+from .executor import check_options, describe
 from .region import build_region
 from .runner import Results, aggregate, differences, run_many
 from .scenario import Scenario
 from .store import default_out, write_results
+from .streams import region_rng
 from .summarise import difference_table, headline_table, summary_markdown, to_text
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -40,13 +43,30 @@ class BadInputError(Exception):
 
 
 def _progress(quiet: bool, desc: str):
-    def wrap(items: Iterable) -> Iterable:
-        items = list(items)
+    """A factory of tqdm bars on stderr: `bar(total=N, initial=done)`."""
+
+    def bar(total: int, initial: int = 0) -> tqdm:
         return tqdm(
-            items, desc=desc, unit="run", disable=quiet, file=sys.stderr, dynamic_ncols=True
+            total=total,
+            initial=initial,
+            desc=desc,
+            unit="run",
+            disable=quiet,
+            file=sys.stderr,
+            dynamic_ncols=True,
         )
 
-    return wrap
+    return bar
+
+
+def _executor(args: argparse.Namespace) -> dict:
+    """--workers / --scheduler / --cluster, checked, as keyword arguments."""
+    options = {"workers": args.workers, "scheduler": args.scheduler, "cluster": args.cluster}
+    try:
+        check_options(**options)
+    except ValueError as exc:
+        raise BadInputError(str(exc)) from None
+    return options
 
 
 def _overrides(args: argparse.Namespace) -> list[str]:
@@ -77,7 +97,11 @@ def _finish(
         results,
         tables,
         md,
-        {"command": " ".join(sys.argv), "baseline": baseline},
+        {
+            "command": " ".join(sys.argv),
+            "baseline": baseline,
+            "executor": describe(args.workers, args.scheduler, args.cluster),
+        },
         csv=args.csv,
     )
     _say(args, "\nMean ± half-width of the 95% interval across replicates:")
@@ -90,6 +114,7 @@ def _finish(
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    options = _executor(args)
     if args.scenario:
         scenario = load_scenario(args.scenario, _overrides(args))
     else:
@@ -98,18 +123,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
     seed = scenario.seed if args.seed is None else args.seed
     results = run_many(
-        {scenario.name: scenario}, args.replicates, seed, _progress(args.quiet, scenario.name)
+        {scenario.name: scenario},
+        args.replicates,
+        seed,
+        _progress(args.quiet, scenario.name),
+        **options,
     )
     _finish(args, results, None, f"rpsim run: {scenario.name}", scenario.name, args.replicates)
     return EXIT_OK
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    options = _executor(args)
     spec, scenarios = load_comparison(args.compare_file, _overrides(args))
     if spec.days is not None and args.days is None:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
     replicates = args.replicates or spec.replicates
-    results = run_many(scenarios, replicates, spec.seed, _progress(args.quiet, spec.name))
+    results = run_many(
+        scenarios, replicates, spec.seed, _progress(args.quiet, spec.name), **options
+    )
     _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates)
     return EXIT_OK
 
@@ -165,12 +197,8 @@ def _kind(path: Path) -> str:
 
 def cmd_info(args: argparse.Namespace) -> int:
     scenario: Scenario = load_scenario(args.scenario, args.set or [])
-    region = build_region(
-        scenario.region,
-        __import__("numpy").random.default_rng(
-            scenario.region.seed if scenario.region.seed is not None else scenario.seed
-        ),
-    )
+    # The county a run with the scenario's seed builds (region.seed, else the run's stream).
+    region = build_region(scenario.region, region_rng(scenario.region, scenario.seed))
     print(scenario_yaml(scenario).rstrip())
     print(
         f"\n# size: {region.n} villages, {int(region.population.sum()):,} registered "
@@ -179,47 +207,33 @@ def cmd_info(args: argparse.Namespace) -> int:
         f"remoteness {region.remoteness.min():.0f}-{region.remoteness.max():.0f} min "
         f"(mean {region.remoteness.mean():.0f}); {scenario.days:g} days"
     )
+    if scenario.region.seed is None:
+        print(
+            f"# region.seed is null: each run seed lays out its own county; this is seed "
+            f"{scenario.seed}'s"
+        )
     return EXIT_OK
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from .sweep import load_sweep, run_sweep
 
-    if args.scheduler and args.cluster:
-        raise BadInputError("give --scheduler or --cluster, not both")
+    options = _executor(args)
     sweep = load_sweep(args.file, replicates=args.replicates, days=args.days)
     out = Path(args.out) if args.out else Path("results") / f"sweep-{sweep.spec.name}"
-    where = (
-        args.scheduler
-        or args.cluster
-        or (f"{args.workers} local worker(s)" if args.workers > 1 else "serial")
-    )
     _say(
         args,
         f"sweep {sweep.spec.name}: {len(sweep.design)} points x "
-        f"{sweep.spec.replicates} replicates = {len(sweep.runs)} runs on {where} -> {out}",
+        f"{sweep.spec.replicates} replicates = {len(sweep.runs)} runs on {describe(**options)} "
+        f"-> {out}",
     )
-
-    def bar(total: int, initial: int):
-        return tqdm(
-            total=total,
-            initial=initial,
-            desc=sweep.spec.name,
-            unit="run",
-            disable=args.quiet,
-            file=sys.stderr,
-            dynamic_ncols=True,
-        )
-
     try:
         run_sweep(
             sweep,
             out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            cluster=args.cluster,
             resume=args.resume,
-            progress=bar,
+            progress=_progress(args.quiet, sweep.spec.name),
+            **options,
         )
     except FileExistsError as exc:
         raise BadInputError(str(exc)) from None
@@ -274,6 +288,17 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--csv", action="store_true", help="also write CSV tables")
             p.add_argument("--days", type=float, help="override the simulated days")
 
+    def parallel(p: argparse.ArgumentParser, workers: int, default: str) -> None:
+        p.add_argument(
+            "--workers",
+            "-w",
+            type=int,
+            default=workers,
+            help=f"local worker processes (default: {default}; 1 = serial)",
+        )
+        p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
+        p.add_argument("--cluster", help="start a Dask LocalCluster, e.g. local:2")
+
     p = sub.add_parser("run", help="run one scenario")
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: built-in defaults)")
     p.add_argument("--replicates", "-n", type=int, default=1)
@@ -285,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a parameter, e.g. --set policing.officers=20",
     )
     common(p)
+    parallel(p, 1, "1")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("compare", help="compare scenarios with common random numbers")
@@ -292,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
     common(p)
+    parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("validate", help="check scenario, comparison and sweep files")
@@ -306,15 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="run a parameter sweep (grid or Sobol/Morris/LHS design)")
     p.add_argument("file")
-    p.add_argument(
-        "--workers",
-        "-w",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="local worker processes (default: all cores; 1 = serial)",
-    )
-    p.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786")
-    p.add_argument("--cluster", help="start a Dask LocalCluster, e.g. local:2")
+    parallel(p, os.cpu_count() or 1, "all cores")
     p.add_argument("--out", help="sweep folder (default results/sweep-<name>)")
     p.add_argument("--resume", action="store_true", help="finish an interrupted sweep")
     p.add_argument("--days", type=float)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import os
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -15,6 +16,9 @@ from .errors import Problem, ScenarioError
 from .scenario import Scenario
 
 LineMap = dict[tuple[str, ...], tuple[str, int]]
+
+# Data files a scenario names: a relative path is relative to the file that sets it.
+PATH_KEYS = ("region.graphml", "region.villages_csv", "region.roads_csv")
 
 
 def _line_map(node: yaml.Node, file: str, path: tuple[str, ...] = ()) -> LineMap:
@@ -75,6 +79,7 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
     if p in _seen:
         raise ScenarioError(Problem(key="extends", reason="circular extends", file=str(path)))
     data, lines = read_yaml(path)
+    resolve_paths(data, Path(path).parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data, lines
@@ -101,6 +106,23 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
     merged_lines = dict(base_lines)
     merged_lines.update(lines)
     return deep_merge(base, data), merged_lines
+
+
+def resolve_path(value: Any, folder: Path) -> Any:
+    """A relative path string made absolute from `folder`; anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    path = Path(value).expanduser()
+    return str(path) if path.is_absolute() else os.path.abspath(folder / path)
+
+
+def resolve_paths(data: dict, folder: Path) -> None:
+    """Rewrite the data-file paths (PATH_KEYS) a file sets relative to its own folder."""
+    for key in PATH_KEYS:
+        section, name = key.split(".")
+        node = data.get(section)
+        if isinstance(node, dict) and name in node:
+            node[name] = resolve_path(node[name], folder)
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:

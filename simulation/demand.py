@@ -8,18 +8,21 @@ calls, the same dispute onsets and the same offence attempts (common random numb
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
-from .incidents import Incident
+from .region import Region
+from .response import Incident
 from .rhythms import CALLS_BY_HOUR, CRIME_BY_HOUR, MINUTES_PER_DAY
-
-if TYPE_CHECKING:
-    from .model import RuralPolicingModel
+from .scenario import AddonsConfig, CallsConfig, CrimeConfig, DisputeConfig
+from .villagers import VillagerTable
+from .vocab import DisputeState, IncidentType, Outcome, Source
 
 HOURS_PER_YEAR = 8760.0
+NewIncident = Callable[..., Incident]  # IncidentLog.new
 
 
 def mean_journey(
@@ -53,15 +56,33 @@ def calibrate_decay(
 
 class CrimeProcess:
     """Routine activity theory: a motivated offender, a suitable target (an empty home),
-    no capable guardian. Reads `crime.*` and `addons.cctv*`."""
+    no capable guardian. `hour` returns the offences of the hour; the police learn of
+    resident offenders (`learn_offenders`) and jail them (`arrest`)."""
 
-    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
-        self.model = model
+    def __init__(
+        self,
+        config: CrimeConfig,
+        enabled: bool,
+        region: Region,
+        villagers: VillagerTable,
+        addons: AddonsConfig,
+        discovery_mean_min: float,
+        occupied_discovery_min: float,
+        new_incident: NewIncident,
+        rng: np.random.Generator,
+        behaviour_rng: np.random.Generator,
+    ) -> None:
+        self.config = config
+        self.villagers = villagers
+        self.cctv_deterrence = addons.cctv_deterrence if addons.cctv else 0.0
+        self.discovery_mean_min = discovery_mean_min
+        self.occupied_discovery_min = occupied_discovery_min
+        self.new_incident = new_incident
         self.rng = rng
-        cfg = model.config.crime
-        region = model.region
+        self.behaviour_rng = behaviour_rng
+        cfg = config
         n = 0
-        if cfg.enabled and model.config.proactive:
+        if enabled:
             n = int(round(cfg.offenders_per_1000 * region.population.sum() / 1000))
         self.n = n
         self.resident = rng.random(n) < cfg.resident_offender_share
@@ -80,31 +101,34 @@ class CrimeProcess:
         dy = region.y[:, None] - region.y[None, :]
         self.distance_km = np.hypot(dx, dy)
         np.fill_diagonal(self.distance_km, cfg.intra_village_km)
-        households = model.villagers.hh_village_end - model.villagers.hh_village_start
+        households = villagers.hh_village_end - villagers.hh_village_start
         attract = region.crime_weight * households
         origins = self.home if n else np.arange(region.n)
         self.decay_km = calibrate_decay(self.distance_km, attract, origins, cfg.journey_km)
         self.target_weight = np.exp(-self.distance_km / self.decay_km) * attract[None, :]
-        self.hh_last_victim = np.full(model.villagers.n_households, -np.inf)
+        self.hh_last_victim = np.full(villagers.n_households, -np.inf)
         self.village_last_burglary = np.full(region.n, -np.inf)
         self.attempts = 0
         self.journeys: list[float] = []
 
-    def hour(self, t: float, hour: int, deterrence: np.ndarray, multiplier: float) -> None:
-        """Offence attempts in the hour starting at minute t."""
+    def hour(
+        self, t: float, hour: int, deterrence: np.ndarray, multiplier: float
+    ) -> list[Incident]:
+        """Offences in the hour starting at minute t (attempts that failed leave none)."""
         if self.n == 0:
-            return
-        cfg = self.model.config.crime
+            return []
+        cfg = self.config
         counts = self.rng.poisson(
             self.rate_per_hour * CRIME_BY_HOUR[hour] * multiplier, size=self.n
         )
         total = int(counts.sum())
         if total == 0:
-            return
+            return []
+        offences = []
         who = np.repeat(np.arange(self.n), counts)
         # minute, village, household, type, occupancy, success, discovery delay
         u = self.rng.random((total, 7))
-        cctv = self.model.config.addons.cctv_deterrence if self.model.config.addons.cctv else 0.0
+        cctv = self.cctv_deterrence
         decay_repeat = cfg.repeat_decay_days * MINUTES_PER_DAY
         for k in range(total):
             o = who[k]
@@ -127,29 +151,33 @@ class CrimeProcess:
             t_occ = t + u[k, 0] * 60.0
             if violent:
                 if u[k, 5] < p_success:
-                    self._offence("violent", v, -1, o, t_occ, discovered=t_occ)
+                    offences.append(self._offence(IncidentType.VIOLENT, v, -1, o, t_occ, t_occ))
                 continue
             household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
             if household < 0 or u[k, 5] >= p_success:
                 continue
             self.hh_last_victim[household] = t_occ
             self.village_last_burglary[v] = t_occ
-            mean_discovery = self.model.config.reporting.discovery_mean_min
-            delay = -mean_discovery * math.log(1.0 - u[k, 6]) if empty else 5.0
-            inc = self._offence("property", v, household, o, t_occ, discovered=t_occ + delay)
-            inc.source = "empty_home" if empty else "occupied_home"
+            if empty:
+                delay = -self.discovery_mean_min * math.log(1.0 - u[k, 6])
+            else:
+                delay = self.occupied_discovery_min
+            inc = self._offence(IncidentType.PROPERTY, v, household, o, t_occ, t_occ + delay)
+            inc.source = Source.EMPTY_HOME if empty else Source.OCCUPIED_HOME
+            offences.append(inc)
+        return offences
 
     def _pick_household(
         self, v: int, hour: int, u_pick: float, u_occ: float, t: float
     ) -> tuple[int, bool]:
         """A household of village v: empty homes and recent victims are preferred."""
-        vt = self.model.villagers
+        vt = self.villagers
         lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
         if hi <= lo:
             return -1, False
         hh = np.arange(lo, hi)
         p_empty = vt.empty_probability(hh, hour)
-        cfg = self.model.config.crime
+        cfg = self.config
         attract = p_empty + (1.0 - p_empty) * cfg.occupied_attractiveness
         boost = 1.0 + cfg.repeat_boost * np.exp(
             -(t - self.hh_last_victim[lo:hi]) / (cfg.repeat_decay_days * MINUTES_PER_DAY)
@@ -161,12 +189,11 @@ class CrimeProcess:
         return int(lo + j), bool(u_occ < post_empty)
 
     def _offence(
-        self, type_: str, v: int, household: int, o: int, t_occ: float, discovered: float
+        self, type_: IncidentType, v: int, household: int, o: int, t_occ: float, discovered: float
     ) -> Incident:
-        inc = Incident(self.model, type_, v, t_occ, household=household, offender=int(o))
+        inc = self.new_incident(type_, v, t_occ, household=household, offender=int(o))
         inc.t_discover = discovered
         self.journeys.append(float(self.distance_km[self.home[o], v]))
-        self.model.decide_reporting(inc)
         return inc
 
     def learn_offenders(self, visit_hours: np.ndarray) -> None:
@@ -174,45 +201,26 @@ class CrimeProcess:
         resident offenders to the police."""
         if self.n == 0:
             return
-        p = 1.0 - (1.0 - self.model.config.crime.intel_per_presence_hour) ** visit_hours[self.home]
-        learn = self.resident & (self.model.behaviour_rng.random(self.n) < p)
+        p = 1.0 - (1.0 - self.config.intel_per_presence_hour) ** visit_hours[self.home]
+        learn = self.resident & (self.behaviour_rng.random(self.n) < p)
         self.known |= learn
 
-    def clearance_probability(self, inc: Incident, response_min: float) -> float:
-        """Arrest probability: falls with response time, rises with information.
-
-        logit p = logit(base) - gamma ln(rt / ref), gamma chosen so that at the reference
-        the slope is `clearance_slope` points per unit log time (Blanes i Vidal &
-        Kirchmaier 2018: +10% response time -> -4.7 points, i.e. 0.493 per unit log)."""
-        cfg = self.model.config.crime
-        p0 = cfg.base_clearance
-        gamma = cfg.clearance_slope / max(p0 * (1.0 - p0), 1e-9)
-        # Faster than half the reference time brings no further gain: the published slope is
-        # local, and extrapolated to a 2-minute response it would promise certain arrest.
-        rt = max(response_min, cfg.clearance_reference_min / 2)
-        logit = math.log(p0 / (1 - p0)) - gamma * math.log(rt / cfg.clearance_reference_min)
-        p = 1.0 / (1.0 + math.exp(-logit))
-        addons = self.model.config.addons
-        if addons.cctv:
-            p += addons.cctv_clearance_bonus
-        if inc.village in self.model.auxiliary_by_village:
-            p += cfg.auxiliary_clearance_bonus
-        if inc.offender >= 0 and self.known[inc.offender]:
-            p += cfg.known_offender_clearance_bonus
-        return min(p, 0.95)
+    def forget_offenders(self, villages: list[int]) -> None:
+        """A new officer in these villages does not know their offenders."""
+        self.known[np.isin(self.home, villages)] = False
 
     def arrest(self, offender: int, t: float) -> None:
         """The offender goes to jail for crime.jail_days. The slot is filled again by a new
         offender from the same village after an exponential delay (mean
         crime.replacement_days) if that comes first: arrests incapacitate one offender, not the
         supply of motivated offenders."""
-        cfg = self.model.config.crime
+        cfg = self.config
         self.arrests[offender] += 1
         release = t + cfg.jail_days * MINUTES_PER_DAY
         self.in_jail.append(release)
         back = release
         if cfg.replacement_days is not None:
-            delay = self.model.behaviour_rng.exponential(cfg.replacement_days * MINUTES_PER_DAY)
+            delay = self.behaviour_rng.exponential(cfg.replacement_days * MINUTES_PER_DAY)
             back = min(release, t + delay)
         self.jailed_until[offender] = back
         self.known[offender] = False  # whoever comes back to the slot is not yet known
@@ -229,41 +237,54 @@ class Dispute:
     t_escalate: float  # would turn violent then (民转刑), unless settled first
     t_resolve: float  # would settle by itself then
     incident: Incident
-    state: str = "open"  # open, mediated, resolved, escalated
+    state: DisputeState = DisputeState.OPEN
     detected: bool = False
     t_end: float = math.nan
 
 
 class DisputeProcess:
     """Disputes arise by village; detection needs someone in the village who hears of it.
-    Reads `disputes.*`."""
+    `day` returns the day's new dispute incidents and the violent incidents of disputes
+    that escalate (民转刑)."""
 
-    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
-        self.model = model
+    def __init__(
+        self,
+        config: DisputeConfig,
+        enabled: bool,
+        villagers: VillagerTable,
+        new_incident: NewIncident,
+        rng: np.random.Generator,
+        behaviour_rng: np.random.Generator,
+    ) -> None:
+        self.config = config
+        self.enabled = enabled
+        self.villagers = villagers
+        self.new_incident = new_incident
         self.rng = rng
-        self.enabled = model.config.disputes.enabled and model.config.proactive
+        self.behaviour_rng = behaviour_rng  # policing-dependent draws: not the onset stream
         self.disputes: list[Dispute] = []
         self.open: list[Dispute] = []
 
     def day(
-        self, t: float, officer_days: np.ndarray, auxiliary_days: np.ndarray, festival: bool
-    ) -> None:
-        """Daily: new disputes, detection and mediation, escalation and settlement."""
+        self, t: float, officer_hours: np.ndarray, auxiliary_days: np.ndarray, festival: bool
+    ) -> list[Incident]:
+        """Daily: detection and mediation, new disputes, escalation and settlement."""
         if not self.enabled:
-            return
-        model, cfg = self.model, self.model.config.disputes
-        vt = model.villagers
+            return []
+        cfg, vt = self.config, self.villagers
+        new: list[Incident] = []
         # Detection and mediation of disputes already open.
         p_off, p_aux = cfg.detection_per_day_officer, cfg.detection_per_day_auxiliary
+        officer_days = officer_hours / cfg.officer_day_hours
         p_det = 1.0 - (1.0 - p_off) ** officer_days * (1.0 - p_aux) ** auxiliary_days
         still_open = []
-        behaviour = model.behaviour_rng  # policing-dependent draws: not the onset stream
+        behaviour = self.behaviour_rng
         for d in self.open:
-            if d.state == "open" and behaviour.random() < p_det[d.village]:
+            if d.state == DisputeState.OPEN and behaviour.random() < p_det[d.village]:
                 d.detected = True
                 if behaviour.random() < cfg.mediation_success:
-                    self.close(d, "mediated", t)
-            if d.state == "open":
+                    self.close(d, DisputeState.MEDIATED, t)
+            if d.state == DisputeState.OPEN:
                 still_open.append(d)
         self.open = still_open
         # New disputes: a fixed number of draws per village and day (common random numbers).
@@ -276,7 +297,7 @@ class DisputeProcess:
             u = self.rng.random(4)
             t0 = t + u[0] * MINUTES_PER_DAY
             household = int(lo + min(int(u[1] * (hi - lo)), hi - lo - 1)) if hi > lo else -1
-            inc = Incident(model, "dispute", int(v), t0, household=household)
+            inc = self.new_incident(IncidentType.DISPUTE, int(v), t0, household=household)
             inc.t_discover = t0
             d = Dispute(
                 id=len(self.disputes),
@@ -290,80 +311,91 @@ class DisputeProcess:
             inc.dispute = d.id
             self.disputes.append(d)
             self.open.append(d)
-            model.decide_reporting(inc)
+            new.append(inc)
         # Escalation and settlement within the coming day.
         end = t + MINUTES_PER_DAY
         still_open = []
         for d in self.open:
             first = min(d.t_escalate, d.t_resolve)
-            if first < end and d.state == "open":
+            if first < end and d.state == DisputeState.OPEN:
                 if d.t_escalate <= d.t_resolve:
-                    self.close(d, "escalated", d.t_escalate)
-                    violent = Incident(
-                        model,
-                        "violent",
+                    self.close(d, DisputeState.ESCALATED, d.t_escalate)
+                    violent = self.new_incident(
+                        IncidentType.VIOLENT,
                         d.village,
                         d.t_escalate,
                         household=d.household,
                         dispute=d.id,
-                        source="dispute",
+                        source=Source.DISPUTE,
                     )
                     violent.t_discover = d.t_escalate
-                    model.decide_reporting(violent)
+                    new.append(violent)
                 else:
-                    self.close(d, "resolved", d.t_resolve)
-            if d.state == "open":
+                    self.close(d, DisputeState.RESOLVED, d.t_resolve)
+            if d.state == DisputeState.OPEN:
                 still_open.append(d)
         self.open = still_open
+        return new
 
-    def close(self, d: Dispute, state: str, t: float) -> None:
+    def close(self, d: Dispute, state: DisputeState, t: float) -> None:
         d.state, d.t_end = state, t
 
-    def mediate_on_scene(self, dispute_id: int, t: float) -> str:
+    def mediate_on_scene(self, dispute_id: int, t: float) -> Outcome:
         """An officer called to a dispute tries to settle it (小事不出村)."""
         d = self.disputes[dispute_id]
         d.detected = True
-        if d.state != "open":
-            return f"dispute_{d.state}"
-        if self.model.behaviour_rng.random() < self.model.config.disputes.mediation_success:
-            self.close(d, "mediated", t)
-            return "mediated"
-        return "mediation_failed"
+        if d.state != DisputeState.OPEN:
+            return Outcome(f"dispute_{d.state}")
+        if self.behaviour_rng.random() < self.config.mediation_success:
+            self.close(d, DisputeState.MEDIATED, t)
+            return Outcome.MEDIATED
+        return Outcome.MEDIATION_FAILED
 
 
 class CallProcess:
     """Other calls for service (emergencies, accidents, help): Poisson by village and
-    hour. Reads `calls.*`; in calls-for-service mode, explicit per-village daily rates."""
+    hour; in calls-for-service mode, explicit per-village daily rates."""
 
-    def __init__(self, model: RuralPolicingModel, rng: np.random.Generator) -> None:
-        self.model = model
+    def __init__(
+        self,
+        config: CallsConfig,
+        region: Region,
+        villagers: VillagerTable,
+        new_incident: NewIncident,
+        rng: np.random.Generator,
+    ) -> None:
+        self.config = config
+        self.villagers = villagers
+        self.new_incident = new_incident
         self.rng = rng
-        cfg = model.config.calls
-        self.enabled = cfg.enabled
-        self.explicit = None
-        if cfg.village_rates_per_day is not None:
-            rates = np.zeros(model.region.n)
-            for name, r in cfg.village_rates_per_day.items():
-                rates[model.region.village(name, f"calls.village_rates_per_day.{name}")] = r
+        self.enabled = config.enabled
+        self.explicit: np.ndarray | None = None
+        if config.village_rates_per_day is not None:
+            rates = np.zeros(region.n)
+            for name, r in config.village_rates_per_day.items():
+                rates[region.village(name, f"calls.village_rates_per_day.{name}")] = r
             self.explicit = rates / 24.0
 
-    def hour(self, t: float, hour: int, multiplier: float) -> None:
+    def hour(self, t: float, hour: int, multiplier: float) -> list[Incident]:
         if not self.enabled:
-            return
-        cfg = self.model.config.calls
+            return []
+        cfg = self.config
+        lam: Any
         if self.explicit is not None:
             lam = self.explicit
         else:
-            present = self.model.villagers.present_by_village
+            present = self.villagers.present_by_village
             lam = cfg.rate_per_1000 / 1000 / HOURS_PER_YEAR * present * multiplier
         if cfg.daily_profile:
             lam = lam * CALLS_BY_HOUR[hour]
         counts = self.rng.poisson(lam)
         total = int(counts.sum())
         if total == 0:
-            return
+            return []
         offsets = self.rng.random(total) * 60.0
+        calls = []
         for v, off in zip(np.repeat(np.arange(len(counts)), counts), offsets, strict=True):
-            inc = Incident(self.model, "service", int(v), t + off)
+            inc = self.new_incident(IncidentType.SERVICE, int(v), t + off)
             inc.t_discover = inc.t_occur
-            self.model.decide_reporting(inc)
+            calls.append(inc)
+        return calls

@@ -1,5 +1,5 @@
-"""Run outputs as tidy tables (DESIGN.md §4): incidents, daily, villages, officers and
-a one-row summary of every headline metric."""
+"""Run outputs as tidy tables: incidents, daily, villages, officers, roads and a one-row
+summary of every headline metric."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from .agents import ACTIVITIES
-from .incidents import COLUMNS
+from .response import COLUMNS
 from .rhythms import MINUTES_PER_DAY
 from .scenario import INCIDENT_TYPES
+from .vocab import CRIME_TYPES, DisputeState, IncidentState, Outcome
 
 if TYPE_CHECKING:
     from .model import RuralPolicingModel
@@ -24,6 +25,8 @@ REMOTENESS_LABELS = ("near", "mid", "remote")
 def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
     """One row per true incident, with every timestamp (minutes) and the outcome."""
     df = pd.DataFrame([i.row() for i in model.incidents], columns=list(COLUMNS))
+    for col in ("type", "source", "reporter", "first_presence_by", "state", "outcome"):
+        df[col] = df[col].astype(str)  # vocabulary members as their plain strings
     region = model.region
     df["village_name"] = [region.names[v] for v in df["village"]] if len(df) else []
     df["remoteness_min"] = region.remoteness[df["village"].to_numpy(int)] if len(df) else []
@@ -84,10 +87,10 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
             "remoteness_min": region.remoteness,
             "auxiliary": [v in model.auxiliary_by_village for v in range(region.n)],
             "mean_trust": vt.village_trust(),
-            "presence_hours": model.presence_total,
+            "presence_hours": model.presence.total,
         }
     )
-    seen = (model.time - vt.last_contact) <= 30 * MINUTES_PER_DAY
+    seen = model.community.seen_recently(model.now)
     df["visibility"] = np.bincount(
         vt.village, weights=seen & vt.present, minlength=region.n
     ) / np.maximum(vt.present_by_village, 1)
@@ -110,7 +113,7 @@ def _pct(values: np.ndarray, q: float) -> float:
 def summary(
     model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
 ) -> dict[str, Any]:
-    """Headline metrics of one run (DESIGN.md §4)."""
+    """Headline metrics of one run."""
     cfg, region, vt = model.config, model.region, model.villagers
     years = model.end_time / MINUTES_PER_DAY / 365.0
     residents = float(region.population.sum())
@@ -133,7 +136,7 @@ def summary(
         s[f"reporting_rate_{t}"] = (
             float((is_t & rep).sum() / is_t.sum()) if is_t.any() else math.nan
         )
-    crime = incidents["type"].isin(["property", "violent"])
+    crime = incidents["type"].isin(CRIME_TYPES)
     s["true_crime_per_1000"] = float(crime.sum() * rate)
     s["recorded_crime_per_1000"] = float((crime & rep).sum() * rate)
     s["true_incidents"] = int(len(incidents))
@@ -157,24 +160,24 @@ def summary(
     fp = incidents["first_presence_min"].dropna().to_numpy()
     s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
-    s["queued_at_end"] = int((incidents["outcome"] == "queued").sum())
+    s["queued_at_end"] = int((incidents["state"] == IncidentState.QUEUED).sum())
     disputes = model.disputes.disputes
     n_d = len(disputes)
     s["disputes_arisen"] = n_d
     s["disputes_detected"] = sum(d.detected for d in disputes)
-    s["disputes_mediated"] = sum(d.state == "mediated" for d in disputes)
-    s["disputes_escalated"] = sum(d.state == "escalated" for d in disputes)
+    s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in disputes)
+    s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in disputes)
     s["escalation_rate"] = s["disputes_escalated"] / n_d if n_d else math.nan
     s["escalated_per_1000"] = s["disputes_escalated"] * rate
-    arrests = int((incidents["outcome"] == "arrest").sum())
+    arrests = int((incidents["outcome"] == Outcome.ARREST).sum())
     recorded_crime = int((crime & rep).sum())
     s["arrests"] = arrests
     s["clearance_rate"] = arrests / recorded_crime if recorded_crime else math.nan
     present = vt.present
-    threshold = cfg.trust.satisfied_threshold
-    s["mean_trust"] = float(vt.trust[present].mean())  # residents present, not migrants away
-    s["satisfaction"] = float((vt.trust[present] > threshold).mean())
-    seen = (model.time - vt.last_contact[present]) <= 30 * MINUTES_PER_DAY
+    community = model.community
+    s["mean_trust"] = community.mean_trust()  # residents present, not migrants away
+    s["satisfaction"] = community.satisfaction()
+    seen = community.seen_recently(model.now)[present]
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
     s["officer_utilisation"] = float(officers["committed_min"].sum() / duty) if duty else 0.0
@@ -188,7 +191,7 @@ def summary(
 def costs(model: RuralPolicingModel) -> dict[str, float]:
     """Annual cost, CNY: officers, auxiliaries, vehicles, police rooms, CCTV."""
     c, n_off = model.config.costs, len(model.officers)
-    rooms = len(getattr(model.policing, "rooms", []))
+    rooms = len(model.deployment.rooms)
     parts = {
         "cost_officers_cny": n_off * c.officer_per_year,
         "cost_auxiliaries_cny": len(model.auxiliaries) * c.auxiliary_per_year,

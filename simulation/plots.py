@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, show
 from .runner import mean_ci
 
 Results = str | Path | dict[str, pd.DataFrame]
@@ -164,8 +165,7 @@ def response_by_remoteness(results: Results) -> Figure:
     t = tables(results)
     inc, scenarios = t["incidents"], scenario_order(t)
     styles = _styles(scenarios)
-    bins = ["near", "mid", "remote"]
-    names = {"near": "near\n(< 15 min)", "mid": "mid\n(15-30 min)", "remote": "remote\n(>= 30 min)"}
+    bins = list(REMOTENESS_BANDS)
     fig, ax = _figure()
     width = 0.8 / len(scenarios)
     for k, s in enumerate(scenarios):
@@ -193,8 +193,8 @@ def response_by_remoteness(results: Results) -> Figure:
             label=s,
             error_kw={"elinewidth": 0.8},
         )
-    ax.set_xticks(range(len(bins)), [names[b] for b in bins])
-    ax.set_ylabel("mean response time (minutes)")
+    ax.set_xticks(range(len(bins)), [f"{b}\n({REMOTENESS_BANDS[b]})" for b in bins])
+    ax.set_ylabel(axis_label("response_mean_min"))
     ax.set_title("Response time by village remoteness")
     ax.legend(fontsize=8, ncols=min(3, len(scenarios)))
     return fig
@@ -226,7 +226,7 @@ def true_vs_recorded(results: Results) -> Figure:
             label=label,
         )
     ax.set_xticks(range(len(scenarios)), scenarios, rotation=20, ha="right")
-    ax.set_ylabel("crimes per 1,000 residents per year")
+    ax.set_ylabel(f"crimes ({METRICS['true_crime_per_1000'].unit_words})")
     ax.set_title("True vs recorded crime (property + violent)")
     ax.legend(fontsize=8)
     return fig
@@ -243,9 +243,10 @@ def disputes_escalated(results: Results) -> Figure:
     x = _bars_with_ci(ax, scenarios, m, lo, hi, styles)
     rate = summary.groupby("scenario")["escalation_rate"].mean().reindex(scenarios)
     for xi, mi, r in zip(x, m, rate, strict=True):
-        ax.text(xi, mi, f"{r:.0%}\nof disputes", ha="center", va="bottom", fontsize=8)
+        rate_text = show("escalation_rate", r)
+        ax.text(xi, mi, f"{rate_text}\nof disputes", ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(scenarios)), scenarios, rotation=20, ha="right")
-    ax.set_ylabel("escalated disputes per 1,000 residents per year")
+    ax.set_ylabel(axis_label("escalated_per_1000"))
     ax.set_title("Disputes turning violent (min zhuan xing)")
     ax.margins(y=0.2)
     return fig
@@ -271,7 +272,7 @@ def trust_and_visibility(results: Results) -> Figure:
                 label=s,
             )
     axes[0].set_title("Mean trust in the police")
-    axes[0].set_ylabel("trust (0-1)")
+    axes[0].set_ylabel(axis_label("mean_trust"))
     axes[1].set_title("Visibility (30-day police or auxiliary contact)")
     axes[1].set_ylabel("share of present residents")
     axes[1].set_ylim(0, 1.02)
@@ -381,7 +382,7 @@ def cost_frontier(results: Results, outcome: str = "true_crime_per_1000") -> Fig
             label="efficient frontier",
         )
     ax.set_xlabel("annual cost (million CNY)")
-    ax.set_ylabel(outcome.replace("_", " ").replace("per 1000", "per 1,000 / yr"))
+    ax.set_ylabel(axis_label(outcome))
     ax.set_title("Cost against outcome")
     ax.legend(fontsize=8)
     return fig
@@ -464,7 +465,7 @@ def sweep_heatmap(results: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
         ax.text(
             j,
             i,
-            f"{val:.1f}",
+            show(metric, val),
             ha="center",
             va="center",
             fontsize=8,
@@ -473,8 +474,8 @@ def sweep_heatmap(results: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.grid(False)
-    fig.colorbar(im, ax=ax).set_label(metric)
-    ax.set_title(metric.replace("_", " "))
+    fig.colorbar(im, ax=ax).set_label(axis_label(metric))
+    ax.set_title(heading(metric))
     return fig
 
 
@@ -503,7 +504,7 @@ def sensitivity_bars(sensitivity: pd.DataFrame, metric: str) -> Figure:
     ax.set_yticks(range(len(params)), params)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("sensitivity index")
-    ax.set_title(f"Sensitivity of {metric.replace('_', ' ')}")
+    ax.set_title(f"Sensitivity of {heading(metric)}")
     ax.legend(fontsize=8)
     return fig
 

@@ -1,9 +1,11 @@
-"""Reference tables generated from the scenario schema (the one source of truth).
+"""Reference tables generated from the scenario schema and the metric registry (the sources
+of truth).
 
     python -m simulation.reference          # rewrite the generated sections of the docs
 
-Writes the YAML reference into README.md and the parameter table into docs/ODD.md and
-docs/parameters.md, between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers.
+Writes the YAML reference and the summary columns (from simulation.metric_registry) into
+README.md and the parameter table into docs/ODD.md and docs/parameters.md, between
+`<!-- NAME:start -->` and `<!-- NAME:end -->` markers.
 Tests check that the committed docs equal what this module generates.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from .metric_registry import METRICS
 from .scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,12 +140,28 @@ def parameter_table() -> str:
     return _md(rows, ["key", "default", "unit", "range", "source"])
 
 
+def metric_table() -> str:
+    """README's summary columns, from simulation.metric_registry; headline rows in bold."""
+    rows = [
+        {
+            "key": m.name,
+            "label": f"**{m.heading}**" if m.headline else m.heading,
+            "unit": m.unit_words,
+            "better": m.better,
+            "meaning": m.meaning,
+        }
+        for m in METRICS.values()
+    ]
+    return _md(rows, ["key", "label", "unit", "better", "meaning"]).replace("| key |", "| column |")
+
+
 SECTIONS = {
     "yaml-reference": yaml_reference,
     "parameters": parameter_table,
+    "metrics": metric_table,
 }
 TARGETS = {
-    ROOT / "README.md": ["yaml-reference"],
+    ROOT / "README.md": ["metrics", "yaml-reference"],
     ROOT / "docs" / "ODD.md": ["parameters"],
     ROOT / "docs" / "parameters.md": ["parameters"],
 }

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import plots
+from .metric_registry import heading
 from .summarise import difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -149,6 +150,7 @@ def sweep_report(folder: Path, out: Path) -> str:
         "cost_total_cny",
     ]
     means = results.groupby("point")[params + headline].mean().round(3)
+    means = means.rename(columns={m: heading(m) for m in headline})
     body = [
         f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
         f"base scenario <code>{html.escape(spec['base'])}</code>; "
@@ -171,7 +173,7 @@ def sweep_report(folder: Path, out: Path) -> str:
             body.append(
                 figure_html(
                     plots.sweep_heatmap(results, grid[0], grid[1], metric),
-                    f"{metric} (replicate mean) over the grid",
+                    f"{heading(metric)}, replicate mean over the grid",
                 )
             )
     if (folder / "sensitivity.parquet").exists():
@@ -181,7 +183,7 @@ def sweep_report(folder: Path, out: Path) -> str:
                 body.append(
                     figure_html(
                         plots.sensitivity_bars(sens, metric),
-                        f"Sensitivity indices of {metric}, 95% intervals",
+                        f"Sensitivity indices of {heading(metric)}, 95% intervals",
                     )
                 )
     body.append(

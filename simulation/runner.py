@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .executor import run_jobs
 from .model import RuralPolicingModel
 from .scenario import Scenario
 
@@ -52,18 +53,45 @@ def run_many(
     scenarios: dict[str, Scenario],
     replicates: int,
     base_seed: int,
-    progress: Callable[[Iterable], Iterable] | None = None,
+    progress: Callable[..., Any] | None = None,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cluster: str | None = None,
 ) -> Results:
-    """Every scenario x replicate, with the same replicate seeds for every scenario."""
+    """Every scenario x replicate, with the same replicate seeds for every scenario, run
+    serially, on `workers` local processes or on Dask (see simulation.executor). Tables
+    are assembled in (scenario, replicate) order, so the numbers never depend on where the
+    runs ran. `progress(total=N)` makes a bar with `update()` and `close()`."""
     seeds = replicate_seeds(base_seed, replicates)
     jobs = [(label, r, seed) for label in scenarios for r, seed in enumerate(seeds)]
+    runs: list[dict[str, Any]] = [{} for _ in jobs]
+    bar = progress(total=len(jobs)) if progress else None
+    t0 = time.perf_counter()
+    finished = run_jobs(
+        run_once,
+        ((scenarios[label], seed) for label, _, seed in jobs),
+        workers=workers,
+        scheduler=scheduler,
+        cluster=cluster,
+    )
+    try:
+        for done in finished:
+            if done.error is not None:
+                raise done.error
+            runs[done.index] = done.result
+            if bar is not None:
+                bar.update(1)
+    finally:
+        finished.close()
+        if bar is not None:
+            bar.close()
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
     rows = []
-    t0 = time.perf_counter()
-    for label, r, seed in progress(jobs) if progress else jobs:
-        scenario = scenarios[label]
-        tables = run_once(scenario, seed)
-        ids = {"scenario": label, "preset": scenario.policing.preset, "replicate": r, "seed": seed}
+    for (label, r, seed), tables in zip(jobs, runs, strict=True):
+        # The preset that ran: `clinic` for every preset in calls-for-service mode.
+        preset = tables["summary"]["preset"]
+        ids = {"scenario": label, "preset": preset, "replicate": r, "seed": seed}
         for name in TABLES:
             parts[name].append(tables[name].assign(**ids))
         rows.append({**tables["summary"], **ids})

@@ -10,27 +10,26 @@ Every section forbids unknown keys, so a typo is an error, not a silent default.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PRESETS = (
-    "clinic",
-    "patrol",
-    "village_officer",
-    "district_officer",
-    "auxiliary_network",
-    "hybrid",
-)
+from .section import Probability, Section
+from .vocab import IncidentType
+
 REGION_TYPES = ("plain", "hill", "mountain", "periurban", "graphml", "csv")
-INCIDENT_TYPES = ("property", "violent", "dispute", "service")
+INCIDENT_TYPES = tuple(t.value for t in IncidentType)
 
-
-class Section(BaseModel):
-    """Base for every schema section: unknown keys and wrong types are errors."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+# Keys that moved into a preset's own section: old key -> new key (for "did you mean").
+MOVED_KEYS = {
+    "policing.resident_share": "policing.resident.share",
+    "policing.presence_share": "policing.resident.presence_share",
+    "policing.district_size": "policing.district.size",
+    "policing.officers_per_district": "policing.district.officers",
+    "policing.patrol_intensity": "policing.patrol.intensity",
+    "policing.patrol_dwell_min": "policing.patrol.dwell_min",
+}
 
 
 class Distribution(Section):
@@ -139,13 +138,21 @@ class RegionConfig(Section):
             "source": "China 2020 census: 2.62 persons per family household",
         },
     )
+    file_away_share: Probability = Field(
+        0.3,
+        description="away share of a loaded county (graphml/csv) when `away_share` is null",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: rural China ~30% away (seeds: Mouding ~70,000 of 211,000)",
+        },
+    )
     road_speed_kmh: float | None = Field(
         None,
         gt=0,
         description="mean driving speed on village roads, km/h (null: type default)",
         json_schema_extra={
             "unit": "km/h",
-            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes of DESIGN.md §3)",
+            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes of terrain classes, assumption)",
         },
     )
     graphml: str | None = Field(
@@ -207,12 +214,15 @@ def _default_shifts() -> list[Shift]:
 class PolicingConfig(Section):
     """Who polices, how they are deployed, and which preset (policing model) runs."""
 
-    preset: Literal[PRESETS] = Field(  # type: ignore[valid-type]
+    model_config = ConfigDict(extra="allow", validate_assignment=True)  # preset sections
+
+    preset: str = Field(
         "clinic",
-        description="policing model: " + ", ".join(PRESETS),
+        description="policing model, one of the registered presets (simulation/policing/)",
         json_schema_extra={
             "unit": "",
-            "source": "setting: the policing models of the seeds (DESIGN.md §2)",
+            "source": "setting: the policing models of the seeds (坐诊式警务, 一村一警, 一区一警, "
+            "一村一辅警, ...)",
         },
     )
     officers: int = Field(
@@ -229,64 +239,6 @@ class PolicingConfig(Section):
         json_schema_extra={
             "unit": "auxiliaries",
             "source": "setting; Hubei rule: one auxiliary per administrative village (seeds)",
-        },
-    )
-    resident_share: Probability = Field(
-        0.6,
-        description="share of officers given villages (village_officer, district_officer, "
-        "hybrid); the rest stay on station response duty. Assumption; Hubei rule keeps "
-        ">=40% of county police at stations",
-        json_schema_extra={
-            "unit": "share 0-1",
-            "source": "assumption: the Hubei rule keeps >=40% of a county's police at stations (seeds)",
-        },
-    )
-    presence_share: Probability = Field(
-        0.7,
-        description="probability that a resident officer's next move is a 1-2 h stay in an "
-        "assigned village (else an hour at base); the realised share of time in the villages is "
-        "reported in the officers table (rule in the seeds: >=30 h a week in the community)",
-        json_schema_extra={
-            "unit": "share 0-1",
-            "source": "seeds: rules ask >=30 h a week in the community and >=2 days a week at the village room",
-        },
-    )
-    district_size: int = Field(
-        6,
-        ge=1,
-        description="villages per policing district (Hubei rule: 5-8)",
-        json_schema_extra={
-            "unit": "villages",
-            "source": "Hubei rule: 5-8 administrative villages per district (seeds)",
-        },
-    )
-    officers_per_district: int = Field(
-        1,
-        ge=1,
-        le=4,
-        description="officers per district (Hubei rule: 1-2)",
-        json_schema_extra={
-            "unit": "officers",
-            "source": "Hubei rule: 1-2 officers per district (seeds)",
-        },
-    )
-    patrol_intensity: Probability = Field(
-        0.5,
-        description="patrol preset: probability that an idle officer's next move is a random "
-        "preventive patrol (else an hour at the station); the realised time share also depends "
-        "on driving times",
-        json_schema_extra={
-            "unit": "share 0-1",
-            "source": "setting; Kansas City preventive patrol experiment compares 2-3x patrol",
-        },
-    )
-    patrol_dwell_min: float = Field(
-        20,
-        gt=0,
-        description="patrol stop per village, minutes",
-        json_schema_extra={
-            "unit": "minutes",
-            "source": "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural distances",
         },
     )
     visit_households_per_hour: float = Field(
@@ -375,6 +327,56 @@ class PolicingConfig(Section):
             if n < 0:
                 raise ValueError(f"posts[{village}] = {n}: officer counts cannot be negative")
         return posts
+
+    @field_validator("preset")
+    @classmethod
+    def _registered(cls, preset: str) -> str:
+        from .policing import PRESETS
+
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
+        return preset
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _preset_sections(cls, data: Any, handler: Any) -> PolicingConfig:
+        """Each preset's own section (`policing.patrol`, `policing.district`, ...) is validated
+        by the settings class its preset declares; absent sections take their defaults."""
+        from .policing import SECTIONS
+
+        if isinstance(data, dict):
+            data = dict(data)
+            errors: list[InitErrorDetails] = []
+            for key, value in data.items():
+                if key in cls.model_fields:
+                    continue
+                settings = SECTIONS.get(key)
+                if settings is None:
+                    errors.append(InitErrorDetails(type="extra_forbidden", loc=(key,), input=value))
+                    continue
+                try:
+                    data[key] = value if isinstance(value, settings) else settings.model_validate(
+                        value
+                    )
+                except ValidationError as exc:
+                    errors += [
+                        InitErrorDetails(
+                            type=e["type"],  # type: ignore[typeddict-item]
+                            loc=(key, *e["loc"]),
+                            input=e["input"],
+                            ctx=e.get("ctx", {}),
+                        )
+                        for e in exc.errors()
+                    ]
+            if errors:
+                raise ValidationError.from_exception_data(cls.__name__, errors)
+            for key, settings in SECTIONS.items():
+                data.setdefault(key, settings())
+        return handler(data)
+
+    def section(self, name: str) -> Section:
+        """A preset's own section by name (e.g. "patrol")."""
+        return getattr(self, name)
 
 
 class CrimeConfig(Section):
@@ -552,6 +554,11 @@ class CrimeConfig(Section):
         description="clearance bonus when a village officer knows the offender",
         json_schema_extra={"unit": "probability points", "source": "assumption"},
     )
+    max_clearance: Probability = Field(
+        0.95,
+        description="upper bound of the arrest probability after all bonuses",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption: no case is certain"},
+    )
 
 
 class DisputeConfig(Section):
@@ -588,6 +595,13 @@ class DisputeConfig(Section):
             "unit": "probability per day",
             "source": "assumption: a neighbour hears sooner than an officer (seeds)",
         },
+    )
+    officer_day_hours: float = Field(
+        8,
+        gt=0,
+        description="hours of officer presence in a village that count as one officer-day for "
+        "dispute detection",
+        json_schema_extra={"unit": "hours", "source": "assumption: a working day"},
     )
     mediation_success: Probability = Field(
         0.7,
@@ -685,6 +699,12 @@ class ReportingConfig(Section):
         description="mean delay until an empty-home burglary is discovered, minutes",
         json_schema_extra={"unit": "minutes", "source": "assumption"},
     )
+    occupied_discovery_min: float = Field(
+        5,
+        ge=0,
+        description="delay until a burglary of an occupied home is discovered, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption: someone is at home"},
+    )
     multi_channel_odds: float = Field(
         1.5,
         ge=1,
@@ -771,6 +791,26 @@ class DispatchConfig(Section):
             "source": "assumption: on foot or motorbike within the village",
         },
     )
+    auxiliary_scene_min: float = Field(
+        60,
+        ge=0,
+        description="time a village auxiliary stays at a scene before taking another, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption: an hour at the scene"},
+    )
+    priority: dict[IncidentType, int] = Field(
+        default_factory=lambda: {
+            IncidentType.VIOLENT: 0,
+            IncidentType.PROPERTY: 1,
+            IncidentType.DISPUTE: 1,
+            IncidentType.SERVICE: 2,
+        },
+        description="dispatch priority by incident type, lower is more urgent; first come first "
+        "served within a priority",
+        json_schema_extra={
+            "unit": "rank",
+            "source": "setting: violent before property and disputes before other calls",
+        },
+    )
     travel_time_cv: float = Field(
         0.2,
         ge=0,
@@ -785,6 +825,14 @@ class DispatchConfig(Section):
         description="response driving speed relative to normal road speed",
         json_schema_extra={"unit": "ratio", "source": "assumption"},
     )
+
+    @field_validator("priority")
+    @classmethod
+    def _every_type_ranked(cls, p: dict[IncidentType, int]) -> dict[IncidentType, int]:
+        missing = set(IncidentType) - set(p)
+        if missing:
+            raise ValueError(f"missing incident type(s) {sorted(map(str, missing))}")
+        return p
 
 
 def _default_on_scene() -> dict[str, Distribution]:
@@ -864,6 +912,13 @@ class TrustConfig(Section):
         description="trust above which a resident counts as satisfied",
         json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
     )
+    visibility_window_days: float = Field(
+        30,
+        gt=0,
+        description="a resident who met police or an auxiliary within this many days counts as "
+        "having seen them (visibility, 见警率)",
+        json_schema_extra={"unit": "days", "source": "setting: a month, as 见警率 surveys ask"},
+    )
     contacts_per_presence_hour: float = Field(
         8.0,
         ge=0,
@@ -877,7 +932,7 @@ class TrustConfig(Section):
 
 
 class AddonsConfig(Section):
-    """Orthogonal measures a scenario can switch on (seeds, DESIGN.md §2)."""
+    """Orthogonal measures a scenario can switch on (seeds)."""
 
     cctv: bool = Field(
         False,

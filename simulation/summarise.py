@@ -1,49 +1,24 @@
-"""Headline tables for people: the console summary and summary.md."""
+"""Headline tables for people: the console summary and summary.md. Their rows, labels and
+formats are the headline metrics of `simulation.metric_registry`."""
 
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import pandas as pd
 
-# (metric, label, format) in the order a reader wants them.
-HEADLINE = (
-    ("true_crime_per_1000", "true crime /1000/yr", "{:.1f}"),
-    ("recorded_crime_per_1000", "recorded crime /1000/yr", "{:.1f}"),
-    ("reporting_rate", "reporting rate", "{:.0%}"),
-    ("response_mean_min", "response mean (min)", "{:.1f}"),
-    ("response_median_min", "response median (min)", "{:.1f}"),
-    ("response_p90_min", "response p90 (min)", "{:.1f}"),
-    ("response_within_15", "within 15 min", "{:.0%}"),
-    ("response_within_30", "within 30 min", "{:.0%}"),
-    ("response_mean_remote_third_min", "remotest third (min)", "{:.1f}"),
-    ("first_presence_mean_min", "first presence (min)", "{:.1f}"),
-    ("disputes_escalated", "disputes escalated", "{:.1f}"),
-    ("escalation_rate", "escalation rate (民转刑)", "{:.1%}"),
-    ("clearance_rate", "clearance rate", "{:.0%}"),
-    ("mean_trust", "mean trust", "{:.3f}"),
-    ("satisfaction", "satisfaction", "{:.0%}"),
-    ("visibility", "visibility (30 d)", "{:.0%}"),
-    ("officer_utilisation", "officer utilisation", "{:.0%}"),
-    ("cost_total_cny", "annual cost (CNY)", "{:,.0f}"),
-    ("cost_per_incident_prevented_cny", "cost / incident prevented", "{:,.0f}"),
-)
+from .metric_registry import HEADLINE, Metric
 
 
-def _fmt(fmt: str, value: float) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return fmt.format(value)
-
-
-def _cell(fmt: str, mean: float, lo: float, hi: float) -> str:
+def _cell(metric: Metric, mean: float, lo: float, hi: float) -> str:
     """'mean ± half-width of the 95% interval' (the interval is symmetric: t-based)."""
     if isinstance(lo, float) and math.isnan(lo):
-        return _fmt(fmt, mean)
+        return metric.show(mean)
     half = (hi - lo) / 2
     if half == 0:
-        return _fmt(fmt, mean)
-    return f"{_fmt(fmt, mean)} ± {_fmt(fmt, half).lstrip('+')}"
+        return metric.show(mean)
+    return f"{metric.show(mean)} ± {metric.show(half).lstrip('+')}"
 
 
 def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
@@ -51,11 +26,12 @@ def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
     scenarios = list(dict.fromkeys(aggregate["scenario"]))
     idx = aggregate.set_index(["scenario", "metric"])
     rows = {}
-    for metric, label, fmt in HEADLINE:
-        if (scenarios[0], metric) not in idx.index:
+    for metric in HEADLINE:
+        if (scenarios[0], metric.name) not in idx.index:
             continue
-        rows[label] = [
-            _cell(fmt, *idx.loc[(s, metric), ["mean", "ci_low", "ci_high"]]) for s in scenarios
+        rows[metric.heading] = [
+            _cell(metric, *idx.loc[(s, metric.name), ["mean", "ci_low", "ci_high"]])
+            for s in scenarios
         ]
     return pd.DataFrame.from_dict(rows, orient="index", columns=scenarios)
 
@@ -67,38 +43,40 @@ def difference_table(differences: pd.DataFrame) -> pd.DataFrame:
     scenarios = list(dict.fromkeys(differences["scenario"]))
     idx = differences.set_index(["scenario", "metric"])
     rows = {}
-    for metric, label, fmt in HEADLINE:
-        if (scenarios[0], metric) not in idx.index:
+    for metric in HEADLINE:
+        if (scenarios[0], metric.name) not in idx.index:
             continue
         cells = []
         for s in scenarios:
-            m, lo, hi = idx.loc[(s, metric), ["difference", "ci_low", "ci_high"]]
+            m, lo, hi = idx.loc[(s, metric.name), ["difference", "ci_low", "ci_high"]]
             sign = "+" if m == m and m > 0 else ""
-            cells.append(sign + _cell(fmt, m, lo, hi))
-        rows[label] = cells
+            cells.append(sign + _cell(metric, m, lo, hi))
+        rows[metric.heading] = cells
     return pd.DataFrame.from_dict(rows, orient="index", columns=scenarios)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def to_text(df: pd.DataFrame) -> str:
     """A plain aligned table for the console."""
     if df.empty:
         return ""
-    widths = [max(len(str(i)) for i in df.index)] + [
-        max(len(str(c)), *(len(str(v)) for v in df[c])) for c in df.columns
-    ]
-    lines = [
-        "  ".join(
-            [" " * widths[0]]
-            + [str(c).rjust(w) for c, w in zip(df.columns, widths[1:], strict=True)]
+    index = [str(i) for i in df.index]
+    cells = [[str(c), *map(str, df[c])] for c in df.columns]
+    widths = [max(map(_width, col)) for col in cells]
+    pad = max(map(_width, index))
+
+    def line(label: str, row: list[str]) -> str:
+        left = label + " " * (pad - _width(label))
+        return "  ".join(
+            [left] + [" " * (w - _width(v)) + v for v, w in zip(row, widths, strict=True)]
         )
-    ]
-    for label, row in df.iterrows():
-        lines.append(
-            "  ".join(
-                [str(label).ljust(widths[0])]
-                + [str(v).rjust(w) for v, w in zip(row, widths[1:], strict=True)]
-            )
-        )
+
+    lines = [line("", [col[0] for col in cells])]
+    lines += [line(label, [col[k + 1] for col in cells]) for k, label in enumerate(index)]
     return "\n".join(lines)
 
 

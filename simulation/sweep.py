@@ -37,7 +37,6 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -47,14 +46,18 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .config_files import (
+    PATH_KEYS,
     _fields_at,
     apply_overrides,
     load_raw,
+    parse_override,
     problems_from,
     read_yaml,
+    resolve_path,
     validate_dict,
 )
 from .errors import Problem, ScenarioError
+from .executor import run_jobs
 from .runner import replicate_seeds, run_once
 from .scenario import Scenario
 from .store import atomic_write_bytes, write_parquet
@@ -208,6 +211,7 @@ def load_sweep(path: str | Path, replicates: int | None = None, days: float | No
     )
     if problems:
         raise ScenarioError(problems)
+    _resolve_paths(spec, path.parent)
     if replicates is not None:
         spec.replicates = replicates
     if days is not None:
@@ -249,6 +253,19 @@ def load_sweep(path: str | Path, replicates: int | None = None, days: float | No
     if bad:
         raise ScenarioError(bad)
     return sweep
+
+
+def _resolve_paths(spec: SweepSpec, folder: Path) -> None:
+    """Data-file paths the sweep file sets (`set`, `vary`) are relative to its folder."""
+    for i, item in enumerate(spec.set):
+        keys, value = parse_override(item)
+        if ".".join(keys) in PATH_KEYS:
+            spec.set[i] = f"{'.'.join(keys)}={resolve_path(value, folder)}"
+    for key in set(PATH_KEYS) & set(spec.vary or {}):
+        v = spec.vary[key]
+        spec.vary[key] = (
+            [resolve_path(x, folder) for x in v] if isinstance(v, list) else resolve_path(v, folder)
+        )
 
 
 def run_point(scenario: dict, seed: int) -> dict[str, Any]:
@@ -315,45 +332,6 @@ class SweepStore:
         self.flush()
 
 
-def make_executor(
-    workers: int, scheduler: str | None, cluster: str | None
-) -> tuple[Executor | None, Callable[[], None]]:
-    """A local process pool, a Dask executor, or None (serial)."""
-    if scheduler or cluster:
-        from distributed import Client, LocalCluster
-
-        if cluster:
-            kind, _, n = cluster.partition(":")
-            if kind != "local" or not n.isdigit() or int(n) < 1:
-                raise ValueError(f"--cluster must look like local:N, got {cluster!r}")
-            import dask
-
-            # Dask's nannies export MALLOC_TRIM_THRESHOLD_=65536 to their workers, which turns
-            # off glibc's adaptive mmap threshold: every temporary numpy array over 128 kB is
-            # then mmap'd and zeroed afresh, and a county-year runs ~1.5x slower. Unset it.
-            with dask.config.set(
-                {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-            ):
-                lc = LocalCluster(
-                    n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None
-                )
-            client = Client(lc)
-
-            def close() -> None:
-                client.close()
-                lc.close()
-        else:
-            client = Client(scheduler, timeout="20s")
-            close = client.close
-        return client.get_executor(), close
-    if workers <= 1:
-        return None, lambda: None
-    import multiprocessing
-
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    return pool, lambda: pool.shutdown(wait=False, cancel_futures=True)
-
-
 def run_sweep(
     sweep: Sweep,
     out: str | Path,
@@ -383,60 +361,40 @@ def run_sweep(
     done = {k for k, r in store.finished().items() if r["status"] == "ok"}
     todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in done]
     bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress else None
-    executor, close = make_executor(workers, scheduler, cluster)
     params = {
         p: {k: _py(v) for k, v in sweep.design.iloc[p].items()} for p in range(len(sweep.design))
     }
-
-    def finish(
-        p: int, r: int, s: int, metrics: dict | None, error: str | None, wall: float
-    ) -> None:
-        store.record(
-            {
-                "run": f"{p:05d}-{r:03d}",
-                "point": p,
-                "replicate": r,
-                "seed": s,
-                "status": "ok" if error is None else "error",
-                "error": error,
-                "wall_s": round(wall, 3),
-                "params": params[p],
-                "metrics": metrics or {},
-            }
-        )
-        if len(store.pending) >= chunk:
-            store.flush()
-        if bar is not None:
-            bar.update(1)
-
     t0 = time.perf_counter()
+    finished = run_jobs(
+        run_point,
+        ((sweep.scenario(p), s) for p, _, s in todo),
+        workers=workers,
+        scheduler=scheduler,
+        cluster=cluster,
+    )
     try:
-        if executor is None:
-            for p, r, s in todo:
-                t = time.perf_counter()
-                try:
-                    finish(p, r, s, run_point(sweep.scenario(p), s), None, time.perf_counter() - t)
-                except Exception as exc:  # recorded, and the sweep goes on
-                    finish(p, r, s, None, _describe(exc), time.perf_counter() - t)
-        else:
-            futures = {}
-            queue = list(todo)
-            limit = max(workers, 2) * 4  # bounded in-flight work: memory and clean Ctrl-C
-            while queue or futures:
-                while queue and len(futures) < limit:
-                    p, r, s = queue.pop(0)
-                    fut = executor.submit(run_point, sweep.scenario(p), s)
-                    futures[fut] = (p, r, s, time.perf_counter())
-                finished, _ = wait(list(futures), return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    p, r, s, t = futures.pop(fut)
-                    try:
-                        finish(p, r, s, fut.result(), None, time.perf_counter() - t)
-                    except Exception as exc:
-                        finish(p, r, s, None, _describe(exc), time.perf_counter() - t)
+        for done in finished:  # a failed run is recorded, and the sweep goes on
+            p, r, s = todo[done.index]
+            store.record(
+                {
+                    "run": f"{p:05d}-{r:03d}",
+                    "point": p,
+                    "replicate": r,
+                    "seed": s,
+                    "status": "ok" if done.error is None else "error",
+                    "error": None if done.error is None else _describe(done.error),
+                    "wall_s": round(done.wall_s, 3),
+                    "params": params[p],
+                    "metrics": done.result or {},
+                }
+            )
+            if len(store.pending) >= chunk:
+                store.flush()
+            if bar is not None:
+                bar.update(1)
     finally:
+        finished.close()
         store.flush()
-        close()
         if bar is not None:
             bar.close()
     return assemble(sweep, out, time.perf_counter() - t0)

@@ -24,7 +24,7 @@ def test_every_true_incident_is_reported_or_not(run):
     assert len(inc) > 100, "the test county should produce incidents"
     assert inc["reported"].isin([True, False]).all()
     unreported = inc[~inc["reported"]]
-    assert (unreported["outcome"] == "unreported").all()
+    assert (unreported["state"] == "unreported").all()
     assert unreported["t_report"].isna().all()
 
 
@@ -33,7 +33,7 @@ def test_every_reported_incident_is_responded_or_queued(run):
     inc = tables["incidents"]
     reported = inc[inc["reported"] & (inc["t_report"] <= model.end_time)]
     responded = reported["t_dispatch"].notna()
-    queued = reported["outcome"] == "queued"
+    queued = reported["state"] == "queued"
     assert (responded ^ queued).all(), "each reported incident is dispatched xor queued"
     assert queued.sum() == len(model.command_centre.queue)
     done = reported[reported["t_clear"].notna()]

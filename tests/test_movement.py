@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulation import RuralPolicingModel
-from simulation.incidents import Incident
+from simulation.response import Incident
 from simulation.movement import time_to, xy
 
 

@@ -33,7 +33,7 @@ def test_resident_presets_assign_villages():
     model = RuralPolicingModel(small("district_officer", days=1), seed=1)
     districts = [o for o in model.officers if o.role == "district"]
     assert districts and all(1 <= len(o.villages) <= 12 for o in districts)
-    assert model.policing.rooms, "district officers work from police rooms"
+    assert model.deployment.rooms, "district officers work from police rooms"
 
 
 @pytest.mark.parametrize("preset", ["village_officer", "district_officer", "hybrid"])

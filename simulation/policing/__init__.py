@@ -1,39 +1,58 @@
-"""Policing models, one module each. `make_policing(model)` returns the preset's object.
+"""Policing models, one module each, registered with `@register` (see base.py).
 
-A new policing model is a new module with a `PolicingModel` subclass registered in
-`PRESETS` below.
+Every module of this package is imported here, so a new policing model is one new module:
+a `PolicingModel` subclass decorated with `@register`, with its own section if it has knobs.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
-from .auxiliary_network import AuxiliaryNetwork
-from .base import PolicingModel
-from .clinic import Clinic
-from .district_officer import DistrictOfficer
-from .hybrid import Hybrid
-from .patrol import Patrol
-from .village_officer import VillageOfficer
+import numpy as np
+
+from .base import Deployment, PolicingModel
+from .registry import PRESETS, SECTIONS, register, unregister
 
 if TYPE_CHECKING:
-    from ..model import RuralPolicingModel
+    from ..agents import Officer
+    from ..region import Region
+    from ..scenario import PolicingConfig, Shift
 
-PRESETS: dict[str, type[PolicingModel]] = {
-    cls.name: cls
-    for cls in (Clinic, Patrol, VillageOfficer, DistrictOfficer, AuxiliaryNetwork, Hybrid)
-}
-
-
-def make_policing(model: RuralPolicingModel) -> PolicingModel:
-    """The policing model named by `policing.preset`. In calls-for-service mode every preset
-    behaves as `clinic`: officers wait at their posts and only answer calls."""
-    preset = model.config.policing.preset if model.config.proactive else "clinic"
-    match PRESETS.get(preset):
-        case None:
-            raise ValueError(f"unknown policing preset {preset!r}; choose from {sorted(PRESETS)}")
-        case cls:
-            return cls(model)
+for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    importlib.import_module(f"{__name__}.{_module}")
+for _name in sorted(PRESETS):  # list presets alphabetically, whatever the import order
+    PRESETS[_name] = PRESETS.pop(_name)
 
 
-__all__ = ["PRESETS", "PolicingModel", "make_policing"]
+def preset_that_runs(preset: str, proactive: bool) -> str:
+    """In calls-for-service mode every preset behaves as `clinic`: officers wait at their
+    posts and only answer calls."""
+    return preset if proactive else "clinic"
+
+
+def make_policing(
+    config: PolicingConfig,
+    proactive: bool,
+    region: Region,
+    officers: list[Officer],
+    day_shift: Shift,
+    rng: np.random.Generator,
+) -> PolicingModel:
+    """The policing model named by `policing.preset`, given its own sections."""
+    cls = PRESETS[preset_that_runs(config.preset, proactive)]
+    settings = {key: config.section(key) for key in cls.all_sections()}
+    return cls(settings, region, officers, day_shift, rng)
+
+
+__all__ = [
+    "PRESETS",
+    "SECTIONS",
+    "Deployment",
+    "PolicingModel",
+    "make_policing",
+    "preset_that_runs",
+    "register",
+    "unregister",
+]

@@ -1,105 +1,99 @@
-"""What every policing model shares: officers wait at their base and answer calls."""
+"""What every policing model shares: officers wait at their base and answer calls.
+
+A policing model (preset) is a `PolicingModel` subclass in its own module of this package,
+decorated with `@register`. It may declare its own scenario section (`sections`), which the
+schema then accepts as `policing.<section>` and hands to the preset at construction.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from ..section import Section
+from ..vocab import Activity
+
 if TYPE_CHECKING:
     from ..agents import Officer
-    from ..model import RuralPolicingModel
+    from ..region import Region
+    from ..scenario import Shift
+
+
+@dataclass
+class Deployment:
+    """Where a policing model put its people: read by the command centre, costs and the page."""
+
+    own_officers: dict[int, list[Officer]] = field(default_factory=dict)
+    """village -> the officers assigned to it (village or district officers), dispatched first
+    when `dispatch.own_officer_first`"""
+    rooms: list[int] = field(default_factory=list)
+    """villages with a district police room (警务室)"""
+
+    def assign(self, officer: Officer, villages: list[int]) -> None:
+        for v in villages:
+            self.own_officers.setdefault(v, []).append(officer)
+
+    @property
+    def residents(self) -> list[Officer]:
+        """Officers with villages of their own, once each."""
+        return list({id(o): o for os in self.own_officers.values() for o in os}.values())
 
 
 class PolicingModel:
-    """Base: reactive policing from the station. Subclasses change `setup` (who is
-    assigned where) and `next_move` (what an idle officer on duty does next)."""
+    """Base: reactive policing from the station (坐诊). Subclasses change `setup` (who is
+    assigned where) and `next_move` (what an idle officer on duty does next).
 
-    name = "base"
-    chinese = ""
-    auxiliaries_by_default = False  # one auxiliary per village when policing.auxiliaries is null
+    Gets at construction the preset's own settings (`settings[section]`), the county, the
+    officers, the day shift and the behaviour random stream."""
 
-    def __init__(self, model: RuralPolicingModel) -> None:
-        self.model = model
+    name: ClassVar[str] = "base"
+    chinese: ClassVar[str] = ""
+    auxiliaries_by_default: ClassVar[bool] = False  # one per village when policing.auxiliaries null
+    sections: ClassVar[dict[str, type[Section]]] = {}  # this class's own scenario sections
 
-    def setup(self) -> None:
+    def __init__(
+        self,
+        settings: dict[str, Section],
+        region: Region,
+        officers: list[Officer],
+        day_shift: Shift,
+        rng: np.random.Generator,
+    ) -> None:
+        self.settings = settings
+        self.region = region
+        self.officers = officers
+        self.day_shift = day_shift
+        self.rng = rng
+
+    @classmethod
+    def all_sections(cls) -> dict[str, type[Section]]:
+        """The sections this preset reads, its own and its parents'."""
+        out: dict[str, type[Section]] = {}
+        for klass in reversed(cls.__mro__):
+            out.update(getattr(klass, "sections", {}))
+        return out
+
+    def setup(self) -> Deployment:
         """Assign roles, villages and bases to officers (all station officers here)."""
+        return Deployment()
 
     def next_move(self, officer: Officer, t: float) -> None:
         """Idle on duty: go back to base and wait for calls (坐诊)."""
-        if officer.village_here == officer.base and officer.activity == "post":
+        if officer.village_here == officer.base and officer.activity == Activity.POST:
             officer.next_decision = math.inf
             return
-        officer.go(officer.base, t, "travel", then="post", dwell=math.inf)
+        officer.go(officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=math.inf)
 
-    # --- helpers for presets that put officers into villages ------------------------
+    # --- helpers -------------------------------------------------------------------
     def township_villages(self, station: int) -> list[int]:
-        region = self.model.region
+        region = self.region
         return [int(v) for v in np.flatnonzero(region.township == region.township[station])]
-
-    def partition(self, villages: list[int], k: int, centre: int) -> list[list[int]]:
-        """Split villages into k compact groups by travel time (a few k-medoids rounds,
-        seeded by farthest points from `centre`, so the result is deterministic)."""
-        travel = self.model.region.travel
-        k = max(1, min(k, len(villages)))
-        vs = np.array(villages)
-        medoids = [int(vs[np.argmax(travel[centre, vs])])]
-        while len(medoids) < k:
-            d = travel[np.ix_(vs, medoids)].min(axis=1)
-            medoids.append(int(vs[np.argmax(d)]))
-        for _ in range(10):
-            label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
-            new = []
-            for j in range(k):
-                members = vs[label == j]
-                if len(members) == 0:
-                    new.append(medoids[j])
-                    continue
-                cost = travel[np.ix_(members, members)].sum(axis=1)
-                new.append(int(members[np.argmin(cost)]))
-            if new == medoids:
-                break
-            medoids = new
-        label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
-        groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
-        return [g for g in groups if g]
-
-    def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
-        """Up to n of a station's officers to give villages: day-shift officers first, then
-        others, but never the last officer of another shift (nights and evenings stay
-        covered)."""
-        day = self.model.day_shift
-        spare: list[Officer] = []
-        seen: set[int] = set()
-        for o in officers:
-            if o.shift is not day:
-                if id(o.shift) in seen:
-                    spare.append(o)
-                seen.add(id(o.shift))
-        return ([o for o in officers if o.shift is day] + spare)[:n]
-
-    def make_resident(self, officer: Officer, role: str, villages: list[int], base: int) -> None:
-        """Give an officer villages (包村) and put them on the day shift."""
-        officer.role, officer.villages, officer.base = role, villages, base
-        officer.shift = self.model.day_shift
-        for v in villages:
-            self.model.command_centre.own_officers.setdefault(v, []).append(officer)
-
-    def presence_move(self, officer: Officer, t: float) -> None:
-        """A resident officer's routine: time in the assigned villages (visits, mediation,
-        information), the rest at base. Reads policing.presence_share."""
-        cfg = self.model.config.policing
-        if officer.villages and self.model.behaviour_rng.random() < cfg.presence_share:
-            v = officer.villages[officer.next_village % len(officer.villages)]
-            officer.next_village += 1
-            dwell = 60.0 + 60.0 * self.model.behaviour_rng.random()  # assumption: 1-2 h stays
-            officer.go(v, t, "travel", then="visit", dwell=dwell)
-        else:
-            officer.go(officer.base, t, "travel", then="post", dwell=60.0)
 
     def stations_officers(self) -> dict[int, list[Officer]]:
         out: dict[int, list[Officer]] = {}
-        for o in self.model.officers:
+        for o in self.officers:
             out.setdefault(o.station, []).append(o)
         return out

@@ -3,44 +3,63 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
-from .base import PolicingModel
+from pydantic import Field
 
-if TYPE_CHECKING:
-    from ..agents import Officer
+from ..section import Section, documented
+from ..vocab import Role
+from .base import Deployment
+from .registry import register
+from .resident import ResidentOfficers
 
 
-class DistrictOfficer(PolicingModel):
-    """Villages are grouped into districts of about `policing.district_size` (Hubei rule:
+class DistrictSettings(Section):
+    """Policing districts (district_officer preset)."""
+
+    size: int = Field(
+        6,
+        ge=1,
+        description="villages per policing district (Hubei rule: 5-8)",
+        json_schema_extra=documented(
+            "villages", "Hubei rule: 5-8 administrative villages per district (seeds)"
+        ),
+    )
+    officers: int = Field(
+        1,
+        ge=1,
+        le=4,
+        description="officers per district (Hubei rule: 1-2)",
+        json_schema_extra=documented("officers", "Hubei rule: 1-2 officers per district (seeds)"),
+    )
+
+
+@register
+class DistrictOfficer(ResidentOfficers):
+    """Villages are grouped into districts of about `policing.district.size` (Hubei rule:
     5-8 villages, 1-2 officers). District officers wait at the district police room
     (its most central village) and rotate presence across the district's villages."""
 
     name = "district_officer"
     chinese = "一区一警"
+    sections: ClassVar = {"district": DistrictSettings}
 
-    def setup(self) -> None:
-        cfg = self.model.config.policing
-        travel = self.model.region.travel
-        self.rooms: list[int] = []
+    def setup(self) -> Deployment:
+        cfg = self.settings["district"]
+        assert isinstance(cfg, DistrictSettings)
+        deployment = Deployment()
+        travel = self.region.travel
         for station, officers in self.stations_officers().items():
             villages = self.township_villages(station)
-            n_districts = math.ceil(len(villages) / cfg.district_size)
-            districts = self.partition(villages, n_districts, station)
+            districts = self.partition(villages, math.ceil(len(villages) / cfg.size), station)
             n_res = min(
-                int(round(cfg.resident_share * len(officers))),
-                cfg.officers_per_district * len(districts),
+                int(round(self.resident.share * len(officers))), cfg.officers * len(districts)
             )
             for i, officer in enumerate(self.pick_residents(officers, n_res)):
                 group = districts[i % len(districts)]
                 room = min(group, key=lambda v, g=group: travel[v, g].sum())
-                if room not in self.rooms:
-                    self.rooms.append(room)
-                self.make_resident(officer, "district", group, room)
-                officer.district = self.rooms.index(room)
-
-    def next_move(self, officer: Officer, t: float) -> None:
-        if officer.role == "station":
-            super().next_move(officer, t)
-        else:
-            self.presence_move(officer, t)
+                if room not in deployment.rooms:
+                    deployment.rooms.append(room)
+                self.make_resident(deployment, officer, Role.DISTRICT, group, room)
+                officer.district = deployment.rooms.index(room)
+        return deployment

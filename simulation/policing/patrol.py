@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from pydantic import Field
+
+from ..section import Probability, Section, documented
+from ..vocab import Activity
 from .base import PolicingModel
+from .registry import register
 
 if TYPE_CHECKING:
     from ..agents import Officer
 
 
+class PatrolSettings(Section):
+    """Random preventive patrol (patrol preset)."""
+
+    intensity: Probability = Field(
+        0.5,
+        description="probability that an idle officer's next move is a random preventive patrol "
+        "(else a stay at the station); the realised time share also depends on driving times",
+        json_schema_extra=documented(
+            "share 0-1", "setting; Kansas City preventive patrol experiment compares 2-3x patrol"
+        ),
+    )
+    dwell_min: float = Field(
+        20,
+        gt=0,
+        description="patrol stop per village, minutes",
+        json_schema_extra=documented(
+            "minutes",
+            "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural "
+            "distances",
+        ),
+    )
+    base_stay_min: float = Field(
+        60,
+        gt=0,
+        description="a stay at the station between patrols, minutes",
+        json_schema_extra=documented("minutes", "assumption"),
+    )
+
+
+@register
 class Patrol(PolicingModel):
     """Idle officers drive random patrols through their township's villages (the
-    Kansas City preventive patrol experiment's "proactive" arm). Reads
-    `policing.patrol_intensity` and `policing.patrol_dwell_min`."""
+    Kansas City preventive patrol experiment's "proactive" arm)."""
 
     name = "patrol"
     chinese = "机动巡逻"
+    sections: ClassVar = {"patrol": PatrolSettings}
 
     def next_move(self, officer: Officer, t: float) -> None:
-        cfg = self.model.config.policing
-        rng = self.model.behaviour_rng
-        if rng.random() < cfg.patrol_intensity:
+        cfg = self.settings["patrol"]
+        assert isinstance(cfg, PatrolSettings)
+        if self.rng.random() < cfg.intensity:
             villages = self.township_villages(officer.station)
-            v = villages[int(rng.integers(len(villages)))]
-            officer.go(v, t, "patrol", then="patrol", dwell=cfg.patrol_dwell_min)
+            v = villages[int(self.rng.integers(len(villages)))]
+            officer.go(v, t, Activity.PATROL, then=Activity.PATROL, dwell=cfg.dwell_min)
         else:
-            officer.go(officer.base, t, "travel", then="post", dwell=60.0)
+            officer.go(officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min)

@@ -29,8 +29,8 @@ SCENARIOS: dict[str, dict] = {
     "periurban_clinic": {"region": {"type": "periurban"}, "policing": {"preset": "clinic"}},
     # Kansas City preventive patrol experiment arms: reactive (clinic), control (patrol at
     # 0.3 of idle time) and proactive (0.9, ~2.4x the village presence of the control).
-    "patrol_0.3": {"policing": {"preset": "patrol", "patrol_intensity": 0.3}},
-    "patrol_0.9": {"policing": {"preset": "patrol", "patrol_intensity": 0.9}},
+    "patrol_0.3": {"policing": {"preset": "patrol", "patrol": {"intensity": 0.3}}},
+    "patrol_0.9": {"policing": {"preset": "patrol", "patrol": {"intensity": 0.9}}},
     # Village auxiliaries (一村一辅警) against clinic: Peterborough PCSO analogue.
     "auxiliary": {"policing": {"preset": "auxiliary_network"}},
     # Minneapolis analogue: the same auxiliaries on duty 5 h or 10 h a day (2x presence),

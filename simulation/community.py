@@ -1,0 +1,110 @@
+"""The villagers' side of policing: contacts with police and auxiliaries, household visits
+(大走访), visibility (见警率) and trust, which moves with contacts, responses, word of mouth
+and back toward each person's disposition."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rhythms import MINUTES_PER_DAY
+from .scenario import TrustConfig
+from .villagers import VillagerTable
+
+
+class Community:
+    """Reads `trust.*` and `policing.visit_households_per_hour`. `proactive` is False in
+    calls-for-service mode, where nothing here moves."""
+
+    def __init__(
+        self,
+        villagers: VillagerTable,
+        config: TrustConfig,
+        visit_households_per_hour: float,
+        proactive: bool,
+        rng: np.random.Generator,
+    ) -> None:
+        self.villagers = villagers
+        self.config = config
+        self.visit_households_per_hour = visit_households_per_hour
+        self.proactive = proactive
+        self.rng = rng
+        self.window_min = config.visibility_window_days * MINUTES_PER_DAY
+        self.village_trust = villagers.village_trust()  # yesterday's means (word of mouth)
+
+    # --- trust as victims experience the police ----------------------------------------
+    def trust_of(self, household: int, village: int) -> float:
+        """A victim household's trust, or the village's for an incident with no household."""
+        if household >= 0:
+            return self.villagers.household_trust(household)
+        return float(self.village_trust[village])
+
+    def victim_unheard(self, household: int) -> None:
+        """A victim nobody came to (not reported): trust erodes."""
+        if household >= 0:
+            vt = self.villagers
+            vt.nudge_trust(vt.members(household), -self.config.unresolved_loss)
+
+    def responded(self, household: int, response_min: float, t: float) -> None:
+        """A response pleases if fast, disappoints if slow; it is a contact either way."""
+        if household < 0 or not self.proactive:
+            return
+        cfg, vt = self.config, self.villagers
+        gain = cfg.response_gain if response_min <= cfg.fast_response_min else -cfg.response_gain
+        members = vt.members(household)
+        vt.nudge_trust(members, gain)
+        vt.last_contact[members] = t
+
+    # --- daily ------------------------------------------------------------------------
+    def visits(self, t: float, visit_hours: np.ndarray) -> None:
+        """Household visits (大走访) of the day just ended: trust and contact."""
+        counts = self.rng.poisson(self.visit_households_per_hour * visit_hours)
+        if counts.sum() == 0:
+            return
+        vt = self.villagers
+        village = np.repeat(np.arange(len(visit_hours)), counts)
+        lo, hi = vt.hh_village_start[village], vt.hh_village_end[village]
+        households = lo + (self.rng.random(len(village)) * (hi - lo)).astype(np.int64)
+        households = households[hi > lo]
+        visited = np.bincount(households, minlength=vt.n_households)[vt.household]
+        hit = visited > 0
+        keep = (1.0 - self.config.visit_gain) ** visited[hit]
+        vt.trust[hit] = 1.0 - (1.0 - vt.trust[hit]) * keep
+        vt.last_contact[hit] = t
+
+    def contacts_and_trust(self, t: float, presence_hours: np.ndarray) -> None:
+        """Who met police or an auxiliary today, and trust moving with contacts, word of mouth
+        in the village, and back toward each person's disposition."""
+        vt, cfg = self.villagers, self.config
+        contacts = cfg.contacts_per_presence_hour * presence_hours
+        p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
+        draw = self.rng.random(vt.n, dtype=np.float32)
+        seen = vt.present & (draw < p_village.astype(np.float32)[vt.village])
+        vt.last_contact[seen] = t
+        village_mean = self.village_trust  # yesterday's means: word of mouth lags a day
+        vt.trust += (
+            cfg.contact_gain * (1.0 - vt.trust) * seen
+            + cfg.diffusion_per_day * (village_mean[vt.village] - vt.trust)
+            + cfg.decay_per_day * (vt.trust_disposition - vt.trust)
+        )
+        np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
+        self.village_trust = vt.village_trust()
+
+    # --- measures ---------------------------------------------------------------------
+    def seen_recently(self, t: float) -> np.ndarray:
+        """Per villager: met police or an auxiliary within the visibility window."""
+        return self.villagers.last_contact >= t - self.window_min
+
+    def visibility(self, t: float) -> float:
+        """Share of present residents who met police or an auxiliary within the window."""
+        vt = self.villagers
+        n_present = int(np.count_nonzero(vt.present))
+        return np.count_nonzero(self.seen_recently(t) & vt.present) / n_present if n_present else 0.0
+
+    def satisfaction(self) -> float:
+        """Share of present residents whose trust is above the satisfied threshold."""
+        vt = self.villagers
+        return float((vt.trust[vt.present] > self.config.satisfied_threshold).mean())
+
+    def mean_trust(self) -> float:
+        vt = self.villagers
+        return float(vt.trust[vt.present].mean())

@@ -1,0 +1,462 @@
+"""Every column of a run's summary, declared once: label, unit, format, meaning, and whether
+it is a headline metric and which way is better.
+
+The console table, summary.md, the HTML report, the figures and the README's list of summary
+columns (`python -m simulation.reference`) all read this module. Headline metrics appear in
+the headline table in the order they are declared here. A test checks that the metrics
+declared as per-run are exactly the keys `simulation.metrics.summary` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .metrics import REMOTENESS_BINS, REMOTENESS_LABELS
+from .vocab import Activity, IncidentType
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a unit is shown: after a label in tables, in words in the docs, and its format."""
+
+    suffix: str  # appended to a label in tables: "response mean (min)"
+    words: str  # spelled out for the docs and axis labels
+    fmt: str  # default format of a value
+
+
+UNITS = {
+    "": Unit("", "", "{}"),
+    "/1000/yr": Unit(" /1000/yr", "per 1,000 residents a year", "{:.1f}"),
+    "min": Unit(" (min)", "minutes", "{:.1f}"),
+    "share": Unit("", "share, 0-1", "{:.0%}"),
+    "score": Unit("", "score, 0-1", "{:.3f}"),
+    "count": Unit("", "count", "{:,.0f}"),
+    "days": Unit(" (days)", "days", "{:g}"),
+    "CNY": Unit(" (CNY)", "CNY", "{:,.0f}"),
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One column of the summary (or, if not `per_run`, of the comparison tables)."""
+
+    name: str  # the column in summary.parquet, aggregate.parquet and differences.parquet
+    label: str  # for people, without the unit
+    unit: str  # a key of UNITS
+    meaning: str  # one sentence in the domain's words
+    better: Literal["lower", "higher", ""] = ""  # "": no direction is better
+    headline: bool = False  # a row of the headline table
+    kind: Literal["id", "setting", "metric"] = "metric"  # which run; its county and force; outcome
+    per_run: bool = True  # False: added across replicates by simulation.runner
+    fmt: str = ""  # format of a value; "" takes the unit's
+
+    @property
+    def format(self) -> str:
+        return self.fmt or UNITS[self.unit].fmt
+
+    @property
+    def heading(self) -> str:
+        """The label with a short unit, as tables show it: 'response mean (min)'."""
+        return self.label + UNITS[self.unit].suffix
+
+    @property
+    def unit_words(self) -> str:
+        return UNITS[self.unit].words
+
+    @property
+    def axis_label(self) -> str:
+        """The label with the unit in words, for a figure's axis."""
+        return f"{self.label} ({self.unit_words})" if self.unit_words else self.label
+
+    def show(self, value: object) -> str:
+        """A value in the metric's format; '–' when missing."""
+        if value is None or value != value:  # NaN
+            return "–"
+        return self.format.format(value)
+
+
+def _bands() -> dict[str, str]:
+    """Remoteness bands of villages (minutes from the nearest station), in words."""
+    out = {}
+    for band, lo, hi in zip(
+        REMOTENESS_LABELS, REMOTENESS_BINS[:-1], REMOTENESS_BINS[1:], strict=True
+    ):
+        if lo == 0:
+            out[band] = f"< {hi:g} min"
+        elif hi == float("inf"):
+            out[band] = f">= {lo:g} min"
+        else:
+            out[band] = f"{lo:g}-{hi:g} min"
+    return out
+
+
+REMOTENESS_BANDS = _bands()
+
+INCIDENT_WORDS = {
+    IncidentType.PROPERTY: "property crimes (burglaries of homes)",
+    IncidentType.VIOLENT: "violent crimes (robbery, assault, disputes turned violent)",
+    IncidentType.DISPUTE: "disputes (neighbour, land, debt or family; 纠纷)",
+    IncidentType.SERVICE: "other calls for service (accidents, help, emergencies)",
+}
+
+ACTIVITY_WORDS = {
+    Activity.POST: "waiting at base (station or police room) for calls",
+    Activity.PATROL: "on preventive patrol",
+    Activity.VISIT: "present in an assigned village: household visits (大走访), mediation",
+    Activity.TRAVEL: "driving, call handling included",
+    Activity.ON_SCENE: "at the scene of an incident",
+    Activity.DIVERTED: "on non-police duties (非警务)",
+    Activity.OFF_DUTY: "off duty",
+}
+
+
+def _identifiers() -> list[Metric]:
+    """Which run a row is, and the county and force it ran on."""
+    return [
+        Metric("scenario", "scenario", "", "The scenario's label in the comparison.", kind="id"),
+        Metric(
+            "preset",
+            "policing model",
+            "",
+            "The policing preset (`clinic` in calls-for-service mode).",
+            kind="id",
+        ),
+        Metric(
+            "replicate",
+            "replicate",
+            "",
+            "The replicate's index; every scenario reuses the same replicate seeds.",
+            kind="id",
+            per_run=False,
+        ),
+        Metric("seed", "seed", "", "The run's random seed.", kind="id"),
+        Metric("days", "run length", "days", "Length of the run.", kind="setting"),
+        Metric("residents", "residents", "count", "Registered residents.", kind="setting"),
+        Metric("villages", "villages", "count", "Villages in the county.", kind="setting"),
+        Metric("officers", "officers", "count", "Police officers.", kind="setting"),
+        Metric("auxiliaries", "auxiliaries", "count", "Village auxiliaries.", kind="setting"),
+    ]
+
+
+def _by_incident_type() -> list[Metric]:
+    out = []
+    for t in IncidentType:
+        words = INCIDENT_WORDS[t]
+        lower = "" if t == IncidentType.SERVICE else "lower"
+        out += [
+            Metric(
+                f"true_{t}_per_1000",
+                f"true {t}",
+                "/1000/yr",
+                f"{words.capitalize()} that happened, reported or not.",
+                lower,
+            ),
+            Metric(
+                f"recorded_{t}_per_1000",
+                f"recorded {t}",
+                "/1000/yr",
+                f"{words.capitalize()} reported to the police.",
+            ),
+            Metric(
+                f"reporting_rate_{t}",
+                f"reporting rate, {t}",
+                "share",
+                f"Share of {words} reported to the police.",
+                "higher",
+            ),
+        ]
+    return out
+
+
+def _incidents_and_response() -> list[Metric]:
+    out = [
+        Metric(
+            "true_crime_per_1000",
+            "true crime",
+            "/1000/yr",
+            "Property and violent crimes that happened, reported or not.",
+            "lower",
+            headline=True,
+        ),
+        Metric(
+            "recorded_crime_per_1000",
+            "recorded crime",
+            "/1000/yr",
+            "Property and violent crimes reported to the police: what police statistics show.",
+            headline=True,
+        ),
+        Metric(
+            "true_incidents",
+            "true incidents",
+            "count",
+            "Incidents of every type, reported or not.",
+            "lower",
+        ),
+        Metric(
+            "recorded_incidents",
+            "recorded incidents",
+            "count",
+            "Incidents of every type reported to the police.",
+        ),
+        Metric(
+            "reporting_rate",
+            "reporting rate",
+            "share",
+            "Share of incidents of every type reported to the police.",
+            "higher",
+            headline=True,
+        ),
+        Metric(
+            "responded",
+            "responded",
+            "count",
+            "Reported incidents an officer reached before the end of the run.",
+        ),
+    ]
+    response = [
+        ("response_mean_min", "response mean", "Mean", True),
+        ("response_median_min", "response median", "Median", True),
+        ("response_p90_min", "response p90", "90th percentile of the", True),
+    ]
+    out += [
+        Metric(
+            name,
+            label,
+            "min",
+            f"{what} response time: from the report to the first officer on scene.",
+            "lower",
+            headline=headline,
+        )
+        for name, label, what, headline in response
+    ]
+    out += [
+        Metric(
+            f"response_within_{m}",
+            f"within {m} min",
+            "share",
+            f"Share of responded incidents an officer reached within {m} minutes of the report.",
+            "higher",
+            headline=True,
+        )
+        for m in (15, 30)
+    ]
+    out += [
+        Metric(
+            f"response_mean_{band}_min",
+            f"response mean, {band}",
+            "min",
+            f"Mean response time in {band} villages ({words} from the nearest station).",
+            "lower",
+        )
+        for band, words in REMOTENESS_BANDS.items()
+    ]
+    out += [
+        Metric(
+            "response_mean_remote_third_min",
+            "remotest third",
+            "min",
+            "Mean response time in the remotest third of villages (by minutes from the "
+            "nearest station).",
+            "lower",
+            headline=True,
+        ),
+        Metric(
+            "first_presence_mean_min",
+            "first presence",
+            "min",
+            "Mean time from the report to the first officer or auxiliary on scene.",
+            "lower",
+            headline=True,
+        ),
+        Metric(
+            "first_presence_median_min",
+            "first presence median",
+            "min",
+            "Median time from the report to the first officer or auxiliary on scene.",
+            "lower",
+        ),
+        Metric(
+            "queued_at_end",
+            "queued at the end",
+            "count",
+            "Reported incidents still waiting for an officer when the run ended.",
+            "lower",
+        ),
+    ]
+    return out
+
+
+def _disputes_and_outcomes() -> list[Metric]:
+    return [
+        Metric("disputes_arisen", "disputes arisen", "count", "Disputes that arose.", "lower"),
+        Metric(
+            "disputes_detected",
+            "disputes detected",
+            "count",
+            "Disputes an officer or auxiliary heard of.",
+        ),
+        Metric(
+            "disputes_mediated",
+            "disputes mediated",
+            "count",
+            "Disputes settled by police or auxiliary mediation (小事不出村).",
+        ),
+        Metric(
+            "disputes_escalated",
+            "disputes escalated",
+            "count",
+            "Disputes that turned violent (民转刑).",
+            "lower",
+            headline=True,
+            fmt="{:.1f}",  # a mean over replicates
+        ),
+        Metric(
+            "escalation_rate",
+            "escalation rate (民转刑)",
+            "share",
+            "Share of the disputes arisen that turned violent.",
+            "lower",
+            headline=True,
+            fmt="{:.1%}",
+        ),
+        Metric(
+            "escalated_per_1000",
+            "escalated disputes",
+            "/1000/yr",
+            "Disputes that turned violent.",
+            "lower",
+        ),
+        Metric("arrests", "arrests", "count", "Incidents cleared with an arrest."),
+        Metric(
+            "clearance_rate",
+            "clearance rate",
+            "share",
+            "Arrests per recorded property or violent crime.",
+            "higher",
+            headline=True,
+        ),
+    ]
+
+
+def _trust_and_officers() -> list[Metric]:
+    out = [
+        Metric(
+            "mean_trust",
+            "mean trust",
+            "score",
+            "Mean trust in the police of the residents present (migrants away excluded).",
+            "higher",
+            headline=True,
+        ),
+        Metric(
+            "satisfaction",
+            "satisfaction",
+            "share",
+            "Share of present residents whose trust is above `trust.satisfied_threshold`.",
+            "higher",
+            headline=True,
+        ),
+        Metric(
+            "visibility",
+            "visibility (30 d)",
+            "share",
+            "Share of present residents with a police or auxiliary contact in the last 30 days.",
+            "higher",
+            headline=True,
+        ),
+        Metric(
+            "officer_utilisation",
+            "officer utilisation",
+            "share",
+            "Officers' minutes committed to incidents (dispatch to clearance) over their "
+            "on-duty minutes.",
+            headline=True,
+        ),
+    ]
+    out += [
+        Metric(
+            f"time_share_{a}",
+            f"time share, {a.replace('_', ' ')}",
+            "share",
+            f"Share of all officer minutes spent {ACTIVITY_WORDS[a]}.",
+        )
+        for a in Activity
+    ]
+    return out
+
+
+def _costs() -> list[Metric]:
+    parts = [
+        ("officers", "officers", "officers: salaries and overheads"),
+        ("auxiliaries", "auxiliaries", "auxiliaries: pay"),
+        ("vehicles", "vehicles", "patrol vehicles, one per `costs.officers_per_vehicle` officers"),
+        ("police_rooms", "police rooms", "district police rooms (警务室) that received an officer"),
+        ("cctv", "CCTV", "CCTV at village entrances (the `cctv` add-on)"),
+    ]
+    out = [
+        Metric(
+            f"cost_{part}_cny",
+            f"cost of {label}",
+            "CNY",
+            f"Annual cost of {words}.",
+            "lower",
+        )
+        for part, label, words in parts
+    ]
+    out += [
+        Metric(
+            "cost_total_cny",
+            "annual cost",
+            "CNY",
+            "Annual cost of the policing model: the sum of the costs above.",
+            "lower",
+            headline=True,
+        ),
+        Metric(
+            "cost_per_incident_prevented_cny",
+            "cost / incident prevented",
+            "CNY",
+            "Comparisons only: extra annual cost over the baseline per true incident a year "
+            "prevented, over the replicates that prevent any.",
+            "lower",
+            headline=True,
+            per_run=False,
+        ),
+    ]
+    return out
+
+
+METRICS: dict[str, Metric] = {
+    m.name: m
+    for m in (
+        *_identifiers(),
+        *_by_incident_type(),
+        *_incidents_and_response(),
+        *_disputes_and_outcomes(),
+        *_trust_and_officers(),
+        *_costs(),
+    )
+}
+"""Every summary column by name, in the order of the docs and of the headline table."""
+
+HEADLINE: tuple[Metric, ...] = tuple(m for m in METRICS.values() if m.headline)
+"""The rows of the headline table, in order."""
+
+
+def heading(name: str) -> str:
+    """A column's heading for people; an undeclared column's name with spaces."""
+    return METRICS[name].heading if name in METRICS else name.replace("_", " ")
+
+
+def axis_label(name: str) -> str:
+    """A column's label with its unit in words; an undeclared column's name with spaces."""
+    return METRICS[name].axis_label if name in METRICS else name.replace("_", " ")
+
+
+def show(name: str, value: object) -> str:
+    """A column's value in its format; an undeclared column's to one decimal."""
+    return METRICS.get(name, _UNDECLARED).show(value)
+
+
+_UNDECLARED = Metric("", "", "", "", fmt="{:.1f}")

@@ -1,0 +1,146 @@
+"""What the presets that put officers into villages share (驻村 / 包村): picking which
+officers get villages, grouping villages, and the resident officer's routine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from ..section import Probability, Section, documented
+from ..vocab import Activity, Role
+from .base import Deployment, PolicingModel
+
+if TYPE_CHECKING:
+    from ..agents import Officer
+
+
+class ResidentSettings(Section):
+    """Officers with villages of their own (village_officer, district_officer, hybrid)."""
+
+    share: Probability = Field(
+        0.6,
+        description="share of each station's officers given villages; the rest stay on station "
+        "response duty. Assumption; Hubei rule keeps >=40% of county police at stations",
+        json_schema_extra=documented(
+            "share 0-1",
+            "assumption: the Hubei rule keeps >=40% of a county's police at stations (seeds)",
+        ),
+    )
+    presence_share: Probability = Field(
+        0.7,
+        description="probability that a resident officer's next move is a stay in an assigned "
+        "village (else a stay at base); the realised share of time in the villages is reported "
+        "in the officers table (rule in the seeds: >=30 h a week in the community)",
+        json_schema_extra=documented(
+            "share 0-1",
+            "seeds: rules ask >=30 h a week in the community and >=2 days a week at the "
+            "village room",
+        ),
+    )
+    stay_min_min: float = Field(
+        60,
+        gt=0,
+        description="shortest stay in an assigned village, minutes (stays are uniform between "
+        "the shortest and the longest)",
+        json_schema_extra=documented("minutes", "assumption: 1-2 h stays"),
+    )
+    stay_max_min: float = Field(
+        120,
+        gt=0,
+        description="longest stay in an assigned village, minutes",
+        json_schema_extra=documented("minutes", "assumption: 1-2 h stays"),
+    )
+    base_stay_min: float = Field(
+        60,
+        gt=0,
+        description="a resident officer's stay at base between village stays, minutes",
+        json_schema_extra=documented("minutes", "assumption"),
+    )
+
+    @model_validator(mode="after")
+    def _stay_order(self) -> ResidentSettings:
+        if self.stay_max_min < self.stay_min_min:
+            raise ValueError("stay_max_min must be at least stay_min_min")
+        return self
+
+
+class ResidentOfficers(PolicingModel):
+    """Base of presets with resident officers: they spend `resident.presence_share` of their
+    idle moves in their villages (visits 大走访, mediation, information) and are dispatched
+    first to them; station officers answer calls as in `clinic`."""
+
+    sections: ClassVar = {"resident": ResidentSettings}
+
+    @property
+    def resident(self) -> ResidentSettings:
+        settings = self.settings["resident"]
+        assert isinstance(settings, ResidentSettings)
+        return settings
+
+    def next_move(self, officer: Officer, t: float) -> None:
+        if officer.role == Role.STATION:
+            super().next_move(officer, t)
+        else:
+            self.presence_move(officer, t)
+
+    def presence_move(self, officer: Officer, t: float) -> None:
+        """A resident officer's routine: stays in the assigned villages in turn, else at base."""
+        cfg = self.resident
+        if officer.villages and self.rng.random() < cfg.presence_share:
+            v = officer.villages[officer.next_village % len(officer.villages)]
+            officer.next_village += 1
+            dwell = cfg.stay_min_min + (cfg.stay_max_min - cfg.stay_min_min) * self.rng.random()
+            officer.go(v, t, Activity.TRAVEL, then=Activity.VISIT, dwell=dwell)
+        else:
+            officer.go(officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min)
+
+    def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
+        """Up to n of a station's officers to give villages: day-shift officers first, then
+        others, but never the last officer of another shift (nights and evenings stay
+        covered)."""
+        day = self.day_shift
+        spare: list[Officer] = []
+        seen: set[int] = set()
+        for o in officers:
+            if o.shift is not day:
+                if id(o.shift) in seen:
+                    spare.append(o)
+                seen.add(id(o.shift))
+        return ([o for o in officers if o.shift is day] + spare)[:n]
+
+    def make_resident(
+        self, deployment: Deployment, officer: Officer, role: Role, villages: list[int], base: int
+    ) -> None:
+        """Give an officer villages (包村) and put them on the day shift."""
+        officer.role, officer.villages, officer.base = role, villages, base
+        officer.shift = self.day_shift
+        deployment.assign(officer, villages)
+
+    def partition(self, villages: list[int], k: int, centre: int) -> list[list[int]]:
+        """Split villages into k compact groups by travel time (a few k-medoids rounds,
+        seeded by farthest points from `centre`, so the result is deterministic)."""
+        travel = self.region.travel
+        k = max(1, min(k, len(villages)))
+        vs = np.array(villages)
+        medoids = [int(vs[np.argmax(travel[centre, vs])])]
+        while len(medoids) < k:
+            d = travel[np.ix_(vs, medoids)].min(axis=1)
+            medoids.append(int(vs[np.argmax(d)]))
+        for _ in range(10):
+            label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
+            new = []
+            for j in range(k):
+                members = vs[label == j]
+                if len(members) == 0:
+                    new.append(medoids[j])
+                    continue
+                cost = travel[np.ix_(members, members)].sum(axis=1)
+                new.append(int(members[np.argmin(cost)]))
+            if new == medoids:
+                break
+            medoids = new
+        label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
+        groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
+        return [g for g in groups if g]

@@ -1,0 +1,150 @@
+"""Who is on duty: officers posted to stations (or named villages), their shifts, shift
+changes, diversion to non-police work (非警务) and rotation; village auxiliaries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .agents import Auxiliary, Officer
+from .errors import ScenarioError
+from .region import Region, _split_population
+from .scenario import PolicingConfig, Shift
+from .vocab import Activity
+
+if TYPE_CHECKING:
+    from .model import RuralPolicingModel
+
+
+def day_shift(shifts: list[Shift]) -> Shift:
+    """The shift that covers most of the working day (8-18 h): resident officers work it."""
+    return max(shifts, key=lambda s: sum((h - s.start_hour) % 24 < s.hours for h in range(8, 18)))
+
+
+class Roster:
+    """Creates the officers and runs their duty. Reads `policing.officers`, `posts`,
+    `shifts`, `diversion_share` (0 in calls-for-service mode), `rotation_days` and
+    `learning_days`."""
+
+    def __init__(
+        self,
+        model: RuralPolicingModel,
+        config: PolicingConfig,
+        region: Region,
+        proactive: bool,
+        rng: np.random.Generator,
+    ) -> None:
+        self.config = config
+        self.rng = rng
+        self.diversion = config.diversion_share if proactive else 0.0
+        self.rotation_days = config.rotation_days
+        self.day_shift = day_shift(config.shifts)
+        self.officers = self._post_officers(model, region)
+        self.starts: list[list[Officer]] = [[] for _ in range(24)]
+        self.ends: list[list[Officer]] = [[] for _ in range(24)]
+
+    def _post_officers(self, model: RuralPolicingModel, region: Region) -> list[Officer]:
+        """Officers split across stations by township population (every station keeps at
+        least one when there are enough), or at `posts`; then across shifts by share."""
+        cfg = self.config
+        if cfg.posts:
+            total = sum(cfg.posts.values())
+            if total != cfg.officers:
+                raise ScenarioError(
+                    f"posts place {total} officers but policing.officers is {cfg.officers}",
+                    key="policing.posts",
+                )
+            places = []
+            for name, k in cfg.posts.items():
+                places += [region.village(name, f"policing.posts.{name}")] * k
+        else:
+            weight = (
+                np.array(
+                    [
+                        region.population[region.township == region.township[s]].sum()
+                        for s in region.stations
+                    ],
+                    dtype=float,
+                )
+                + 1.0
+            )
+            per_station = _split_population(cfg.officers, weight)
+            if cfg.officers >= len(region.stations):  # every station keeps at least one
+                while (per_station == 0).any():
+                    per_station[per_station.argmax()] -= 1
+                    per_station[per_station.argmin()] += 1
+            places = [
+                int(s) for s, k in zip(region.stations, per_station, strict=True) for _ in range(k)
+            ]
+        shares = np.array([s.share for s in cfg.shifts])
+        by_station: dict[int, list[int]] = {}
+        for place in places:
+            by_station.setdefault(place, []).append(place)
+        officers = []
+        for place, members in by_station.items():
+            counts = _split_population(len(members), shares)
+            for shift, k in zip(cfg.shifts, counts, strict=True):
+                for _ in range(k):
+                    officers.append(Officer(model, region, place, shift, cfg.learning_days))
+        return officers
+
+    def fix_shifts(self) -> None:
+        """Index officers by the hours their shifts start and end (after the policing model
+        has moved resident officers to the day shift)."""
+        for o in self.officers:
+            self.starts[o.shift.start_hour].append(o)
+            self.ends[(o.shift.start_hour + o.shift.hours) % 24].append(o)
+
+    def shift_change(self, t: float, hour: int, free: Callable[[Officer, float], None]) -> None:
+        """Officers whose shift ends go off duty (busy ones finish their job first); those
+        whose shift starts come on duty (`free` hands them work), or are diverted to
+        non-police work for the shift."""
+        for o in self.ends[hour]:
+            if o.on_duty and o.incident is None and not o.on_shift(t):
+                o.go_off_duty(t)
+        for o in self.starts[hour]:
+            if o.incident is not None:
+                continue  # still busy: overtime, or a 24-hour shift rolling over
+            was_diverted = o.on_duty and o.activity == Activity.DIVERTED
+            starting = not o.on_duty
+            o.on_duty = True
+            if self.diversion > 0 and self.rng.random() < self.diversion:
+                o.divert(t)
+            elif starting or was_diverted:
+                o.set_activity(Activity.POST, t)
+                o.next_decision = t
+                free(o, t)
+
+    def rotate(self, t: float) -> list[Officer]:
+        """Daily: officers transferred today (replaced by newcomers who do not yet know the
+        villages), each with probability 1 / rotation_days."""
+        if not self.rotation_days:
+            return []
+        rotated = []
+        for o in self.officers:
+            if self.rng.random() < 1.0 / self.rotation_days:
+                o.posted_since = t
+                rotated.append(o)
+        return rotated
+
+
+def post_auxiliaries(
+    model: RuralPolicingModel,
+    n: int,
+    region: Region,
+    day_start: int,
+    day_hours: int,
+) -> dict[int, Auxiliary]:
+    """One auxiliary in each of the n most populous villages (more than villages is an
+    error), by village."""
+    if n > region.n:
+        raise ScenarioError(
+            f"{n} auxiliaries for {region.n} villages: at most one per village",
+            key="policing.auxiliaries",
+        )
+    order = np.argsort(-region.population, kind="stable")[:n]
+    return {
+        v: Auxiliary(model, v, day_start, day_hours) for v in sorted(int(v) for v in order)
+    }
