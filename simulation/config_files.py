@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
-from .scenario import Scenario
+from .scenario import MOVED_KEYS, PolicingConfig, Scenario
 
 LineMap = dict[tuple[str, ...], tuple[str, int]]
 
@@ -154,25 +154,35 @@ def apply_overrides(data: dict, overrides: list[str], lines: LineMap) -> dict:
     return out
 
 
-def _fields_at(loc: tuple) -> list[str]:
-    """Field names of the schema section at `loc` (for 'did you mean')."""
+def _section_at(loc: tuple) -> type[BaseModel] | None:
+    """The schema section (a pydantic model) at a key path, preset sections included."""
     model: Any = Scenario
     for part in loc:
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            field = model.model_fields.get(str(part))
-            if field is None:
-                return []
-            model = field.annotation
-            while get_origin(model) is not None and not (
-                isinstance(model, type) and issubclass(model, BaseModel)
-            ):
-                args = [a for a in get_args(model) if a is not type(None)]
-                model = args[-1] if args else None
-        else:
-            return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return (
+                PolicingConfig.preset_sections().get(str(part)) if model is PolicingConfig else None
+            )
+        model = field.annotation
+        while get_origin(model) is not None and not (
+            isinstance(model, type) and issubclass(model, BaseModel)
+        ):
+            args = [a for a in get_args(model) if a is not type(None)]
+            model = args[-1] if args else None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Field names of the schema section at `loc` (for 'did you mean')."""
+    model = _section_at(loc)
+    if model is None:
+        return []
+    names = list(model.model_fields)
+    if model is PolicingConfig:
+        names += list(PolicingConfig.preset_sections())
+    return names
 
 
 def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> list[Problem]:
@@ -185,7 +195,10 @@ def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> lis
         if err["type"] == "extra_forbidden":
             options = _fields_at(tuple(err["loc"][:-1]))
             close = difflib.get_close_matches(loc[-1], options, n=1)
-            reason = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
+            if key in MOVED_KEYS:
+                reason = f"unknown key (moved: did you mean '{MOVED_KEYS[key]}'?)"
+            else:
+                reason = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
         elif err["type"] == "literal_error":
             reason = f"{reason}, got {err.get('input')!r}"
         elif "input" in err and err["type"] not in ("missing",):

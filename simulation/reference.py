@@ -21,7 +21,8 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .metric_registry import METRICS
-from .scenario import Scenario
+from .policing import PRESETS
+from .scenario import PolicingConfig, Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,6 +114,30 @@ def schema_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dic
         )
         if section:
             rows += schema_rows(annotation, key + ".")
+            if annotation is PolicingConfig:
+                rows += _preset_section_rows(key + ".")
+    return rows
+
+
+def _preset_section_rows(prefix: str) -> list[dict[str, str]]:
+    """Rows of the registered presets' own sections (`policing.<section>.<key>`)."""
+    rows = []
+    for name, settings in PolicingConfig.preset_sections().items():
+        users = [p for p, cls in PRESETS.items() if name in cls.all_sections()]
+        doc = (settings.__doc__ or "").strip().splitlines()[0]
+        meaning = f"{doc} Read by: {', '.join(users)}."
+        rows.append(
+            {
+                "key": prefix + name,
+                "type": "section",
+                "default": "",
+                "range": "",
+                "unit": "",
+                "meaning": meaning,
+                "source": "setting",
+            }
+        )
+        rows += schema_rows(settings, f"{prefix}{name}.")
     return rows
 
 

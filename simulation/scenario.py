@@ -355,8 +355,8 @@ class PolicingConfig(Section):
                     errors.append(InitErrorDetails(type="extra_forbidden", loc=(key,), input=value))
                     continue
                 try:
-                    data[key] = value if isinstance(value, settings) else settings.model_validate(
-                        value
+                    data[key] = (
+                        value if isinstance(value, settings) else settings.model_validate(value)
                     )
                 except ValidationError as exc:
                     errors += [
@@ -377,6 +377,13 @@ class PolicingConfig(Section):
     def section(self, name: str) -> Section:
         """A preset's own section by name (e.g. "patrol")."""
         return getattr(self, name)
+
+    @staticmethod
+    def preset_sections() -> dict[str, type[Section]]:
+        """`policing.<name>` -> settings class, for every registered preset's own section."""
+        from .policing import SECTIONS
+
+        return dict(SECTIONS)
 
 
 class CrimeConfig(Section):

@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .config_files import (
     PATH_KEYS,
     _fields_at,
+    _section_at,
     apply_overrides,
     load_raw,
     parse_override,
@@ -59,7 +60,6 @@ from .config_files import (
 from .errors import Problem, ScenarioError
 from .executor import run_jobs
 from .runner import replicate_seeds, run_once
-from .scenario import Scenario
 from .store import atomic_write_bytes, write_parquet
 
 RESULT_IDS = ("run", "point", "replicate", "seed")
@@ -131,12 +131,9 @@ def _yaml_value(v: Any) -> str:
 
 def _is_int_key(key: str) -> bool:
     parts = key.split(".")
-    fields = _fields_at(tuple(parts[:-1]))
-    if parts[-1] not in fields:
+    model = _section_at(tuple(parts[:-1]))
+    if model is None or parts[-1] not in model.model_fields:
         return False
-    model: Any = Scenario
-    for part in parts[:-1]:
-        model = model.model_fields[part].annotation
     return "int" in str(model.model_fields[parts[-1]].annotation).split("|")[0]
 
 
