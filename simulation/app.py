@@ -127,16 +127,15 @@ class AppModel(RuralPolicingModel):
         config = app_config(base_scenario(scenario_path), preset, officers, auxiliaries)
         super().__init__(config, seed=parse_seed(seed))
         self.trust_history: list[tuple[float, float]] = [(0.0, self.mean_trust())]
-        self.step = self.step_hour
 
     def mean_trust(self) -> float:
         return float(self.villagers.trust.mean())
 
-    def step_hour(self) -> None:
-        """Advance one hour and record what the charts need."""
-        self.advance_hour()
-        self.trust_history.append((self.time, self.mean_trust()))
-        if self.time >= self.end_time:
+    def step(self) -> None:
+        """The hourly heartbeat, then what the charts need (Mesa calls this every hour)."""
+        super().step()
+        self.trust_history.append((self.now, self.mean_trust()))
+        if self.now >= self.end_time:
             self.running = False
 
 
@@ -168,7 +167,7 @@ def _spread(index: int, radius: float) -> tuple[float, float]:
 def draw_map(model: RuralPolicingModel, fig: Figure | None = None) -> Figure:
     """The county now: roads, villages, stations, officers, auxiliaries, offenders and
     the last WINDOW_DAYS days of incidents."""
-    region, t = model.region, model.time
+    region, t = model.region, model.now
     fig = fig or Figure(figsize=(6.4, 6.6), layout="constrained")
     ax = fig.add_subplot()
     span = max(np.ptp(region.x), np.ptp(region.y), 1.0)
@@ -309,7 +308,7 @@ def _rgb(colour: str) -> tuple[float, float, float]:
 
 def draw_charts(model: AppModel, fig: Figure | None = None) -> Figure:
     """Live charts: incidents, response time, busy officers, mean trust (x in days)."""
-    t = model.time
+    t = model.now
     fig = fig or Figure(figsize=(7.2, 6.6), layout="constrained")
     (ax1, ax2), (ax3, ax4) = fig.subplots(2, 2)
     days = max(t / MINUTES_PER_DAY, 1.0)  # at least one day wide
@@ -374,7 +373,7 @@ def draw_charts(model: AppModel, fig: Figure | None = None) -> Figure:
 
 def status(model: RuralPolicingModel) -> str:
     """One line for the page: clock, preset, officers, auxiliaries, seed, incidents waiting."""
-    t, p = model.time, model.config.policing
+    t, p = model.now, model.config.policing
     waiting = sum(incident_state(i, t) == "waiting" for i in model.incidents)
     return (
         f"{clock(t)} · {p.preset} · {len(model.officers)} officers · "

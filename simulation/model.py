@@ -1,9 +1,12 @@
 """RuralPolicingModel: the Mesa model that wires the components and runs the clock.
 
-Time is in minutes. Reports, arrivals and clearances are events at the minute they happen
-(simulation.response); an hourly heartbeat runs shifts (roster), officers' moves (the
-policing model), presence and deterrence, offences and calls (demand); a daily one runs
-disputes, intelligence, visits, contacts and trust (community), rotation and the records.
+Mesa's time unit is the hour: one `model.step()` (one Solara "Step") is one hour, and
+Mesa calls `step()`, the hourly heartbeat, at every whole hour. Inside the model, times are
+minutes (`model.now`): reports, arrivals and clearances are events at the minute they
+happen (simulation.response). The heartbeat runs shifts (roster), officers' moves (the
+policing model), presence and deterrence, offences and calls (demand); at midnight a daily
+tick runs disputes, intelligence, visits, contacts and trust (community), rotation and the
+records.
 
     model = RuralPolicingModel({"policing": {"preset": "hybrid"}}, seed=1)
     model.run()                      # config.days
@@ -18,7 +21,7 @@ from typing import Any
 import numpy as np
 from mesa import Model
 from mesa.discrete_space import Network
-from mesa.time.events import Priority, Schedule
+from mesa.time.events import Priority
 
 from .agents import ACTIVITIES, Offender, Villager
 from .community import Community
@@ -28,7 +31,7 @@ from .policing import make_policing
 from .presence import Presence
 from .region import build_region
 from .response import IncidentLog, Response
-from .rhythms import MINUTES_PER_DAY, Calendar
+from .rhythms import MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
 from .roster import Roster, post_auxiliaries
 from .scenario import Scenario
 from .streams import region_rng, spawn
@@ -54,8 +57,6 @@ class RuralPolicingModel(Model):
         config = as_scenario(config)
         seed = config.seed if seed is None else int(seed)
         super().__init__(rng=seed)
-        self._default_schedule.stop()  # time is driven by events and our heartbeat
-        self.step = self.advance_hour  # one Mesa step (and one Solara "Step") = one hour
         self.config = config
         self.run_seed = seed
         rng = spawn(seed)
@@ -153,31 +154,30 @@ class RuralPolicingModel(Model):
         self.daily: list[dict[str, float]] = []
         self.hourly_busy: list[tuple[float, int, int]] = []
         self._busy_today: list[float] = []
-        self.end_time = config.days * MINUTES_PER_DAY
+        self.end_time = config.days * MINUTES_PER_DAY  # minutes
         self.finished = False
-        self.schedule_recurring(
-            self.heartbeat, Schedule(interval=60.0, start=0.0), priority=Priority.HIGH
-        )
+        # Mesa runs step() at hours 1, 2, ...; the first heartbeat is at hour 0.
+        self.schedule_event(self.heartbeat, at=0.0, priority=Priority.HIGH)
 
     # --- the clock ------------------------------------------------------------------
     @property
     def now(self) -> float:
-        """Model minutes since the start."""
-        return self.time
+        """Model minutes since the start (Mesa's `time` is in hours)."""
+        return self.time * MINUTES_PER_HOUR
 
     def at_minute(self, callback: Callable[[], None], minute: float) -> Any:
         """Schedule a callback (a bound method of a live object) at a model minute."""
-        return self.schedule_event(callback, at=minute)
+        return self.schedule_event(callback, at=minute / MINUTES_PER_HOUR)
 
-    def advance_hour(self) -> None:
-        """One Mesa step: advance the clock by an hour, processing events on the way."""
-        self.run_for(60.0)
+    def step(self) -> None:
+        """The hourly heartbeat (Mesa calls it at every whole hour)."""
+        self.heartbeat()
 
     def run(self, days: float | None = None) -> RuralPolicingModel:
         """Run to the end (config.days, or `days`) and close the books."""
         if days is not None:
             self.end_time = days * MINUTES_PER_DAY
-        self.run_until(self.end_time)
+        self.run_until(self.end_time / MINUTES_PER_HOUR)
         self.finish()
         return self
 
@@ -186,7 +186,8 @@ class RuralPolicingModel(Model):
         if self.finished:
             return
         self.finished = True
-        t = self.now
+        # At the end, exactly the end minute (hours * 60 could be off by a rounding step).
+        t = self.end_time if self.time >= self.end_time / MINUTES_PER_HOUR else self.now
         for o in self.officers:
             o.settle(t)
             o.set_activity(o.activity, t)

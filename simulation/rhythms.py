@@ -7,6 +7,7 @@ import numpy as np
 from .scenario import SeasonConfig
 
 MINUTES_PER_DAY = 1440.0
+MINUTES_PER_HOUR = 60.0
 
 # Relative offence rate by hour of day (mean 1). Assumption: rural burglary peaks while
 # households work in the fields (9-17 h) and again late at night.

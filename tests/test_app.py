@@ -55,7 +55,7 @@ def test_page_model_builds_and_draws():
     for preset in app.PRESETS:
         model = app.AppModel(preset=preset, officers=5, auxiliaries=-1, seed="3")
         model.step()
-        assert model.time == 60.0, "one step of the page is one hour"
+        assert model.time == 1.0 and model.now == 60.0, "one step of the page is one hour"
         assert len(model.trust_history) == 2
         app.draw_map(model)
         app.draw_charts(model)
@@ -167,7 +167,7 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
             assert len(before) == 2, "the page shows two figures: the map and the charts"
 
             page.get_by_role("button", name="Step").click()
-            page.get_by_text("Time: 60.0", exact=True).wait_for()
+            page.get_by_text("Time: 1.0", exact=True).wait_for()  # Mesa time is hours
             assert "Day 1, 01:00" in status.inner_text()
             after_step = _wait_changed(page, before, "one step")
 
@@ -178,7 +178,7 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
                 page.keyboard.press("ArrowRight")
             assert render_interval.get_attribute("aria-valuenow") == "37"
             page.get_by_role("button", name="Step").click()
-            page.get_by_text("Time: 2280.0", exact=True).wait_for()
+            page.get_by_text("Time: 38.0", exact=True).wait_for()
             assert "Day 2, 14:00" in status.inner_text()
             _wait_changed(page, after_step, "37 steps")
             shot = tmp_path / "app.png"
@@ -186,7 +186,7 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
 
             page.get_by_role("button", name="▶").click()
             page.wait_for_function(
-                "() => +(document.body.innerText.match(/Time: (\\d+)/) || [0, 0])[1] > 2280"
+                "() => +(document.body.innerText.match(/Time: (\\d+)/) || [0, 0])[1] > 38"
             )
             page.get_by_role("button", name="❚❚").click()
             page.get_by_role("button", name="▶").wait_for()

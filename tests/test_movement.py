@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from simulation import RuralPolicingModel
-from simulation.response import Incident
 from simulation.movement import time_to, xy
+from simulation.vocab import IncidentType
+
+
+def run_minutes(model: RuralPolicingModel, minutes: float) -> None:
+    model.run_for(minutes / 60)  # Mesa's time unit is the hour
 
 
 @pytest.fixture
@@ -29,15 +33,15 @@ def line_county(tmp_path):
         "days": 1,
     }
     model = RuralPolicingModel(cfg, seed=0)
-    model.run_for(1)  # first heartbeat: the officer comes on duty at A
+    run_minutes(model, 1)  # first heartbeat: the officer comes on duty at A
     return model
 
 
 def test_position_part_way_along_a_road(line_county):
     model = line_county
     officer = model.officers[0]
-    officer.go(3, model.time, "patrol", then="patrol", dwell=30)  # A -> D, 30 minutes
-    start = model.time
+    officer.go(3, model.now, "patrol", then="patrol", dwell=30)  # A -> D, 30 minutes
+    start = model.now
     assert officer.position(start + 15) == (1, 2, pytest.approx(0.5))  # half way B-C
     assert xy(model.region, officer.position(start + 15)) == pytest.approx((7.5, 0.0))
     assert officer.position(start + 40) == (3, 3, 0.0)
@@ -46,18 +50,19 @@ def test_position_part_way_along_a_road(line_county):
 def test_dispatch_mid_journey_routes_from_the_real_position(line_county):
     model = line_county
     officer = model.officers[0]
-    officer.go(3, model.time, "patrol", then="patrol", dwell=30)
-    model.run_for(15)  # now half way between B and C
-    pos = officer.position(model.time)
+    officer.go(3, model.now, "patrol", then="patrol", dwell=30)
+    run_minutes(model, 15)  # now half way between B and C
+    pos = officer.position(model.now)
     assert time_to(model.region, pos, 0) == pytest.approx(15.0)  # back through B to A
     assert time_to(model.region, pos, 3) == pytest.approx(15.0)  # on through C to D
-    incident = Incident(model, "service", 1, model.time)  # at B
-    incident.t_discover = incident.t_report = model.time
+    incident = model.incidents.new(IncidentType.SERVICE, 1, model.now)  # at B
+    incident.t_discover = incident.t_report = model.now
     incident.reported = True
-    model.command_centre.receive(incident)
+    incident.lifecycle = model.response
+    model.response.received(incident)
     assert incident.responder == officer.unique_id
-    assert incident.t_dispatch == pytest.approx(model.time)
-    model.run_for(6)
+    assert incident.t_dispatch == pytest.approx(model.now)
+    run_minutes(model, 6)
     assert incident.t_arrival == pytest.approx(incident.t_dispatch + 5.0)  # turns back to B
 
 

@@ -13,7 +13,8 @@ from tests.helpers import small
 def test_preset_runs(preset):
     model = RuralPolicingModel(small(preset, days=5), seed=1)
     model.step()
-    assert model.time == 60.0
+    assert model.time == 1.0, "one Mesa step is one hour"
+    assert model.now == 60.0
     assert len(model.agents_by_type[Officer]) == 10
     model.run()
     tables = model.results()
