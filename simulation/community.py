@@ -98,7 +98,9 @@ class Community:
         """Share of present residents who met police or an auxiliary within the window."""
         vt = self.villagers
         n_present = int(np.count_nonzero(vt.present))
-        return np.count_nonzero(self.seen_recently(t) & vt.present) / n_present if n_present else 0.0
+        return (
+            np.count_nonzero(self.seen_recently(t) & vt.present) / n_present if n_present else 0.0
+        )
 
     def satisfaction(self) -> float:
         """Share of present residents whose trust is above the satisfied threshold."""

@@ -63,7 +63,9 @@ class RuralPolicingModel(Model):
         behaviour = rng["behaviour"]  # policing-dependent draws
         proactive = config.proactive
         region = self.region = build_region(config.region, region_rng(config.region, seed))
-        layout = {i: (float(x), float(y)) for i, (x, y) in enumerate(zip(region.x, region.y, strict=True))}
+        layout = {
+            i: (float(x), float(y)) for i, (x, y) in enumerate(zip(region.x, region.y, strict=True))
+        }
         self.space = Network(region.graph, random=self.random, layout=layout)
         self.calendar = Calendar(config.season)
         self.villagers = VillagerTable(
@@ -83,8 +85,10 @@ class RuralPolicingModel(Model):
         self.deployment = self.policing.setup()
         self.roster.fix_shifts()
         p = config.policing
-        n_aux = p.auxiliaries if p.auxiliaries is not None else (
-            region.n if self.policing.auxiliaries_by_default else 0
+        n_aux = (
+            p.auxiliaries
+            if p.auxiliaries is not None
+            else (region.n if self.policing.auxiliaries_by_default else 0)
         )
         self.auxiliary_by_village = post_auxiliaries(
             self, n_aux if proactive else 0, region, p.auxiliary_day_start, p.auxiliary_day_hours

@@ -185,11 +185,11 @@ def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
     for _ in range(k - 1):
         d = np.min(np.linalg.norm(cand[:, None] - np.array(seats)[None], axis=2), axis=1)
         seats.append(cand[int(d.argmax())])
-    seats = np.array(seats)
+    seat_xy = np.array(seats)
     township = np.concatenate([np.arange(k), rng.integers(0, k, size=n - k)])
     spread = t["spread"] * min(width, height) / math.sqrt(k)
-    xy = seats[township] + rng.normal(0, spread, size=(n, 2))
-    xy[:k] = seats
+    xy = seat_xy[township] + rng.normal(0, spread, size=(n, 2))
+    xy[:k] = seat_xy
     xy[:, 0] = np.clip(xy[:, 0], 0, width)
     xy[:, 1] = np.clip(xy[:, 1], 0, height)
     xy += rng.normal(0, 1e-3, size=xy.shape)  # break exact ties for Delaunay
@@ -229,11 +229,11 @@ def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) ->
         graph.add_edges_from([(0, 1), (1, 2), (0, 2)])
         return graph
     tri = Delaunay(xy)
-    edges = set()
+    pairs: set[tuple[int, int]] = set()
     for s in tri.simplices:
         for a, b in ((s[0], s[1]), (s[1], s[2]), (s[0], s[2])):
-            edges.add((min(a, b), max(a, b)))
-    edges = np.array(sorted(edges))
+            pairs.add((min(a, b), max(a, b)))
+    edges = np.array(sorted(pairs))
     length = np.linalg.norm(xy[edges[:, 0]] - xy[edges[:, 1]], axis=1)
     mst = minimum_spanning_tree(csr_matrix((length, (edges[:, 0], edges[:, 1])), shape=(n, n)))
     in_tree = set(zip(*mst.nonzero(), strict=True))
@@ -380,15 +380,14 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(names)))
-    for row in roads.itertuples(index=False):
-        a, b = str(row[roads.columns.get_loc("from")]), str(row[roads.columns.get_loc("to")])
+    for d in roads.to_dict("records"):
+        a, b = str(d["from"]), str(d["to"])
         for end in (a, b):
             if end not in idx:
                 raise ScenarioError(
                     f"road refers to unknown village {end!r}", key="region.roads_csv"
                 )
         i, j = idx[a], idx[b]
-        d = row._asdict()
         length = float(d.get("length_km", np.nan))
         if not math.isfinite(length):
             length = float(np.linalg.norm(xy[i] - xy[j]))

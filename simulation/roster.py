@@ -145,6 +145,4 @@ def post_auxiliaries(
             key="policing.auxiliaries",
         )
     order = np.argsort(-region.population, kind="stable")[:n]
-    return {
-        v: Auxiliary(model, v, day_start, day_hours) for v in sorted(int(v) for v in order)
-    }
+    return {v: Auxiliary(model, v, day_start, day_hours) for v in sorted(int(v) for v in order)}

@@ -361,7 +361,7 @@ class PolicingConfig(Section):
                 except ValidationError as exc:
                     errors += [
                         InitErrorDetails(
-                            type=e["type"],  # type: ignore[typeddict-item]
+                            type=e["type"],
                             loc=(key, *e["loc"]),
                             input=e["input"],
                             ctx=e.get("ctx", {}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
+import numpy as np
 from pydantic import Field
 
 from ..section import Section, documented
@@ -57,7 +58,7 @@ class DistrictOfficer(ResidentOfficers):
             )
             for i, officer in enumerate(self.pick_residents(officers, n_res)):
                 group = districts[i % len(districts)]
-                room = min(group, key=lambda v, g=group: travel[v, g].sum())
+                room = group[int(np.argmin(travel[np.ix_(group, group)].sum(axis=1)))]
                 if room not in deployment.rooms:
                     deployment.rooms.append(room)
                 self.make_resident(deployment, officer, Role.DISTRICT, group, room)

@@ -32,8 +32,7 @@ class PatrolSettings(Section):
         description="patrol stop per village, minutes",
         json_schema_extra=documented(
             "minutes",
-            "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural "
-            "distances",
+            "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural distances",
         ),
     )
     base_stay_min: float = Field(
@@ -61,4 +60,6 @@ class Patrol(PolicingModel):
             v = villages[int(self.rng.integers(len(villages)))]
             officer.go(v, t, Activity.PATROL, then=Activity.PATROL, dwell=cfg.dwell_min)
         else:
-            officer.go(officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min)
+            officer.go(
+                officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min
+            )

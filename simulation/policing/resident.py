@@ -94,7 +94,9 @@ class ResidentOfficers(PolicingModel):
             dwell = cfg.stay_min_min + (cfg.stay_max_min - cfg.stay_min_min) * self.rng.random()
             officer.go(v, t, Activity.TRAVEL, then=Activity.VISIT, dwell=dwell)
         else:
-            officer.go(officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min)
+            officer.go(
+                officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min
+            )
 
     def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
         """Up to n of a station's officers to give villages: day-shift officers first, then
