@@ -12,7 +12,7 @@ import pytest
 
 from simulation.cli import main
 from simulation.config_files import load_scenario
-from simulation.scenario import PRESETS
+from simulation.policing import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -183,3 +183,52 @@ def test_killed_run_leaves_no_complete_looking_results(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not out.exists()
+
+
+def test_info_describes_the_county_a_run_builds(tmp_path, capsys):
+    """With region.seed null the county comes from the run seed's region stream."""
+    import numpy as np
+
+    from simulation import RuralPolicingModel
+    from simulation.region import build_region
+    from simulation.streams import region_rng
+
+    path = write(
+        tmp_path / "s.yaml",
+        "seed: 9\nregion: {type: hill, villages: 12, population: 4000, townships: 2, seed: null}\n",
+    )
+    scenario = load_scenario(path)
+    assert main(["info", str(path)]) == 0
+    printed = capsys.readouterr().out
+    run = RuralPolicingModel(scenario).region
+    info = build_region(scenario.region, region_rng(scenario.region, scenario.seed))
+    np.testing.assert_array_equal(info.population, run.population)
+    np.testing.assert_allclose(info.remoteness, run.remoteness)
+    r = run.remoteness
+    assert f"remoteness {r.min():.0f}-{r.max():.0f} min (mean {r.mean():.0f})" in printed
+    assert "region.seed is null" in printed
+
+
+def test_preset_column_is_the_preset_that_ran(tmp_path):
+    """Calls-for-service mode runs every preset as clinic: run, compare and sweep say so."""
+    from simulation.runner import run_many
+    from simulation.scenario import Scenario
+    from simulation.sweep import run_point
+
+    county = {"type": "plain", "villages": 8, "population": 5000, "townships": 1}
+    queue = {"mode": "calls_for_service", "days": 10, "region": county}
+    results = run_many(
+        {
+            "queue": Scenario(policing={"preset": "patrol"}, **queue),
+            "full": Scenario(policing={"preset": "patrol"}, days=10, region=county),
+        },
+        1,
+        0,
+    )
+    presets = results.summary.set_index("scenario")["preset"]
+    assert presets["queue"] == "clinic" and presets["full"] == "patrol"
+    for name, table in results.tables.items():
+        expected = table["scenario"].map({"queue": "clinic", "full": "patrol"})
+        assert (table["preset"] == expected).all(), name
+    seed = results.seeds[0]
+    assert run_point({"policing": {"preset": "patrol"}, **queue}, seed)["preset"] == "clinic"

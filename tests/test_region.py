@@ -104,3 +104,40 @@ def test_csv_station_flags_blank_means_no(tmp_path):
         type="csv", villages_csv=str(tmp_path / "v.csv"), roads_csv=str(tmp_path / "r.csv")
     )
     assert build_region(cfg, np.random.default_rng(0)).stations.tolist() == [0]
+
+
+def test_data_paths_are_relative_to_the_file_that_sets_them(tmp_path, monkeypatch):
+    """A parent's paths resolve from the parent's folder, the child's from the child's, a
+    sweep base's likewise, and --set from the working directory; from any cwd."""
+    from simulation.config_files import load_scenario, validate_dict
+    from simulation.sweep import load_sweep
+
+    for folder in ("data", "base", "scen", "sweeps", "elsewhere"):
+        (tmp_path / folder).mkdir()
+    villages = "name,x_km,y_km,population,station\nTown,0,0,3000,1\nHill,4,0,800,0\n"
+    (tmp_path / "data" / "v.csv").write_text(villages)
+    (tmp_path / "data" / "r.csv").write_text("from,to,minutes\nTown,Hill,12\n")
+    (tmp_path / "scen" / "r.csv").write_text("from,to,minutes\nTown,Hill,30\n")
+    (tmp_path / "base" / "county.yaml").write_text(
+        "region: {type: csv, villages_csv: ../data/v.csv, roads_csv: ../data/r.csv}\n"
+    )
+    (tmp_path / "scen" / "child.yaml").write_text(
+        "extends: ../base/county.yaml\nregion: {roads_csv: r.csv}\n"
+    )
+    (tmp_path / "sweeps" / "s.yaml").write_text(
+        "base: ../base/county.yaml\nvary:\n  policing.officers: [2, 3]\n"
+    )
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    rng = np.random.default_rng(0)
+    parent = load_scenario("../base/county.yaml")
+    assert build_region(parent.region, rng).travel[0, 1] == pytest.approx(12.0)
+    child = load_scenario(tmp_path / "scen" / "child.yaml")
+    assert child.region.villages_csv == str(tmp_path / "data" / "v.csv")
+    assert build_region(child.region, rng).travel[0, 1] == pytest.approx(30.0)
+    sweep = load_sweep(tmp_path / "sweeps" / "s.yaml")
+    region = validate_dict(sweep.scenario(1)).region
+    assert build_region(region, rng).names == ["Town", "Hill"]
+    monkeypatch.chdir(tmp_path)
+    overridden = load_scenario("scen/child.yaml", ["region.roads_csv=data/r.csv"])
+    assert overridden.region.roads_csv == "data/r.csv"
+    assert build_region(overridden.region, rng).travel[0, 1] == pytest.approx(12.0)
