@@ -427,18 +427,18 @@ def _costs() -> list[Metric]:
     return out
 
 
-METRICS: dict[str, Metric] = {
-    m.name: m
-    for m in (
-        *_identifiers(),
-        *_by_incident_type(),
-        *_incidents_and_response(),
-        *_disputes_and_outcomes(),
-        *_trust_and_officers(),
-        *_costs(),
-    )
-}
+_DECLARED = (
+    *_identifiers(),
+    *_by_incident_type(),
+    *_incidents_and_response(),
+    *_disputes_and_outcomes(),
+    *_trust_and_officers(),
+    *_costs(),
+)
+METRICS: dict[str, Metric] = {m.name: m for m in _DECLARED}
 """Every summary column by name, in the order of the docs and of the headline table."""
+if len(METRICS) != len(_DECLARED):
+    raise ValueError("a metric is declared twice in simulation/metric_registry.py")
 
 HEADLINE: tuple[Metric, ...] = tuple(m for m in METRICS.values() if m.headline)
 """The rows of the headline table, in order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from matplotlib.figure import Figure
 
 from simulation import plots
 from simulation.cli import main
+from simulation.metric_registry import HEADLINE
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +46,8 @@ def test_report_is_self_contained(comparison, tmp_path):
     text = out.read_text()
     assert text.count("data:image/png;base64,") == len(plots.COMPARISON_FIGURES)
     assert not re.search(r'src="https?://', text), "no external resources"
+    for metric in HEADLINE:
+        assert html.escape(metric.heading) in text, f"headline row {metric.name}"
     for needle in (
         "Headline",
         "Difference against clinic",
