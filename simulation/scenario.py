@@ -368,10 +368,21 @@ class PolicingConfig(Section):
                         )
                         for e in exc.errors()
                     ]
-            if errors:
-                raise ValidationError.from_exception_data(cls.__name__, errors)
             for key, settings in SECTIONS.items():
                 data.setdefault(key, settings())
+            if errors:  # report these together with the section's own field errors
+                for e in errors:
+                    data.pop(e["loc"][0], None)
+                try:
+                    handler(data)
+                except ValidationError as exc:
+                    errors += [
+                        InitErrorDetails(
+                            type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {})
+                        )
+                        for e in exc.errors()
+                    ]
+                raise ValidationError.from_exception_data(cls.__name__, errors)
         return handler(data)
 
     def section(self, name: str) -> Section:
