@@ -180,13 +180,24 @@ def metric_table() -> str:
     return _md(rows, ["key", "label", "unit", "better", "meaning"]).replace("| key |", "| column |")
 
 
+def presets_table() -> str:
+    """The registered policing models: name, Chinese name, meaning and own settings."""
+    rows = ["| preset | Chinese | what it means in the model | own settings |", "|---|---|---|---|"]
+    for name, cls in PRESETS.items():
+        meaning = " ".join((cls.__doc__ or "").split())
+        own = ", ".join(f"`policing.{k}`" for k in cls.all_sections()) or "–"
+        rows.append(f"| `{name}` | {cls.chinese} | {meaning} | {own} |")
+    return "\n".join(rows)
+
+
 SECTIONS = {
+    "presets": presets_table,
     "yaml-reference": yaml_reference,
     "parameters": parameter_table,
     "metrics": metric_table,
 }
 TARGETS = {
-    ROOT / "README.md": ["metrics", "yaml-reference"],
+    ROOT / "README.md": ["presets", "metrics", "yaml-reference"],
     ROOT / "docs" / "ODD.md": ["parameters"],
     ROOT / "docs" / "parameters.md": ["parameters"],
 }

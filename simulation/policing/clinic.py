@@ -6,8 +6,9 @@ from .registry import register
 
 @register
 class Clinic(PolicingModel):
-    """Reactive only: every officer waits at the station; nothing proactive. The seeds
-    call this "fire-fighting" model (突击救火型) the dominant, failing rural model."""
+    """Officers wait at the township police station (派出所) for 110 calls; nothing
+    proactive. The Chinese sources call this "fire-fighting" model the dominant, failing rural
+    model."""
 
     name = "clinic"
-    chinese = "坐诊式警务"
+    chinese = "坐诊式警务 (突击救火型)"

@@ -38,11 +38,11 @@ class DistrictSettings(Section):
 @register
 class DistrictOfficer(ResidentOfficers):
     """Villages are grouped into districts of about `policing.district.size` (Hubei rule:
-    5-8 villages, 1-2 officers). District officers wait at the district police room
-    (its most central village) and rotate presence across the district's villages."""
+    5-8 villages, 1-2 officers) with a police room (警务室) in the most central village;
+    district officers wait there and rotate presence across the district's villages."""
 
     name = "district_officer"
-    chinese = "一区一警"
+    chinese = "一区一警 / 警务区"
     sections: ClassVar = {"district": DistrictSettings}
 
     def setup(self) -> Deployment:

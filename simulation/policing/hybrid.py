@@ -6,7 +6,8 @@ from .village_officer import VillageOfficer
 
 @register
 class Hybrid(VillageOfficer):
-    """Village officers as in `village_officer`, plus one auxiliary per village."""
+    """Village officers as in `village_officer`, plus one auxiliary per village (the Mouding
+    county model)."""
 
     name = "hybrid"
     chinese = "一村一警一助理"

@@ -45,8 +45,8 @@ class PatrolSettings(Section):
 
 @register
 class Patrol(PolicingModel):
-    """Idle officers drive random patrols through their township's villages (the
-    Kansas City preventive patrol experiment's "proactive" arm)."""
+    """Station-based; idle officers drive random preventive patrols through their township's
+    villages (the Kansas City preventive patrol experiment's "proactive" arm)."""
 
     name = "patrol"
     chinese = "机动巡逻"

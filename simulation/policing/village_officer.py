@@ -10,12 +10,13 @@ from .resident import ResidentOfficers
 
 @register
 class VillageOfficer(ResidentOfficers):
-    """A share of each station's officers (`policing.resident.share`) is given villages:
-    one each, or a compact group when officers are fewer than villages. The other officers
-    stay on station response duty."""
+    """A share of each station's officers (`policing.resident.share`) is given villages (one
+    each, or a compact group when officers are fewer than villages); they spend day-shift time
+    there (visits 大走访, mediation, information) and are dispatched first there. The other
+    officers stay on station response duty."""
 
     name = "village_officer"
-    chinese = "一村一警"
+    chinese = "一村一警 / 驻村民警 / 包村民警"
 
     def setup(self) -> Deployment:
         deployment = Deployment()
