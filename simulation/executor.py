@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copyreg
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +110,7 @@ def run_jobs(
     workers: int = 1,
     scheduler: str | None = None,
     cluster: str | None = None,
-) -> Iterator[Finished]:
+) -> Generator[Finished]:
     """`fn(*args)` for every argument tuple of `jobs`, yielded as they finish (serially:
     in order). A failing job yields its error and the others go on. `jobs` is consumed
     lazily. Close the generator (or exhaust it) to shut the executor down."""

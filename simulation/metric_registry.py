@@ -143,7 +143,7 @@ def _by_incident_type() -> list[Metric]:
     out = []
     for t in IncidentType:
         words = INCIDENT_WORDS[t]
-        lower = "" if t == IncidentType.SERVICE else "lower"
+        lower: Literal["lower", "higher", ""] = "" if t == IncidentType.SERVICE else "lower"
         out += [
             Metric(
                 f"true_{t}_per_1000",

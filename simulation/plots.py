@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, show
 from .runner import mean_ci
@@ -25,7 +26,7 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 HATCHES = ("", "///", "...", "xx", "\\\\", "oo", "++", "--")
 ACTIVITY_ORDER = ("on_scene", "travel", "patrol", "visit", "post", "diverted")
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.dpi": 110,
     "savefig.dpi": 150,
     "font.size": 10,

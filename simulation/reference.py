@@ -113,6 +113,7 @@ def schema_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dic
             }
         )
         if section:
+            assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
             rows += schema_rows(annotation, key + ".")
             if annotation is PolicingConfig:
                 rows += _preset_section_rows(key + ".")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 from .metric_registry import HEADLINE, Metric
@@ -48,7 +49,8 @@ def difference_table(differences: pd.DataFrame) -> pd.DataFrame:
             continue
         cells = []
         for s in scenarios:
-            m, lo, hi = idx.loc[(s, metric.name), ["difference", "ci_low", "ci_high"]]
+            values = idx.loc[(s, metric.name), ["difference", "ci_low", "ci_high"]]
+            m, lo, hi = (float(v) for v in np.asarray(values, dtype=float))
             sign = "+" if m == m and m > 0 else ""
             cells.append(sign + _cell(metric, m, lo, hi))
         rows[metric.heading] = cells

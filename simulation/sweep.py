@@ -258,9 +258,10 @@ def _resolve_paths(spec: SweepSpec, folder: Path) -> None:
         keys, value = parse_override(item)
         if ".".join(keys) in PATH_KEYS:
             spec.set[i] = f"{'.'.join(keys)}={resolve_path(value, folder)}"
-    for key in set(PATH_KEYS) & set(spec.vary or {}):
-        v = spec.vary[key]
-        spec.vary[key] = (
+    vary = spec.vary or {}
+    for key in set(PATH_KEYS) & set(vary):
+        v = vary[key]
+        vary[key] = (
             [resolve_path(x, folder) for x in v] if isinstance(v, list) else resolve_path(v, folder)
         )
 
@@ -355,8 +356,8 @@ def run_sweep(
                 default=str,
             ).encode(),
         )
-    done = {k for k, r in store.finished().items() if r["status"] == "ok"}
-    todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in done]
+    ok = {k for k, r in store.finished().items() if r["status"] == "ok"}
+    todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in ok]
     bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress else None
     params = {
         p: {k: _py(v) for k, v in sweep.design.iloc[p].items()} for p in range(len(sweep.design))
@@ -460,6 +461,7 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices per metric, with 95% intervals.
     Y is the replicate mean at each design point."""
     s = sweep.spec.sample
+    assert s is not None, "sensitivity indices need a sampled design"
     names = list(s.bounds)
     problem = {"num_vars": len(names), "names": names, "bounds": [list(s.bounds[k]) for k in names]}
     skip = (
@@ -480,7 +482,7 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
             from SALib.analyze import sobol
 
             res = sobol.analyze(problem, y, calc_second_order=False, seed=sweep.spec.seed)
-            reported = (("S1", "S1_conf"), ("ST", "ST_conf"))
+            reported: tuple[tuple[str, str | None], ...] = (("S1", "S1_conf"), ("ST", "ST_conf"))
         else:
             from SALib.analyze import morris
 
