@@ -1,5 +1,5 @@
-"""County-year benchmark (DESIGN.md §7): 200,000 villagers in 150 villages, 170 officers,
-150 auxiliaries, 365 days, hybrid preset, on one core.
+"""County-year benchmark: 200,000 villagers in 150 villages, 170 officers, 150 auxiliaries,
+365 days, hybrid preset, on one core (target and figures: benchmarks/README.md).
 
     python benchmarks/county_year.py [--days D] [--profile]
 

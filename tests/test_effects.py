@@ -49,7 +49,7 @@ def test_auxiliaries_raise_reporting_and_cut_escalation(by_preset):
 
 
 def test_true_and_recorded_diverge(by_preset):
-    """DESIGN.md §3: raising trust and presence lowers true crime but raises the share
+    """docs/ODD.md §1.2, §4: raising trust and presence lowers true crime but raises the share
     recorded, so recorded crime overstates (or hides) the change in true crime."""
     clinic, aux = by_preset["clinic"], by_preset["auxiliary_network"]
     true_change = mean_of(aux, "true_crime_per_1000") / mean_of(clinic, "true_crime_per_1000")

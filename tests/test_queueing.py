@@ -1,4 +1,4 @@
-"""Calls-for-service mode must agree with queueing theory (DESIGN.md §3, §6)."""
+"""Calls-for-service mode must agree with queueing theory (pattern P1, docs/ODD.md §1.2, §7.16)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Calls-for-service mode against queueing theory: M/M/c (Erlang C).
 
 Source: Erlang C formula for the M/M/c queue (e.g. Larson & Odoni, *Urban Operations
-Research*, 1981, ch. 4; Kleinrock, *Queueing Systems* I, 1975). DESIGN.md §3 and §6 ask
-that the model, with offenders, disputes and proactive work off and all officers posted at
-the caller's village (zero travel), be an M/M/c queue.
+Research*, 1981, ch. 4; Kleinrock, *Queueing Systems* I, 1975). Pattern P1 of docs/ODD.md
+(§1.2, §7.16) asks that the model, with offenders, disputes and proactive work off and all
+officers posted at the caller's village (zero travel), be an M/M/c queue.
 
 tests/test_queueing.py checks M/M/3 at 70% load and M/D/1; these add a heavier load
 with more servers (M/M/6 at 85%, fast), and in the slow suite a single server at 50%

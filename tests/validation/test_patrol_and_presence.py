@@ -98,11 +98,11 @@ def test_peterborough_auxiliaries_cut_crime(runs):
 
 MINNEAPOLIS_XFAIL = (
     "The model's deterrence is exp(-guardian_effect x guardians) per hour, with guardian_effect "
-    "0.6 calibrated so that a village auxiliary gives Peterborough's ~39% (the evidence DESIGN.md "
-    "names for auxiliaries). With that dose-response, doubling auxiliary hours (5 h -> 10 h) cuts "
-    "crime calls by ~17% [14%, 20%], more than Minneapolis's 6-13%; 0.5 matches Minneapolis "
-    "(~14%) but then Peterborough falls to ~23%. Reproducing both needs a saturating "
-    "dose-response, which the model does not have."
+    "0.6 calibrated so that a village auxiliary gives Peterborough's ~39% (the study of unarmed "
+    "presence closest to village auxiliaries). With that dose-response, doubling auxiliary "
+    "hours (5 h -> 10 h) cuts crime calls by ~17% [14%, 20%], more than Minneapolis's 6-13%; "
+    "0.5 matches Minneapolis (~14%) but then Peterborough falls to ~23%. Reproducing both "
+    "needs a saturating dose-response, which the model does not have."
 )
 
 
