@@ -47,6 +47,7 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check simulation tests benchmarks
 	$(VENV)/bin/ruff format --check simulation tests benchmarks
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff check --fix simulation tests benchmarks

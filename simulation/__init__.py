@@ -18,6 +18,6 @@ __all__ = [
     "RuralPolicingModel",
     "Scenario",
     "ScenarioError",
-    "load_scenario",
     "__version__",
+    "load_scenario",
 ]

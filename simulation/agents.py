@@ -102,7 +102,7 @@ class Officer(CellAgent):
     @property
     def village_here(self) -> int | None:
         """The village the officer stands in, or None while on the road."""
-        a, b, f = self.pos
+        a, b, _f = self.pos
         return a if self.trip is None and a == b else None
 
     def knowledge(self, t: float) -> float:
@@ -197,7 +197,8 @@ class Auxiliary(CellAgent):
 
 class Offender(CellAgent):
     """A motivated offender: resident in a village (known to its officer once met) or
-    roaming from outside. State lives in the crime process's columns; this is a view."""
+    roaming (homed at a random village, never known through visits). State lives in the crime
+    process's columns; this is a view."""
 
     def __init__(self, model: RuralPolicingModel, crime: CrimeProcess, index: int) -> None:
         super().__init__(model)

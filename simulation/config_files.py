@@ -26,13 +26,13 @@ def _line_map(node: yaml.Node, file: str, path: tuple[str, ...] = ()) -> LineMap
     out: LineMap = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = path + (str(key_node.value),)
+            key = (*path, str(key_node.value))
             out[key] = (file, key_node.start_mark.line + 1)
             out.update(_line_map(value_node, file, key))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            out[path + (str(i),)] = (file, item.start_mark.line + 1)
-            out.update(_line_map(item, file, path + (str(i),)))
+            out[(*path, str(i))] = (file, item.start_mark.line + 1)
+            out.update(_line_map(item, file, (*path, str(i))))
     return out
 
 
@@ -102,7 +102,7 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
                 line=lines.get(("extends",), ("", None))[1],
             )
         )
-    base, base_lines = load_raw(parent_path, _seen + (p,))
+    base, base_lines = load_raw(parent_path, (*_seen, p))
     merged_lines = dict(base_lines)
     merged_lines.update(lines)
     return deep_merge(base, data), merged_lines

@@ -359,9 +359,10 @@ def _trust_and_officers() -> list[Metric]:
         ),
         Metric(
             "visibility",
-            "visibility (30 d)",
+            "visibility (见警率)",
             "share",
-            "Share of present residents with a police or auxiliary contact in the last 30 days.",
+            "Share of present residents with a police or auxiliary contact within "
+            "trust.visibility_window_days (default 30).",
             "higher",
             headline=True,
         ),

@@ -139,11 +139,11 @@ def summary(
     crime = incidents["type"].isin(CRIME_TYPES)
     s["true_crime_per_1000"] = float(crime.sum() * rate)
     s["recorded_crime_per_1000"] = float((crime & rep).sum() * rate)
-    s["true_incidents"] = int(len(incidents))
+    s["true_incidents"] = len(incidents)
     s["recorded_incidents"] = int(rep.sum())
     s["reporting_rate"] = float(rep.mean()) if len(incidents) else math.nan
     rt = incidents["response_min"].dropna().to_numpy()
-    s["responded"] = int(len(rt))
+    s["responded"] = len(rt)
     s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
     s["response_median_min"] = _pct(rt, 50)
     s["response_p90_min"] = _pct(rt, 90)
@@ -207,7 +207,7 @@ def costs(model: RuralPolicingModel) -> dict[str, float]:
 
 def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per day: true and recorded incidents by type, trust, visibility, load."""
-    days = int(math.ceil(model.end_time / MINUTES_PER_DAY))
+    days = math.ceil(model.end_time / MINUTES_PER_DAY)
     df = pd.DataFrame(model.daily).drop_duplicates("day", keep="last").set_index("day")
     df = df.reindex(range(days))
     for t in INCIDENT_TYPES:

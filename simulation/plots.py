@@ -372,7 +372,7 @@ def cost_frontier(results: Results, outcome: str = "true_crime_per_1000") -> Fig
     frontier = [
         p
         for p in sorted(pts)
-        if not any(q[0] <= p[0] and q[1] < p[1] or q[0] < p[0] and q[1] <= p[1] for q in pts)
+        if not any((q[0] <= p[0] and q[1] < p[1]) or (q[0] < p[0] and q[1] <= p[1]) for q in pts)
     ]
     if len(frontier) > 1:
         ax.plot(

@@ -81,6 +81,8 @@ def _default(field: Any) -> str:
             f"{k}: " + ", ".join(f"{a}={b}" for a, b in m.model_dump().items() if b or a != "sd")
             for k, m in value.items()
         )
+    if isinstance(value, dict):  # keys may be vocabulary members: show their plain values
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
     return "null" if value is None else f"`{value}`"
 
 

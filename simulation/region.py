@@ -7,6 +7,7 @@ roads CSV). All-pairs travel times are computed once with scipy.sparse.csgraph.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,43 +26,50 @@ from .scenario import RegionConfig
 # profile, 2023: 57.6 km N-S x 53.6 km E-W); away shares follow the seeds (Mouding: ~70,000
 # of 211,000 away; end-2023 registered 200,500 vs resident 144,800, i.e. ~28-33% away).
 # Speeds, winding factors and road densities are assumptions describing the terrain classes
-# of DESIGN.md §3 (mountain: dispersed villages, sparse winding roads).
+# (mountain: dispersed villages, sparse winding roads).
 TERRAIN = {
-    "plain": dict(
-        width=40.0,
-        height=40.0,
-        speed=45.0,
-        winding=1.15,
-        extra=0.6,
-        spread=0.35,
-        away=0.25,
-        crime=1.0,
-    ),
-    "hill": dict(
-        width=50.0,
-        height=50.0,
-        speed=35.0,
-        winding=1.3,
-        extra=0.35,
-        spread=0.3,
-        away=0.3,
-        crime=1.0,
-    ),
-    "mountain": dict(
-        width=53.6,
-        height=57.6,
-        speed=25.0,
-        winding=1.6,
-        extra=0.1,
-        spread=0.3,
-        away=0.33,
-        crime=1.0,
-    ),
+    "plain": {
+        "width": 40.0,
+        "height": 40.0,
+        "speed": 45.0,
+        "winding": 1.15,
+        "extra": 0.6,
+        "spread": 0.35,
+        "away": 0.25,
+        "crime": 1.0,
+    },
+    "hill": {
+        "width": 50.0,
+        "height": 50.0,
+        "speed": 35.0,
+        "winding": 1.3,
+        "extra": 0.35,
+        "spread": 0.3,
+        "away": 0.3,
+        "crime": 1.0,
+    },
+    "mountain": {
+        "width": 53.6,
+        "height": 57.6,
+        "speed": 25.0,
+        "winding": 1.6,
+        "extra": 0.1,
+        "spread": 0.3,
+        "away": 0.33,
+        "crime": 1.0,
+    },
     # Peri-urban villages (城中村/城郊结合部): dense rentals and floating population, higher
     # crime (seeds). The 1.8 crime weight is an assumption.
-    "periurban": dict(
-        width=15.0, height=15.0, speed=30.0, winding=1.2, extra=0.8, spread=0.5, away=0.1, crime=1.8
-    ),
+    "periurban": {
+        "width": 15.0,
+        "height": 15.0,
+        "speed": 30.0,
+        "winding": 1.2,
+        "extra": 0.8,
+        "spread": 0.5,
+        "away": 0.1,
+        "crime": 1.8,
+    },
 }
 TOWNSHIP_ROAD_SPEEDUP = 1.4  # assumption: roads to township seats are paved county roads
 
@@ -137,7 +145,7 @@ class Region:
         hit = self._routes.get(key)
         if hit is None:
             nodes = self.path(i, j)
-            legs = [self.graph[u][v]["minutes"] for u, v in zip(nodes, nodes[1:], strict=False)]
+            legs = [self.graph[u][v]["minutes"] for u, v in itertools.pairwise(nodes)]
             hit = (nodes, np.concatenate([[0.0], np.cumsum(legs)]))
             self._routes[key] = hit
         return hit
@@ -348,7 +356,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         township=_townships_from_stations(xy, stations),
         stations=stations,
         graph=graph,
-        away_share=config.away_share if config.away_share is not None else 0.3,
+        away_share=config.away_share if config.away_share is not None else config.file_away_share,
         crime_weight=np.ones(len(nodes)),
     )
 
@@ -412,6 +420,6 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         township=_townships_from_stations(xy, stations),
         stations=stations,
         graph=graph,
-        away_share=config.away_share if config.away_share is not None else 0.3,
+        away_share=config.away_share if config.away_share is not None else config.file_away_share,
         crime_weight=np.ones(len(names)),
     )

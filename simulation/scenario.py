@@ -143,7 +143,7 @@ class RegionConfig(Section):
         description="away share of a loaded county (graphml/csv) when `away_share` is null",
         json_schema_extra={
             "unit": "share 0-1",
-            "source": "assumption: rural China ~30% away (seeds: Mouding ~70,000 of 211,000)",
+            "source": "assumption: rural China ~30% away (seeds, C5: Mouding ~70,000 of 211,000)",
         },
     )
     road_speed_kmh: float | None = Field(
@@ -152,7 +152,7 @@ class RegionConfig(Section):
         description="mean driving speed on village roads, km/h (null: type default)",
         json_schema_extra={
             "unit": "km/h",
-            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes of terrain classes, assumption)",
+            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes: dispersed mountain villages on sparse winding roads)",
         },
     )
     graphml: str | None = Field(
@@ -253,10 +253,10 @@ class PolicingConfig(Section):
     diversion_share: Probability = Field(
         0.1,
         description="probability an officer is diverted to non-police duties for a shift "
-        "(guard duty, meetings; seeds). Assumption",
+        "(non-police work 非警务). Assumption",
         json_schema_extra={
             "unit": "probability 0-1",
-            "source": "assumption: seeds report officers pulled to guard duty, meetings and tax collection, without a rate",
+            "source": "assumption: the Chinese sources report officers pulled to non-police work (tax collection, family planning), without a rate",
         },
     )
     rotation_days: float | None = Field(
@@ -284,7 +284,7 @@ class PolicingConfig(Section):
         description="auxiliary duty start, hour",
         json_schema_extra={
             "unit": "hour of day",
-            "source": "assumption: auxiliaries work by day (seeds)",
+            "source": "assumption: auxiliaries work by day",
         },
     )
     auxiliary_day_hours: int = Field(
@@ -632,7 +632,7 @@ class DisputeConfig(Section):
         description="dispute onset multiplier while migrants are home. Assumption",
         json_schema_extra={
             "unit": "ratio",
-            "source": "assumption: seeds name Spring Festival as the dispute peak",
+            "source": "assumption: disputes peak while migrants are home",
         },
     )
 
@@ -1082,7 +1082,7 @@ class SeasonConfig(Section):
         description="share of migrant workers home over Spring Festival. Assumption",
         json_schema_extra={
             "unit": "share 0-1",
-            "source": "assumption: seeds say migrants come home for Spring Festival",
+            "source": "assumption: most migrants come home for Spring Festival",
         },
     )
     market_every_days: int = Field(

@@ -142,7 +142,7 @@ def _check_keys(keys: list[str], where: str, lines: dict, file: str) -> list[Pro
     for key in keys:
         parts = key.split(".")
         if parts[-1] not in _fields_at(tuple(parts[:-1])):
-            line = lines.get(tuple(where.split(".")) + (key,), (file, None))[1]
+            line = lines.get((*tuple(where.split(".")), key), (file, None))[1]
             problems.append(
                 Problem(
                     key=f"{where}.{key}", file=file, line=line, reason="not a scenario parameter"

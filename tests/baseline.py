@@ -37,7 +37,7 @@ METRICS = (
 
 def shipped_scenarios() -> list[Path]:
     """Every runnable scenario file (region bases and comparison/sweep files excluded)."""
-    files = sorted(ROOT.glob("scenarios/*/*.yaml")) + [ROOT / "scenarios" / "mouding.yaml"]
+    files = [*sorted(ROOT.glob("scenarios/*/*.yaml")), ROOT / "scenarios" / "mouding.yaml"]
     return [f for f in files if f.parent.name not in ("regions", "sweeps")]
 
 

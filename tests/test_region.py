@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -25,7 +27,7 @@ def test_generators_are_connected_and_seeded(kind):
 
 
 def test_mountain_is_slower_and_sparser_than_plain():
-    kw = dict(villages=80, population=80_000, townships=4, width_km=50, height_km=50)
+    kw = {"villages": 80, "population": 80_000, "townships": 4, "width_km": 50, "height_km": 50}
     plain = build_region(RegionConfig(type="plain", **kw), np.random.default_rng(2))
     mountain = build_region(RegionConfig(type="mountain", **kw), np.random.default_rng(2))
     assert mountain.graph.number_of_edges() < plain.graph.number_of_edges()
@@ -39,7 +41,7 @@ def test_travel_matrix_is_a_metric():
     # Triangle inequality through every intermediate village.
     assert (t[:, None, :] <= t[:, :, None] + t[None, :, :] + 1e-9).all()
     path = r.path(0, 39)
-    legs = sum(r.graph[u][v]["minutes"] for u, v in zip(path, path[1:], strict=False))
+    legs = sum(r.graph[u][v]["minutes"] for u, v in itertools.pairwise(path))
     assert legs == pytest.approx(t[0, 39])
 
 

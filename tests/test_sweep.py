@@ -128,11 +128,11 @@ def test_sobol_design_gives_indices_with_intervals(tmp_path):
 
 
 def test_bad_sweep_files(tmp_path):
-    with pytest.raises(ScenarioError, match="vary.policing.offcers"):
+    with pytest.raises(ScenarioError, match=r"vary\.policing\.offcers"):
         load_sweep(sweep_file(tmp_path, "vary:\n  policing.offcers: [1, 2]\n"))
     with pytest.raises(ScenarioError, match="exactly one"):
         load_sweep(sweep_file(tmp_path, "replicates: 1\n"))
-    with pytest.raises(ScenarioError, match="policing.officers"):
+    with pytest.raises(ScenarioError, match=r"policing\.officers"):
         load_sweep(sweep_file(tmp_path, "vary:\n  policing.officers: [5, -1]\n"))
     with pytest.raises(ScenarioError, match="lower"):
         load_sweep(

@@ -171,7 +171,7 @@ def draw_incidents(ax: Axes, model: RuralPolicingModel, off: float) -> None:
                 p[:, 1],
                 s=70,
                 facecolors="none",
-                edgecolors=rgba,
+                edgecolors=list(map(tuple, rgba)),
                 linewidths=2.0,
                 zorder=4,
                 label=STATE_LABELS[state],
@@ -269,7 +269,8 @@ def _spread(index: int, radius: float) -> tuple[float, float]:
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
-    return tuple(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return r, g, b
 
 
 # --- the charts ---------------------------------------------------------------------------

@@ -32,11 +32,10 @@ class ResidentSettings(Section):
         0.7,
         description="probability that a resident officer's next move is a stay in an assigned "
         "village (else a stay at base); the realised share of time in the villages is reported "
-        "in the officers table (rule in the seeds: >=30 h a week in the community)",
+        "in the officers table (rules in the Chinese sources: >=30 h in the community)",
         json_schema_extra=documented(
             "share 0-1",
-            "seeds: rules ask >=30 h a week in the community and >=2 days a week at the "
-            "village room",
+            "seeds: rules ask >=30 h in the community (C3) and >=2 days a week at the village room",
         ),
     )
     stay_min_min: float = Field(
