@@ -7,6 +7,7 @@ roads CSV). All-pairs travel times are computed once with scipy.sparse.csgraph.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components, minimum_spanning_tree, shortest_path
+from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.spatial import Delaunay
 
 from .errors import ScenarioError
@@ -36,7 +37,7 @@ TERRAIN = {
         "extra": 0.6,
         "spread": 0.35,
         "away": 0.25,
-        "crime": 1.0,
+        "urban": 0.0,
     },
     "hill": {
         "width": 50.0,
@@ -46,7 +47,7 @@ TERRAIN = {
         "extra": 0.35,
         "spread": 0.3,
         "away": 0.3,
-        "crime": 1.0,
+        "urban": 0.0,
     },
     "mountain": {
         "width": 53.6,
@@ -56,10 +57,12 @@ TERRAIN = {
         "extra": 0.1,
         "spread": 0.3,
         "away": 0.33,
-        "crime": 1.0,
+        "urban": 0.0,
     },
-    # Peri-urban villages (城中村/城郊结合部): dense rentals and floating population, higher
-    # crime (seeds). The 1.8 crime weight is an assumption.
+    # Peri-urban villages (城中村/城郊结合部) on a city's edge: the 30% of villages nearest the
+    # city (`urban`, the default of region.urban_edge_share; assumption) are urban-edge villages
+    # with rentals and floating population, more attractive to offenders
+    # (region.urban_edge_crime_weight).
     "periurban": {
         "width": 15.0,
         "height": 15.0,
@@ -68,10 +71,21 @@ TERRAIN = {
         "extra": 0.8,
         "spread": 0.5,
         "away": 0.1,
-        "crime": 1.8,
+        "urban": 0.3,
     },
 }
 TOWNSHIP_ROAD_SPEEDUP = 1.4  # assumption: roads to township seats are paved county roads
+# Prim-Dijkstra trade-off of the road tree (0: minimum spanning tree, 1: straight roads to the
+# seat). Assumption: roads lead towards the township seat without the minimum spanning tree's
+# zigzags.
+ROAD_DIRECTNESS = 0.5
+# Documented bound on the remotest village's drive to its nearest station (minutes), which the
+# generated counties keep (tests/test_region.py, 5 seeds per type). Assumption, after China's
+# rural road programme (四好农村路): by the end of 2018, 99.6% of townships and 99.5% of
+# administrative villages had paved roads (Ministry of Transport, Xinhua 2019-03-02); the
+# bounds themselves are an assumption (every village within one to two hours of a station on
+# those roads). Not enforced by the generator: they follow from spread, winding and speed.
+REMOTEST_MINUTES = {"plain": 45, "hill": 75, "mountain": 120, "periurban": 30}
 
 
 @dataclass
@@ -86,13 +100,16 @@ class Region:
     stations: np.ndarray  # village index of each township's police station
     graph: nx.Graph  # edges carry length_km and minutes
     away_share: float
-    crime_weight: np.ndarray  # relative attractiveness to offenders
+    crime_weight: np.ndarray  # relative attractiveness to offenders, per household
+    urban_edge: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     travel: np.ndarray = field(init=False)  # all-pairs minutes
     predecessors: np.ndarray = field(init=False)
     remoteness: np.ndarray = field(init=False)  # minutes to the nearest station
 
     def __post_init__(self) -> None:
         n = len(self.names)
+        if len(self.urban_edge) != n:
+            self.urban_edge = np.zeros(n, dtype=bool)
         if self.graph.number_of_nodes() != n:
             raise ScenarioError(
                 f"graph has {self.graph.number_of_nodes()} nodes for {n} villages", key="region"
@@ -181,37 +198,103 @@ def _split_population(total: int, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+def _township_seats(width: float, height: float, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k initial seats at the centres of k compact cells of about equal area (Lloyd's
+    algorithm on uniform points: a centroidal Voronoi tessellation), so that no seat sits in a
+    corner and every township has its share of the county."""
+    m = max(1000, 50 * k)
+    pts = rng.uniform([0.0, 0.0], [width, height], size=(m, 2))
+    seats = pts[rng.choice(m, size=k, replace=False)]
+    for _ in range(20):
+        near = _nearest(pts, seats)
+        for j in range(k):
+            mine = pts[near == j]
+            if len(mine):
+                seats[j] = mine.mean(axis=0)
+    return seats
+
+
+def _nearest(xy: np.ndarray, seats: np.ndarray) -> np.ndarray:
+    """Index of the nearest seat of every point (squared distances, chunked by seat)."""
+    d = (xy[:, None, 0] - seats[None, :, 0]) ** 2 + (xy[:, None, 1] - seats[None, :, 1]) ** 2
+    return d.argmin(axis=1)
+
+
+def _villages_around_seats(
+    seat_xy: np.ndarray,
+    township: np.ndarray,
+    sd: float,
+    width: float,
+    height: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Each village at its seat plus N(0, sd^2) noise per coordinate, redrawn (rejection
+    sampling) until it lies inside the county and inside its own township's cell (nearer its
+    own seat than any other): villages cluster around the seats, townships are contiguous,
+    and nothing piles up on the boundary."""
+    n = len(township)
+    xy = np.empty((n, 2))
+    todo = np.arange(n)
+    for _ in range(200):
+        if not len(todo):
+            break
+        prop = seat_xy[township[todo]] + rng.normal(0.0, sd, size=(len(todo), 2))
+        ok = (
+            (prop[:, 0] > 0)
+            & (prop[:, 0] < width)
+            & (prop[:, 1] > 0)
+            & (prop[:, 1] < height)
+            & (_nearest(prop, seat_xy) == township[todo])
+        )
+        xy[todo[ok]] = prop[ok]
+        todo = todo[~ok]
+    # A cell too small for the noise (practically never): uniform within a seat-sized disc.
+    for i in todo:
+        xy[i] = seat_xy[township[i]] + rng.uniform(-0.05, 0.05, size=2) * min(width, height)
+    return xy
+
+
 def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
-    """Generate a connected county of the given terrain type."""
+    """Generate a connected county of the given terrain type.
+
+    Seats first (centres of equal-area cells), then villages drawn around them inside the
+    county and inside their township, then populations, then each seat moved to its
+    township's population-weighted centre (the township seat, 乡镇驻地, is the largest
+    settlement and the station stands there), then roads."""
     t = TERRAIN[config.type]
     width = config.width_km or t["width"]
     height = config.height_km or t["height"]
     n, k = config.villages, min(config.townships, config.villages)
-    # Township seats spread over the county by farthest-point sampling.
-    cand = rng.uniform([0, 0], [width, height], size=(max(20 * k, 50), 2))
-    seats = [cand[0]]
-    for _ in range(k - 1):
-        d = np.min(np.linalg.norm(cand[:, None] - np.array(seats)[None], axis=2), axis=1)
-        seats.append(cand[int(d.argmax())])
-    seat_xy = np.array(seats)
+    seat_xy = _township_seats(width, height, k, rng)
     township = np.concatenate([np.arange(k), rng.integers(0, k, size=n - k)])
-    spread = t["spread"] * min(width, height) / math.sqrt(k)
-    xy = seat_xy[township] + rng.normal(0, spread, size=(n, 2))
+    # Spread relative to the side of a township's cell (sqrt of its area).
+    sd = t["spread"] * math.sqrt(width * height / k)
+    xy = np.empty((n, 2))
     xy[:k] = seat_xy
-    xy[:, 0] = np.clip(xy[:, 0], 0, width)
-    xy[:, 1] = np.clip(xy[:, 1], 0, height)
+    xy[k:] = _villages_around_seats(seat_xy, township[k:], sd, width, height, rng)
+    # Seat villages are the largest settlement of their township (market towns, at least
+    # 1.5 x the next largest); others lognormal. Assumption.
+    size = rng.lognormal(0.0, 0.5, size=n)
+    size[:k] *= 3.0
+    for j in range(k):
+        others = size[k:][township[k:] == j]
+        if len(others):
+            size[j] = max(size[j], 1.5 * others.max())
+            # The seat at the population-weighted centre of its township's villages.
+            xy[j] = np.average(xy[k:][township[k:] == j], axis=0, weights=others)
+    population = _split_population(config.population, size)
     xy += rng.normal(0, 1e-3, size=xy.shape)  # break exact ties for Delaunay
-    graph = _road_graph(xy, t["extra"], rng)
+    xy[:, 0] = np.clip(xy[:, 0], 0.0, width)  # only the 1 m jitter can leave the county
+    xy[:, 1] = np.clip(xy[:, 1], 0.0, height)
+    graph = _road_graph(xy, t["extra"], np.arange(k), ROAD_DIRECTNESS)
     speed = config.road_speed_kmh or t["speed"]
     for u, v, d in graph.edges(data=True):
         d["length_km"] = float(np.linalg.norm(xy[u] - xy[v]) * t["winding"])
         s = speed * (TOWNSHIP_ROAD_SPEEDUP if (u < k or v < k) else 1.0)
         d["minutes"] = d["length_km"] / s * 60.0
-    # Seat villages are larger (market towns); others lognormal. Assumption.
-    size = rng.lognormal(0.0, 0.5, size=n)
-    size[:k] *= 3.0
-    population = _split_population(config.population, size)
     names = [f"V{i:03d}" for i in range(n)]
+    urban_share = config.urban_edge_share if config.urban_edge_share is not None else t["urban"]
+    urban_edge = _urban_edge(xy[:, 0], urban_share)
     return Region(
         names=names,
         x=xy[:, 0],
@@ -221,12 +304,32 @@ def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
         stations=np.arange(k),
         graph=graph,
         away_share=config.away_share if config.away_share is not None else t["away"],
-        crime_weight=np.full(n, t["crime"]),
+        crime_weight=np.where(urban_edge, config.urban_edge_crime_weight, 1.0),
+        urban_edge=urban_edge,
     )
 
 
-def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) -> nx.Graph:
-    """Minimum spanning tree of the Delaunay triangulation plus the shortest extra edges."""
+def _urban_edge(x: np.ndarray, share: float) -> np.ndarray:
+    """The urban-edge villages (城中村 / 城郊结合部): the `share` of villages nearest the city,
+    which lies beyond the county's western edge (x = 0)."""
+    m = int(round(share * len(x)))
+    edge = np.zeros(len(x), dtype=bool)
+    edge[np.argsort(x, kind="stable")[:m]] = True
+    return edge
+
+
+def _road_graph(
+    xy: np.ndarray, extra_share: float, roots: np.ndarray, directness: float
+) -> nx.Graph:
+    """Roads: a tree grown from the township seats over the Delaunay triangulation, plus the
+    shortest extra Delaunay edges.
+
+    The tree is the Prim-Dijkstra trade-off (Alpert et al. 1995): from the seats outwards,
+    the next village joined is the one minimising `directness` x (road length from the tree
+    node to its seat) + (length of the new road). 0 is the minimum spanning forest (long
+    zigzag chains); 1 is the shortest-path tree (every village on a straight road to the
+    seat). Village roads branch off roads that lead towards the seat (乡道 radiating from
+    the township seat). Seats' trees are then joined by the shortest connecting edges."""
     n = len(xy)
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
@@ -240,17 +343,55 @@ def _road_graph(xy: np.ndarray, extra_share: float, rng: np.random.Generator) ->
     pairs: set[tuple[int, int]] = set()
     for s in tri.simplices:
         for a, b in ((s[0], s[1]), (s[1], s[2]), (s[0], s[2])):
-            pairs.add((min(a, b), max(a, b)))
+            pairs.add((min(int(a), int(b)), max(int(a), int(b))))
     edges = np.array(sorted(pairs))
     length = np.linalg.norm(xy[edges[:, 0]] - xy[edges[:, 1]], axis=1)
-    mst = minimum_spanning_tree(csr_matrix((length, (edges[:, 0], edges[:, 1])), shape=(n, n)))
-    in_tree = set(zip(*mst.nonzero(), strict=True))
-    in_tree = {(min(a, b), max(a, b)) for a, b in in_tree}
-    graph.add_edges_from(in_tree)
+    nbrs: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for (a, b), ln in zip(edges.tolist(), length.tolist(), strict=True):
+        nbrs[a].append((b, ln))
+        nbrs[b].append((a, ln))
+    joined = np.zeros(n, dtype=bool)
+    path = np.zeros(n)
+    heap: list[tuple[float, int, int]] = []
+    for r in roots.tolist():
+        joined[r] = True
+    for r in roots.tolist():
+        for w, ln in nbrs[r]:
+            if not joined[w]:
+                heapq.heappush(heap, (ln, w, r))
+    tree: set[tuple[int, int]] = set()
+    while heap:
+        _, v, u = heapq.heappop(heap)
+        if joined[v]:
+            continue
+        joined[v] = True
+        ln_uv = float(np.linalg.norm(xy[u] - xy[v]))
+        path[v] = path[u] + ln_uv
+        tree.add((min(u, v), max(u, v)))
+        for w, ln in nbrs[v]:
+            if not joined[w]:
+                heapq.heappush(heap, (directness * path[v] + ln, w, v))
+    # Join the seats' trees (Kruskal over the Delaunay edges between them).
+    label = list(range(n))
+
+    def find(i: int) -> int:
+        while label[i] != i:
+            label[i] = label[label[i]]
+            i = label[i]
+        return i
+
+    for a, b in tree:
+        label[find(a)] = find(b)
+    for e in np.argsort(length, kind="stable").tolist():
+        a, b = int(edges[e, 0]), int(edges[e, 1])
+        if find(a) != find(b):
+            label[find(a)] = find(b)
+            tree.add((a, b))
+    graph.add_edges_from(tree)
     rest = [
         (int(a), int(b), ln)
-        for (a, b), ln in zip(edges, length, strict=True)
-        if (a, b) not in in_tree
+        for (a, b), ln in zip(edges.tolist(), length.tolist(), strict=True)
+        if (a, b) not in tree
     ]
     rest.sort(key=lambda e: e[2])
     keep = int(round(extra_share * len(rest)))

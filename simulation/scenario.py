@@ -155,6 +155,29 @@ class RegionConfig(Section):
             "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes: dispersed mountain villages on sparse winding roads)",
         },
     )
+    urban_edge_share: Probability | None = Field(
+        None,
+        description="share of a generated county's villages, those nearest the city (beyond "
+        "the western edge), that are urban-edge villages (城中村/城郊结合部) with rentals and "
+        "floating population (null: type default, periurban 0.3, others 0)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: a peri-urban county where about a third of the villages "
+            "border the built-up city; 0 in rural counties",
+        },
+    )
+    urban_edge_crime_weight: float = Field(
+        1.8,
+        gt=0,
+        description="attractiveness to offenders of an urban-edge village's households "
+        "relative to other villages' (1: no spatial difference)",
+        json_schema_extra={
+            "unit": "ratio per household",
+            "source": "assumption for the size; the direction from studies of Chinese cities: "
+            "burglary rises with the floating population from other provinces (Chen et al. "
+            "2017, ZG city), arrests with home rentals (Cheng, Liu & Wang 2017)",
+        },
+    )
     graphml: str | None = Field(
         None,
         description="path of a GraphML road graph (type: graphml)",

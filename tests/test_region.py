@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulation import RuralPolicingModel
-from simulation.region import build_region
+from simulation.region import REMOTEST_MINUTES, build_region
 from simulation.scenario import RegionConfig
 
 
@@ -143,3 +143,103 @@ def test_data_paths_are_relative_to_the_file_that_sets_them(tmp_path, monkeypatc
     overridden = load_scenario("scen/child.yaml", ["region.roads_csv=data/r.csv"])
     assert overridden.region.roads_csv == "data/r.csv"
     assert build_region(overridden.region, rng).travel[0, 1] == pytest.approx(12.0)
+
+
+# Counties that look real (issue 11). The templates are the shipped scenarios/regions/*.yaml.
+TEMPLATES = {
+    "plain": {"villages": 40, "population": 50_000, "townships": 3},
+    "hill": {"villages": 40, "population": 40_000, "townships": 3},
+    "mountain": {"villages": 40, "population": 35_000, "townships": 3},
+    "periurban": {"villages": 30, "population": 60_000, "townships": 2},
+}
+SEEDS = range(5)
+# Remotest village to its nearest station, minutes: the documented assumption of region.py
+# (docs/ODD.md §5.2).
+REMOTEST = REMOTEST_MINUTES
+
+
+def _counties(kind, **extra):
+    cfg = RegionConfig(type=kind, **{**TEMPLATES[kind], **extra})
+    return [build_region(cfg, np.random.default_rng(s)) for s in SEEDS]
+
+
+def test_templates_match_the_shipped_region_files():
+    from simulation.config_files import load_scenario
+
+    for kind, values in TEMPLATES.items():
+        region = load_scenario(f"scenarios/regions/{kind}.yaml").region
+        assert {k: getattr(region, k) for k in values} == values
+
+
+@pytest.mark.parametrize("kind", ["plain", "hill", "mountain", "periurban"])
+def test_no_villages_piled_on_the_county_edge(kind):
+    """Villages are drawn inside the county, not clipped to it: before, 30-53% sat within 1%
+    of the edge. A uniform spread would put ~4% there; clustering round the seats, fewer."""
+    from simulation.region import TERRAIN
+
+    w, h = TERRAIN[kind]["width"], TERRAIN[kind]["height"]
+    shares = []
+    for r in _counties(kind):
+        assert (r.x >= 0).all() and (r.x <= w).all() and (r.y >= 0).all() and (r.y <= h).all()
+        edge = np.minimum.reduce([r.x, w - r.x, r.y, h - r.y])
+        shares.append(np.mean(edge <= 0.01 * min(w, h)))
+    assert np.mean(shares) <= 0.05, shares
+    assert max(shares) <= 0.15, shares
+
+
+@pytest.mark.parametrize("kind", ["plain", "hill", "mountain", "periurban"])
+def test_township_seats_are_population_centres(kind):
+    """The seat (and its station) is its township's largest settlement, at the township's
+    population-weighted centre, and no seat sits near the county's corners."""
+    from simulation.region import TERRAIN
+
+    w, h = TERRAIN[kind]["width"], TERRAIN[kind]["height"]
+    for r in _counties(kind):
+        for k, s in enumerate(r.stations):
+            mine = np.flatnonzero(r.township == k)
+            assert r.population[s] == r.population[mine].max()
+            others = mine[mine != s]
+            if len(others) == 0:
+                continue
+            cx = np.average(r.x[others], weights=r.population[others])
+            cy = np.average(r.y[others], weights=r.population[others])
+            spread = np.hypot(r.x[others] - cx, r.y[others] - cy).mean()
+            assert np.hypot(r.x[s] - cx, r.y[s] - cy) < 0.05 * spread + 0.01
+            corner = min(np.hypot(r.x[s] - a, r.y[s] - b) for a in (0, w) for b in (0, h))
+            assert corner > 0.1 * min(w, h)
+
+
+@pytest.mark.parametrize("kind", ["plain", "hill", "mountain", "periurban"])
+def test_remotest_village_within_the_terrain_bound(kind):
+    """Every village reaches a station within the terrain's bound, over 5 county seeds, for the
+    shipped template and a larger county of 120 villages in 6 townships (before: mountain
+    villages 166 min from any station)."""
+    for extra in ({}, {"villages": 120, "townships": 6, "population": 120_000}):
+        worst = max(r.remoteness.max() for r in _counties(kind, **extra))
+        assert worst <= REMOTEST[kind], f"{kind} {extra}: {worst:.0f} min"
+
+
+def test_townships_are_compact():
+    """Villages are drawn inside their township's cell, so nearly all are nearest their own
+    seat (not all: seats then move to their township's population centre)."""
+    for kind in TEMPLATES:
+        for r in _counties(kind):
+            sx, sy = r.x[r.stations], r.y[r.stations]
+            near = np.hypot(r.x[:, None] - sx[None], r.y[:, None] - sy[None]).argmin(axis=1)
+            assert np.mean(near == r.township) >= 0.85
+
+
+def test_urban_edge_villages_only_in_periurban_counties():
+    for kind in ("plain", "hill", "mountain"):
+        for r in _counties(kind):
+            assert not r.urban_edge.any()
+            np.testing.assert_array_equal(r.crime_weight, 1.0)
+    for r in _counties("periurban"):
+        assert r.urban_edge.sum() == round(0.3 * r.n)
+        # the villages nearest the city (west): every urban-edge village is west of the others
+        assert r.x[r.urban_edge].max() <= r.x[~r.urban_edge].min()
+        np.testing.assert_array_equal(r.crime_weight, np.where(r.urban_edge, 1.8, 1.0))
+    flat = _counties("periurban", urban_edge_crime_weight=1.0)[0]
+    np.testing.assert_array_equal(flat.crime_weight, 1.0)
+    none = _counties("periurban", urban_edge_share=0.0)[0]
+    assert not none.urban_edge.any()
