@@ -1,9 +1,10 @@
-"""The county command centre (指挥中心): which officer goes, and the queue of waiting calls."""
+"""The county command centre (指挥中心): which officer goes, and the queues of waiting calls."""
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .movement import time_to
@@ -15,11 +16,20 @@ if TYPE_CHECKING:
     from .agents import Officer
     from .response import Incident
 
+QueueItem = tuple[int, float, int, "Incident"]  # (priority, time received, id, incident)
+
 
 class CommandCentre:
-    """Closest available officer by travel time from where each officer really is; the
-    village's own officer first when `dispatch.own_officer_first`; a priority queue
-    (`dispatch.priority`), first come first served within a priority, when nobody is free.
+    """Jurisdiction first (属地管辖): an incident is answered by the police station of its own
+    township, the closest available of that station's officers by travel time from where each
+    really is; the village's own officer first when `dispatch.own_officer_first`, unless it is
+    more than `dispatch.own_officer_max_extra_min` slower than the closest. When nobody of the
+    township is free the incident waits in its township's priority queue (`dispatch.priority`,
+    first come first served within a priority). Another township's officer goes only by mutual
+    aid (支援): once the incident has waited `dispatch.mutual_aid_after_min` (null: never), the
+    closest free officer in the county if at most `dispatch.mutual_aid_max_travel_min` away,
+    or, if none, the first officer that near to come free with nothing to do in its own
+    township.
 
     `own_officers` maps a village to its own officers (the policing model's deployment);
     `handling` is the call-handling time before a free officer leaves."""
@@ -36,38 +46,109 @@ class CommandCentre:
         self.officers = officers
         self.own_officers = own_officers
         self.own_officer_first = config.own_officer_first
+        self.own_officer_max_extra = config.own_officer_max_extra_min
+        self.mutual_aid_after = config.mutual_aid_after_min
+        self.mutual_aid_reach = config.mutual_aid_max_travel_min
         self.priority: dict[IncidentType, int] = config.priority
         self.handling = config.call_handling_min * (
             config.smart_dispatch_factor if smart_dispatch else 1.0
         )
-        self.queue: list[tuple[int, float, int, Incident]] = []
+        # The officers of each township's station(s): the incident's own station answers.
+        self.by_township: dict[int, list[Officer]] = {}
+        for o in officers:
+            self.by_township.setdefault(self.township_of(o.station), []).append(o)
+        self.queues: dict[int, list[QueueItem]] = {}  # township -> its waiting incidents
+        self.waiting: dict[int, QueueItem] = {}  # incident id -> its queue item
+        self.aid: dict[int, QueueItem] = {}  # the same, of incidents open to mutual aid
+
+    def township_of(self, village: int) -> int:
+        return int(self.region.township[village])
 
     def assign(self, incident: Incident, t: float) -> Officer | None:
-        """The officer to send now, or None: then the incident joins the queue."""
+        """The officer of the incident's township to send now, or None: then the incident
+        joins its township's queue."""
         officer = self.closest_available(incident.village, t)
         if officer is None:
-            heapq.heappush(self.queue, (self.priority[incident.type], t, incident.id, incident))
+            item = (self.priority[incident.type], t, incident.id, incident)
+            heapq.heappush(self.queues.setdefault(self.township_of(incident.village), []), item)
+            self.waiting[incident.id] = item
         return officer
 
-    def next_job(self) -> Incident | None:
-        """The oldest most urgent waiting incident, taken off the queue."""
-        return heapq.heappop(self.queue)[3] if self.queue else None
+    def next_job(self, officer: Officer, t: float) -> Incident | None:
+        """The job of an officer coming free at minute t, taken off its queue: the oldest
+        most urgent incident waiting in the officer's own township, else the oldest most
+        urgent of other townships' incidents waiting for mutual aid within the officer's
+        reach, else None."""
+        queue = self.queues.get(self.township_of(officer.station))
+        if queue:
+            item = heapq.heappop(queue)
+            del self.waiting[item[2]]
+            self.aid.pop(item[2], None)
+            return item[3]
+        reach = math.inf if self.mutual_aid_reach is None else self.mutual_aid_reach
+        pos = officer.position(t)
+        near = [i for i in self.aid.values() if time_to(self.region, pos, i[3].village) <= reach]
+        if not near:
+            return None
+        item = min(near)
+        self._take(item)
+        return item[3]
+
+    def mutual_aid(self, incident: Incident, t: float) -> Officer | None:
+        """An incident still waiting `mutual_aid_after_min` after it was received: the
+        closest available officer in the county if within `mutual_aid_max_travel_min`, taken
+        off the queue; else None (it then also goes to the first officer within reach to come
+        free with nothing to do in its own township, `next_job`)."""
+        item = self.waiting.get(incident.id)
+        if item is None:
+            return None  # no longer waiting
+        officer, travel = self._closest(self.officers, incident.village, t)
+        reach = self.mutual_aid_reach
+        if officer is None or (reach is not None and travel > reach):
+            self.aid[incident.id] = item
+            return None
+        self._take(item)
+        return officer
+
+    def _take(self, item: QueueItem) -> None:
+        """Take a waiting incident off its township's queue (wherever it stands in it)."""
+        queue = self.queues[self.township_of(item[3].village)]
+        queue.remove(item)
+        heapq.heapify(queue)
+        del self.waiting[item[2]]
+        self.aid.pop(item[2], None)
 
     def closest_available(self, village: int, t: float) -> Officer | None:
-        """The village's own available officer if any (closest of them), else the
-        closest available officer in the county."""
+        """Of the available officers of the village's township: the village's own officer
+        if any (the closest of them) and at most `own_officer_max_extra` minutes slower than
+        the closest officer (null: however slow), else the closest; None if nobody is free."""
+        best, best_time = self._closest(
+            self.by_township.get(self.township_of(village), ()), village, t
+        )
+        if self.own_officer_first and best is not None:
+            own, own_time = self._closest(self.own_officers.get(village, ()), village, t)
+            extra = self.own_officer_max_extra
+            if own is not None and (extra is None or own_time <= best_time + extra):
+                return own
+        return best
+
+    def _closest(
+        self, officers: Iterable[Officer], village: int, t: float
+    ) -> tuple[Officer | None, float]:
+        """The available officer closest to the village by travel time, and that time."""
         region = self.region
-        if self.own_officer_first:
-            own = [o for o in self.own_officers.get(village, ()) if o.available]
-            if own:
-                return min(own, key=lambda o: time_to(region, o.position(t), village))
         best, best_time = None, math.inf
-        for o in self.officers:
+        for o in officers:
             if o.available:
                 tt = time_to(region, o.position(t), village)
                 if tt < best_time:
                     best, best_time = o, tt
-        return best
+        return best, best_time
+
+    @property
+    def queue(self) -> list[QueueItem]:
+        """Every waiting incident's queue item, most urgent and oldest first."""
+        return sorted(self.waiting.values())
 
     def queued(self) -> list[Incident]:
         return [item[3] for item in self.queue]

@@ -283,6 +283,22 @@ def _incidents_and_response() -> list[Metric]:
             "Reported incidents still waiting for an officer when the run ended.",
             "lower",
         ),
+        Metric(
+            "cross_township_share",
+            "cross-township responses",
+            "share",
+            "Share of responses (an officer on scene) by an officer of another township's "
+            "station: mutual aid (支援), `dispatch.mutual_aid_after_min`.",
+            "lower",
+        ),
+        Metric(
+            "cross_township_travel_min",
+            "cross-township travel",
+            "min",
+            "Mean travel time (departure to arrival) of the responses by another township's "
+            "officer; NaN when there were none.",
+            "lower",
+        ),
     ]
     return out
 
@@ -373,6 +389,15 @@ def _trust_and_officers() -> list[Metric]:
             "Officers' minutes committed to incidents (dispatch to clearance) over their "
             "on-duty minutes.",
             headline=True,
+        ),
+        Metric(
+            "villages_per_resident_officer",
+            "villages per resident officer",
+            "",
+            "Mean number of villages assigned to a village or district officer (包村); NaN "
+            "when the policing model has none.",
+            kind="setting",
+            fmt="{:.1f}",
         ),
     ]
     out += [

@@ -157,6 +157,16 @@ def summary(
     s["response_mean_remote_third_min"] = (
         float(responded.loc[far, "response_min"].mean()) if far.any() else math.nan
     )
+    # Jurisdiction: responses by an officer of another township's station (mutual aid).
+    home = {o.unique_id: region.township[o.station] for o in model.officers}
+    own = (
+        responded["responder"].map(home).to_numpy()
+        == region.township[responded["village"].to_numpy(int)]
+    )
+    s["cross_township_share"] = float((~own).mean()) if len(own) else math.nan
+    s["cross_township_travel_min"] = (
+        float(responded.loc[~own, "travel_min"].mean()) if (~own).any() else math.nan
+    )
     fp = incidents["first_presence_min"].dropna().to_numpy()
     s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
@@ -181,6 +191,12 @@ def summary(
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
     s["officer_utilisation"] = float(officers["committed_min"].sum() / duty) if duty else 0.0
+    resident_officers = model.deployment.residents  # village and district officers
+    s["villages_per_resident_officer"] = (
+        float(np.mean([len(o.villages) for o in resident_officers]))
+        if resident_officers
+        else math.nan
+    )
     total = sum(officers[f"min_{a}"].sum() for a in ACTIVITIES)
     for a in ACTIVITIES:
         s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0

@@ -108,6 +108,10 @@ class Incident:
         assert self.lifecycle is not None
         self.lifecycle.received(self)
 
+    def mutual_aid_due(self) -> None:
+        assert self.lifecycle is not None
+        self.lifecycle.mutual_aid(self)
+
     def officer_arrives(self) -> None:
         assert self.lifecycle is not None
         self.lifecycle.arrived(self)
@@ -266,6 +270,19 @@ class Response:
         officer = self.command_centre.assign(inc, t)
         if officer is not None:
             self.dispatch(inc, officer, t, self.command_centre.handling)
+        elif self.command_centre.mutual_aid_after is not None:
+            self.schedule(inc.mutual_aid_due, t + self.command_centre.mutual_aid_after)
+
+    def mutual_aid(self, inc: Incident) -> None:
+        """The incident has waited `dispatch.mutual_aid_after_min` in its own township's
+        queue: the command centre may send another township's officer (支援)."""
+        if inc.state != IncidentState.QUEUED:
+            return  # its own station's officer has gone
+        assert self.command_centre.mutual_aid_after is not None
+        t = inc.t_report + self.command_centre.mutual_aid_after
+        officer = self.command_centre.mutual_aid(inc, t)
+        if officer is not None:
+            self.dispatch(inc, officer, t, 0.0)  # handled while it waited
 
     def _first_presence(self, inc: Incident, t: float) -> None:
         """The village auxiliary goes to the scene while an officer travels."""
@@ -357,8 +374,9 @@ class Response:
 
     # --- officers coming free ---------------------------------------------------------
     def officer_free(self, officer: Officer, t: float) -> None:
-        """An officer cleared a scene or came on duty: the oldest most urgent job, else the
-        policing model's next move; an officer past the shift's end goes home."""
+        """An officer cleared a scene or came on duty: the oldest most urgent job of its
+        township, else one waiting for mutual aid, else the policing model's next move; an
+        officer past the shift's end goes home."""
         if not officer.on_duty:
             return
         if not officer.on_shift(t):
@@ -366,7 +384,7 @@ class Response:
             return
         if not officer.available:
             return
-        inc = self.command_centre.next_job()
+        inc = self.command_centre.next_job(officer, t)
         if inc is not None:
             self.dispatch(inc, officer, t, 0.0)  # handled while it waited
         else:

@@ -25,8 +25,8 @@ def day_shift(shifts: list[Shift]) -> Shift:
 
 class Roster:
     """Creates the officers and runs their duty. Reads `policing.officers`, `posts`,
-    `shifts`, `diversion_share` (0 in calls-for-service mode), `rotation_days` and
-    `learning_days`."""
+    `shifts`, `min_officers_per_shift`, `diversion_share` (0 in calls-for-service mode),
+    `rotation_days` and `learning_days`."""
 
     def __init__(
         self,
@@ -46,9 +46,16 @@ class Roster:
         self.ends: list[list[Officer]] = [[] for _ in range(24)]
 
     def _post_officers(self, model: RuralPolicingModel, region: Region) -> list[Officer]:
-        """Officers split across stations by township population (every station keeps at
-        least one when there are enough), or at `posts`; then across shifts by share."""
+        """Officers split across stations by township population, or at `posts`; then
+        across shifts by share. Every station (or post) keeps `min_officers_per_shift` on each
+        shift when it has the officers; too few officers for every station is an error if the
+        scenario sets the minimum, else (null: 1) the stations get as many as there are (with
+        no minimum, at least one each when there are enough)."""
         cfg = self.config
+        shares = np.array([s.share for s in cfg.shifts])
+        asked = cfg.min_officers_per_shift  # null: 1 where the officers suffice
+        per_shift = 1 if asked is None else asked
+        minimum = per_shift * (shares > 0)  # per shift; none on empty shifts
         if cfg.posts:
             total = sum(cfg.posts.values())
             if total != cfg.officers:
@@ -70,21 +77,31 @@ class Roster:
                 )
                 + 1.0
             )
+            n_stations, need = len(region.stations), int(minimum.sum())
+            if asked is not None and cfg.officers < n_stations * need:
+                raise ScenarioError(
+                    f"{cfg.officers} officers cannot keep {asked} on each "
+                    f"of {int((shares > 0).sum())} shifts at {n_stations} stations: at least "
+                    f"{n_stations * need} needed (more policing.officers, or a lower "
+                    "policing.min_officers_per_shift)",
+                    key="policing.min_officers_per_shift",
+                )
             per_station = _split_population(cfg.officers, weight)
-            if cfg.officers >= len(region.stations):  # every station keeps at least one
-                while (per_station == 0).any():
-                    per_station[per_station.argmax()] -= 1
-                    per_station[per_station.argmin()] += 1
+            floor = (
+                min(need, cfg.officers // n_stations) if need else int(cfg.officers >= n_stations)
+            )
+            _at_least(per_station, np.full(n_stations, floor))
             places = [
                 int(s) for s, k in zip(region.stations, per_station, strict=True) for _ in range(k)
             ]
-        shares = np.array([s.share for s in cfg.shifts])
         by_station: dict[int, list[int]] = {}
         for place in places:
             by_station.setdefault(place, []).append(place)
         officers = []
         for place, members in by_station.items():
             counts = _split_population(len(members), shares)
+            if len(members) >= minimum.sum():
+                _at_least(counts, minimum)
             for shift, k in zip(cfg.shifts, counts, strict=True):
                 for _ in range(k):
                     officers.append(Officer(model, region, place, shift, cfg.learning_days))
@@ -128,6 +145,14 @@ class Roster:
                 o.posted_since = t
                 rotated.append(o)
         return rotated
+
+
+def _at_least(counts: np.ndarray, floor: np.ndarray) -> None:
+    """Move units, one at a time from the largest surplus to the largest shortfall, until
+    every count reaches its floor (in place; the total must suffice)."""
+    while (counts < floor).any():
+        counts[np.argmax(counts - floor)] -= 1
+        counts[np.argmin(counts - floor)] += 1
 
 
 def post_auxiliaries(

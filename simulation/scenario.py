@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import InitErrorDetails
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .section import Probability, Section
 from .vocab import IncidentType
@@ -332,6 +332,17 @@ class PolicingConfig(Section):
         json_schema_extra={
             "unit": "officers per village",
             "source": "setting (calls-for-service mode)",
+        },
+    )
+    min_officers_per_shift: int | None = Field(
+        None,
+        ge=0,
+        description="officers every station keeps on each shift (resident officers included); "
+        "fewer officers than stations x shifts x this is an error; null = 1 where the officers "
+        "suffice (else the stations get as many as there are); 0 = no minimum",
+        json_schema_extra={
+            "unit": "officers per station and shift",
+            "source": "assumption: a township police station (派出所) keeps 24-hour duty (seeds)",
         },
     )
 
@@ -818,6 +829,45 @@ class DispatchConfig(Section):
             "source": "setting (seeds: the village's own officer is dispatched first)",
         },
     )
+    own_officer_max_extra_min: float | None = Field(
+        10,
+        ge=0,
+        description="the village's own officer goes first only if its travel time is at most "
+        "this much longer than the closest available officer's, minutes; null = always the own "
+        "officer. Assumption",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: a command centre sends the own officer (seeds) unless another "
+            "is clearly nearer; 10 min, the order of call handling plus a short drive",
+        },
+    )
+    mutual_aid_after_min: float | None = Field(
+        60,
+        ge=0,
+        description="jurisdiction first (属地管辖): an incident is answered by its own township's "
+        "station; once it has waited this long in that station's queue, the closest free officer "
+        "of another township within dispatch.mutual_aid_max_travel_min goes (支援), or the first "
+        "such to come free; null = never",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "setting: police stations answer their own jurisdiction (属地管辖); "
+            "assumption: the command centre orders support from another station when the own "
+            "station cannot come within the hour",
+        },
+    )
+    mutual_aid_max_travel_min: float | None = Field(
+        30,
+        ge=0,
+        description="mutual aid comes only from an officer at most this many minutes' drive "
+        "from the incident (a neighbouring station across the township border); null = from "
+        "anywhere in the county",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: support is asked of a neighbouring station's officer within "
+            "half an hour, not of one hours away whose officer would arrive after the own "
+            "station's",
+        },
+    )
     auxiliary_first_presence: bool = Field(
         True,
         description="send the village auxiliary as first presence",
@@ -1182,6 +1232,29 @@ class Scenario(Section):
             raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
         defaults = _default_on_scene()
         return {t: d.get(t, defaults[t]) for t in INCIDENT_TYPES}
+
+    @model_validator(mode="after")
+    def _posts_only_in_calls_for_service(self) -> Scenario:
+        """Officers posted at named villages are a queueing setting: in full mode they would
+        make an officer posted in one village the own officer of a whole township and leave
+        the presets' shifts and stations undefined."""
+        posts = self.policing.posts
+        if posts and self.mode != "calls_for_service":
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "posts_mode",
+                            "officers posted at named villages need mode: calls_for_service; "
+                            "in full mode officers are posted to the township stations",
+                        ),
+                        loc=("policing", "posts"),
+                        input=posts,
+                    )
+                ],
+            )
+        return self
 
     @property
     def proactive(self) -> bool:

@@ -99,16 +99,20 @@ class ResidentOfficers(PolicingModel):
 
     def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
         """Up to n of a station's officers to give villages: day-shift officers first, then
-        others, but never the last officer of another shift (nights and evenings stay
-        covered)."""
+        others, but never the last `policing.min_officers_per_shift` of another shift (nights
+        and evenings stay covered; resident officers move to the day shift)."""
+        if not officers:
+            return []
+        keep = officers[0].model.config.policing.min_officers_per_shift
+        keep = 1 if keep is None else keep  # null: the roster's default minimum
         day = self.day_shift
         spare: list[Officer] = []
-        seen: set[int] = set()
+        seen: dict[int, int] = {}
         for o in officers:
             if o.shift is not day:
-                if id(o.shift) in seen:
+                if seen.get(id(o.shift), 0) >= keep:
                     spare.append(o)
-                seen.add(id(o.shift))
+                seen[id(o.shift)] = seen.get(id(o.shift), 0) + 1
         return ([o for o in officers if o.shift is day] + spare)[:n]
 
     def make_resident(
