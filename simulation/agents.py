@@ -68,6 +68,7 @@ class Officer(CellAgent):
         self.next_village = 0  # round-robin pointer over assigned villages
         self.committed_since = 0.0
         self.committed_minutes = 0.0  # dispatch to clearance: the reactive workload
+        self.casework_owed = 0.0  # minutes of paperwork still to do at base
         self.cell = model.space[station]
 
     # --- state --------------------------------------------------------------------
@@ -78,7 +79,10 @@ class Officer(CellAgent):
 
     def set_activity(self, activity: Activity, t: float) -> None:
         """Switch activity at minute t, booking the time spent on the previous one."""
-        self.time_use[self.activity] += t - self.activity_since
+        spent = t - self.activity_since
+        self.time_use[self.activity] += spent
+        if self.activity == Activity.CASEWORK:
+            self.casework_owed = max(0.0, self.casework_owed - spent)
         self.activity, self.activity_since = activity, t
 
     def position(self, t: float) -> Position:
@@ -163,6 +167,16 @@ class Officer(CellAgent):
         assert self.trip is not None
         self._arrive_at(self.trip.destination)
         self.set_activity(Activity.ON_SCENE, t)
+
+    def do_casework(self, t: float) -> bool:
+        """Idle with casework owed: write it up at base (interrupted by any dispatch). False
+        when nothing is owed."""
+        if self.activity == Activity.CASEWORK:
+            self.set_activity(Activity.CASEWORK, t)  # book (and deduct) what was done so far
+        if self.casework_owed <= 1e-6:
+            return False
+        self.go(self.base, t, Activity.TRAVEL, then=Activity.CASEWORK, dwell=self.casework_owed)
+        return True
 
     def leave_scene(self, t: float) -> None:
         """Clear the scene: the job's time is booked; the officer is free at once."""

@@ -369,6 +369,7 @@ class CallProcess:
         self.new_incident = new_incident
         self.rng = rng
         self.enabled = config.enabled
+        self.scene_share = config.scene_share if config.village_rates_per_day is None else 1.0
         self.explicit: np.ndarray | None = None
         if config.village_rates_per_day is not None:
             rates = np.zeros(region.n)
@@ -393,9 +394,12 @@ class CallProcess:
         if total == 0:
             return []
         offsets = self.rng.random(total) * 60.0
+        scene = self.rng.random(total) < self.scene_share
         calls = []
-        for v, off in zip(np.repeat(np.arange(len(counts)), counts), offsets, strict=True):
+        villages = np.repeat(np.arange(len(counts)), counts)
+        for v, off, needs in zip(villages, offsets, scene, strict=True):
             inc = self.new_incident(IncidentType.SERVICE, int(v), t + off)
             inc.t_discover = inc.t_occur
+            inc.needs_officer = bool(needs)
             calls.append(inc)
         return calls

@@ -106,6 +106,7 @@ ACTIVITY_WORDS = {
     Activity.VISIT: "present in an assigned village: household visits (大走访), mediation",
     Activity.TRAVEL: "driving, call handling included",
     Activity.ON_SCENE: "at the scene of an incident",
+    Activity.CASEWORK: "on casework at base after incidents (statements, case files, records)",
     Activity.DIVERTED: "on non-police duties (非警务)",
     Activity.OFF_DUTY: "off duty",
 }
@@ -386,8 +387,8 @@ def _trust_and_officers() -> list[Metric]:
             "officer_utilisation",
             "officer utilisation",
             "share",
-            "Officers' minutes committed to incidents (dispatch to clearance) over their "
-            "on-duty minutes.",
+            "Officers' minutes on incidents (dispatch to clearance) and their casework over "
+            "their on-duty minutes.",
             headline=True,
         ),
         Metric(

@@ -66,8 +66,8 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
     df["on_duty_min"] = duty
     df["committed_min"] = [o.committed_minutes for o in model.officers]
-    # Utilisation: share of on-duty time committed to incidents (dispatch to clearance).
-    df["utilisation"] = df["committed_min"] / duty.replace(0, np.nan)
+    # Utilisation: share of on-duty time on incidents (dispatch to clearance) and their casework.
+    df["utilisation"] = (df["committed_min"] + df["min_casework"]) / duty.replace(0, np.nan)
     return df
 
 
@@ -190,7 +190,8 @@ def summary(
     seen = community.seen_recently(model.now)[present]
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
-    s["officer_utilisation"] = float(officers["committed_min"].sum() / duty) if duty else 0.0
+    busy = officers["committed_min"].sum() + officers["min_casework"].sum()
+    s["officer_utilisation"] = float(busy / duty) if duty else 0.0
     resident_officers = model.deployment.residents  # village and district officers
     s["villages_per_resident_officer"] = (
         float(np.mean([len(o.villages) for o in resident_officers]))

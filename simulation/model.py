@@ -23,7 +23,7 @@ from mesa import Model
 from mesa.discrete_space import Network
 from mesa.time.events import Priority
 
-from .agents import ACTIVITIES, Offender, Villager
+from .agents import ACTIVITIES, Offender, Officer, Villager
 from .community import Community
 from .demand import CallProcess, CrimeProcess, DisputeProcess
 from .dispatch import CommandCentre
@@ -80,7 +80,13 @@ class RuralPolicingModel(Model):
         self.roster = Roster(self, config.policing, region, proactive, behaviour)
         self.officers = self.roster.officers
         self.policing = make_policing(
-            config.policing, proactive, region, self.officers, self.roster.day_shift, behaviour
+            config.policing,
+            proactive,
+            region,
+            self.calendar,
+            self.officers,
+            self.roster.day_shift,
+            behaviour,
         )
         self.deployment = self.policing.setup()
         self.roster.fix_shifts()
@@ -135,6 +141,7 @@ class RuralPolicingModel(Model):
             reporting=config.reporting,
             dispatch=config.dispatch,
             on_scene=config.on_scene,
+            casework=config.casework if proactive else {},  # a pure queue: scene time only
             crime_config=config.crime,
             addons=config.addons,
             every_call_at_once=not proactive,
@@ -144,7 +151,7 @@ class RuralPolicingModel(Model):
             crime=self.crime,
             disputes=self.disputes,
             command_centre=self.command_centre,
-            idle=self.policing.next_move,
+            idle=self.next_move,
             reporting_rngs={
                 IncidentType.PROPERTY: rng["reporting"],
                 IncidentType.VIOLENT: rng["reporting"],
@@ -200,6 +207,12 @@ class RuralPolicingModel(Model):
                 o.committed_since = t
         self._record_day(t)
 
+    def next_move(self, officer: Officer, t: float) -> None:
+        """An idle officer on duty: casework owed first (at base), else the policing model's
+        routine."""
+        if not officer.do_casework(t):
+            self.policing.next_move(officer, t)
+
     # --- hourly -----------------------------------------------------------------------
     def heartbeat(self) -> None:
         """Hourly: shifts, officers' moves, presence and deterrence, offences, calls."""
@@ -212,7 +225,7 @@ class RuralPolicingModel(Model):
         self.roster.shift_change(t, hour, self.response.officer_free)
         presence = self.presence
         guardians = np.zeros(self.region.n)
-        next_move = self.policing.next_move
+        next_move = self.next_move
         busy = on_duty = 0
         for o in self.officers:
             if not o.on_duty:

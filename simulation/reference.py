@@ -11,6 +11,7 @@ Tests check that the committed docs equal what this module generates.
 
 from __future__ import annotations
 
+import enum
 import sys
 import types
 import typing
@@ -38,6 +39,8 @@ def _type_name(annotation: Any) -> str:
         return _type_name(args[0])
     if origin in (list, dict):
         return f"{origin.__name__}[{', '.join(_type_name(a) for a in args)}]"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " \\| ".join(f"`{m.value}`" for m in annotation)
     if annotation is type(None):
         return "null"
     if isinstance(annotation, type):
@@ -201,7 +204,7 @@ SECTIONS = {
 }
 TARGETS = {
     ROOT / "README.md": ["presets", "metrics", "yaml-reference"],
-    ROOT / "docs" / "ODD.md": ["parameters"],
+    ROOT / "docs" / "ODD.md": ["presets", "parameters"],
     ROOT / "docs" / "parameters.md": ["parameters"],
 }
 

@@ -58,6 +58,7 @@ class Incident:
         "state",
         "outcome",
         "officer",  # the responding Officer (not a column: `responder` is its id)
+        "needs_officer",  # False: a call handled on the phone, nobody goes
         "clear_due",  # when the officer on scene will leave (not a column)
         "lifecycle",  # the Response that moves this incident along (not a column)
         "__weakref__",  # Mesa holds scheduled callbacks by weak reference
@@ -95,6 +96,7 @@ class Incident:
         self.state = IncidentState.UNREPORTED
         self.outcome = Outcome.NONE
         self.officer: Officer | None = None
+        self.needs_officer = True
         self.clear_due = NAN
         self.lifecycle: Response | None = None
 
@@ -188,6 +190,7 @@ class Response:
         reporting: ReportingConfig,
         dispatch: DispatchConfig,
         on_scene: dict[str, Distribution],
+        casework: dict[str, Distribution],
         crime_config: CrimeConfig,
         addons: AddonsConfig,
         every_call_at_once: bool,
@@ -205,6 +208,7 @@ class Response:
         self.reporting = reporting
         self.dispatching = dispatch
         self.on_scene = on_scene
+        self.casework = casework
         self.crime_config = crime_config
         self.addons = addons
         self.every_call_at_once = every_call_at_once
@@ -265,6 +269,9 @@ class Response:
         """The report reaches the command centre: first presence, then an officer or the
         queue."""
         t = inc.t_report
+        if not inc.needs_officer:  # handled on the phone (most 110 calls need no officer)
+            inc.state, inc.t_clear, inc.outcome = IncidentState.CLEARED, t, Outcome.ADVISED
+            return
         inc.state = IncidentState.QUEUED
         self._first_presence(inc, t)
         officer = self.command_centre.assign(inc, t)
@@ -328,7 +335,12 @@ class Response:
         self.schedule(inc.scene_cleared, inc.clear_due)
 
     def on_scene_time(self, incident_type: IncidentType) -> float:
-        d = self.on_scene[incident_type]
+        return self.duration(self.on_scene[incident_type])
+
+    def duration(self, d: Distribution) -> float:
+        """A draw of a duration distribution, minutes."""
+        if d.mean <= 0:
+            return 0.0
         match d.kind:
             case "fixed":
                 return d.mean
@@ -340,14 +352,17 @@ class Response:
                 raise ValueError(f"unknown on-scene distribution {other!r}")
 
     def cleared(self, inc: Incident) -> None:
-        """The officer leaves with an outcome, then takes the next job."""
+        """The officer leaves with an outcome and the case's paperwork to do (casework, done at
+        base when nothing more urgent calls), then takes the next job."""
         officer = inc.officer
         assert officer is not None
         t = inc.clear_due
-        officer.incident = None
         inc.t_clear = t
         inc.state = IncidentState.CLEARED
         inc.outcome = self._outcome(inc, t)
+        casework = self.casework.get(inc.type)
+        if casework is not None:
+            officer.casework_owed += self.duration(casework)
         officer.leave_scene(t)
         self.officer_free(officer, t)
 

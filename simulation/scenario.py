@@ -12,13 +12,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .section import Probability, Section
-from .vocab import IncidentType
+from .vocab import IncidentType, RegionType
 
-REGION_TYPES = ("plain", "hill", "mountain", "periurban", "graphml", "csv")
+REGION_TYPES = tuple(t.value for t in RegionType)
 INCIDENT_TYPES = tuple(t.value for t in IncidentType)
 
 # Keys that moved into a preset's own section: old key -> new key (for "did you mean").
@@ -41,8 +48,8 @@ class Distribution(Section):
         json_schema_extra={"unit": "", "source": "setting"},
     )
     mean: float = Field(
-        gt=0,
-        description="mean, minutes",
+        ge=0,
+        description="mean, minutes (0: none)",
         json_schema_extra={"unit": "minutes", "source": "setting"},
     )
     sd: float = Field(
@@ -54,7 +61,7 @@ class Distribution(Section):
 
     @model_validator(mode="after")
     def _lognormal_needs_sd(self) -> Distribution:
-        if self.kind == "lognormal" and self.sd <= 0:
+        if self.kind == "lognormal" and self.mean > 0 and self.sd <= 0:
             raise ValueError("a lognormal distribution needs sd > 0")
         return self
 
@@ -62,8 +69,8 @@ class Distribution(Section):
 class RegionConfig(Section):
     """The county: villages joined by roads, township seats with police stations."""
 
-    type: Literal["plain", "hill", "mountain", "periurban", "graphml", "csv"] = Field(
-        "hill",
+    type: RegionType = Field(
+        RegionType.HILL,
         description="generator (plain/hill/mountain/periurban) or loader (graphml/csv)",
         json_schema_extra={"unit": "", "source": "setting"},
     )
@@ -249,10 +256,16 @@ class PolicingConfig(Section):
         },
     )
     officers: int = Field(
-        12,
+        16,
         ge=1,
-        description="sworn officers at the county's stations",
-        json_schema_extra={"unit": "officers", "source": "setting; Mouding: 166 (seed document)"},
+        description="sworn officers at the county's stations (default: ~4 per 10,000 of the "
+        "default county's 40,000 residents)",
+        json_schema_extra={
+            "unit": "officers",
+            "source": "setting; stations hold ~4 officers per 10,000 residents nationally "
+            "(Ministry of Public Security, 2023: 570,000 officers in 40,000+ police stations); "
+            "Mouding: 166 in the whole county (C5)",
+        },
     )
     auxiliaries: int | None = Field(
         None,
@@ -436,12 +449,13 @@ class CrimeConfig(Section):
 
     enabled: bool = True
     offenders_per_1000: float = Field(
-        1.0,
+        0.8,
         ge=0,
-        description="active offenders per 1,000 registered residents. Assumption",
+        description="active offenders per 1,000 registered residents",
         json_schema_extra={
             "unit": "per 1,000 residents",
-            "source": "assumption: sets true property crime near 5-10 per 1,000 a year",
+            "source": "calibrated: recorded property crime ~2-3 per 1,000 a year (China Statistical "
+            "Yearbook 2010: larceny ~2.9 per 1,000 in 2009, all areas)",
         },
     )
     attempts_per_offender_per_year: float = Field(
@@ -480,9 +494,14 @@ class CrimeConfig(Section):
         },
     )
     violent_share: Probability = Field(
-        0.12,
-        description="share of attempts against persons (robbery, assault). Assumption",
-        json_schema_extra={"unit": "share 0-1", "source": "assumption"},
+        0.07,
+        description="share of offenders' attempts against persons (robbery, assault)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "calibrated: recorded violent crime ~0.4 per 1,000 (China Statistical "
+            "Yearbook 2010: homicide, injury, robbery and rape 0.38 per 1,000 in 2009), with "
+            "escalated disputes a quarter to a half of it",
+        },
     )
     occupied_attractiveness: Probability = Field(
         0.12,
@@ -579,9 +598,13 @@ class CrimeConfig(Section):
         json_schema_extra={"unit": "days", "source": "assumption"},
     )
     base_clearance: Probability = Field(
-        0.3,
-        description="arrest probability at the reference response time. Assumption",
-        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+        0.35,
+        description="arrest probability at the reference response time",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "calibrated: ~44% of recorded cases solved (China Statistical Yearbook "
+            "2010: 2.45 M of 5.58 M in 2009)",
+        },
     )
     clearance_reference_min: float = Field(
         20,
@@ -618,16 +641,27 @@ class DisputeConfig(Section):
 
     enabled: bool = True
     rate_per_1000: float = Field(
-        12,
+        15,
         ge=0,
-        description="disputes arising per 1,000 present residents a year. Assumption",
-        json_schema_extra={"unit": "per 1,000 present residents per year", "source": "assumption"},
+        description="disputes arising per 1,000 present residents a year",
+        json_schema_extra={
+            "unit": "per 1,000 present residents per year",
+            "source": "calibrated: dispute calls ~12% of valid 110 calls (Jiangsu 2015: 11.8%; "
+            "Xuzhou 2017: ~13%); above the ~6 per 1,000 that reach people's mediation "
+            "(Ministry of Justice 2022: ~8.2 M community disputes)",
+        },
     )
     escalation_days: float = Field(
-        60,
+        800,
         gt=0,
-        description="mean time for an unattended dispute to turn violent, days. Assumption",
-        json_schema_extra={"unit": "days", "source": "assumption"},
+        description="mean time for an unattended dispute to turn violent (民转刑), days; "
+        "against resolution_days it sets the escalation risk of a dispute nobody mediates",
+        json_schema_extra={
+            "unit": "days",
+            "source": "calibrated: ~1-3% of disputes escalate (Harbin 2003: 222 of 31,576 "
+            "mediated, 0.7%), yet escalated disputes are 25-50% of violent cases (Chaozhou "
+            "court 2010-13: 43.6%; a city's courts: 22-31%)",
+        },
     )
     resolution_days: float = Field(
         25,
@@ -676,10 +710,25 @@ class CallsConfig(Section):
 
     enabled: bool = True
     rate_per_1000: float = Field(
-        30,
+        40,
         ge=0,
-        description="calls per 1,000 present residents a year. Assumption",
-        json_schema_extra={"unit": "per 1,000 present residents per year", "source": "assumption"},
+        description="other calls (help 求助, traffic 交通, other) per 1,000 present residents a year",
+        json_schema_extra={
+            "unit": "per 1,000 present residents per year",
+            "source": "calibrated: rural counties receive ~15-40 valid 110 calls per 1,000 a year "
+            "(Wuqiang county 18-36, Bazhong 15), most of them help, traffic and disputes; crime "
+            "under a tenth (Jiangsu 2015: 8.4%; Xuzhou 2017: ~9%)",
+        },
+    )
+    scene_share: Probability = Field(
+        0.25,
+        description="share of these calls that need an officer at the scene; the others are "
+        "handled on the phone (advice, referral)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "calibrated so that ~40% of all valid calls need an officer on scene "
+            "(Hefei 110, 2018: 38.3%); crime and dispute calls always do",
+        },
     )
     village_rates_per_day: dict[str, float] | None = Field(
         None,
@@ -708,14 +757,14 @@ class ReportingConfig(Section):
         default_factory=lambda: {
             "property": 0.33,  # NCVS: ~1/3 of household thefts reported
             "violent": 0.42,  # NCVS: ~42% of violent victimisations reported
-            "dispute": 0.25,  # assumption: most disputes are not reported to 110
+            "dispute": 0.35,  # calibrated: dispute calls ~12% of valid 110 calls
             "service": 0.95,  # assumption: emergencies are called in
         },
         description="reporting probability by type at the reference trust "
         "(NCVS: violent 0.42, household theft ~1/3)",
         json_schema_extra={
             "unit": "probability 0-1",
-            "source": "NCVS: ~42% of violent victimisations and ~1/3 of household thefts reported; dispute 0.25 and service 0.95 assumption",
+            "source": "NCVS: ~42% of violent victimisations and ~1/3 of household thefts reported; dispute 0.35 calibrated to the 110 call mix (Jiangsu 2015, Xuzhou 2017), service 0.95 assumption",
         },
     )
     reference_trust: Probability = Field(
@@ -934,6 +983,20 @@ def _default_on_scene() -> dict[str, Distribution]:
         "violent": Distribution(kind="lognormal", mean=90, sd=45),
         "dispute": Distribution(kind="lognormal", mean=60, sd=30),
         "service": Distribution(kind="lognormal", mean=40, sd=20),
+    }
+
+
+def _default_casework() -> dict[str, Distribution]:
+    # Assumption: officer time owed after a scene, done at base when no call needs the officer:
+    # investigation, statements and the case file of a recorded crime (立案) — about an
+    # officer-day for a theft, two for an assault, as a rural station officer's log shows cases
+    # taking days (Zhang, 派出所功能与国家治理的法治化, K station, May 2014) — a mediation
+    # record (调解笔录) for a dispute, the call record for other calls.
+    return {
+        "property": Distribution(kind="lognormal", mean=480, sd=240),
+        "violent": Distribution(kind="lognormal", mean=960, sd=480),
+        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
+        "service": Distribution(kind="lognormal", mean=30, sd=15),
     }
 
 
@@ -1219,18 +1282,31 @@ class Scenario(Section):
             "source": "assumption: of the order reported for US/UK patrol units",
         },
     )
+    casework: dict[str, Distribution] = Field(
+        default_factory=_default_casework,
+        description="casework owed after a scene, by incident type (investigation, statements, "
+        "case files, records): done at base whenever the officer is idle, before any proactive "
+        "work, and interrupted by dispatches",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: an officer-day per theft case, two per assault; a rural "
+            "station officer's log shows cases taking days (派出所功能与国家治理的法治化, K "
+            "station, May 2014)",
+        },
+    )
     trust: TrustConfig = Field(default_factory=TrustConfig)
     addons: AddonsConfig = Field(default_factory=AddonsConfig)
     costs: CostsConfig = Field(default_factory=CostsConfig)
     season: SeasonConfig = Field(default_factory=SeasonConfig)
 
-    @field_validator("on_scene")
+    @field_validator("on_scene", "casework")
     @classmethod
-    def _on_scene_types(cls, d: dict[str, Distribution]) -> dict[str, Distribution]:
+    def _by_type(cls, d: dict[str, Distribution], info: ValidationInfo) -> dict[str, Distribution]:
+        """Every incident type has a duration; types not given keep their defaults."""
         unknown = set(d) - set(INCIDENT_TYPES)
         if unknown:
             raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
-        defaults = _default_on_scene()
+        defaults = _default_on_scene() if info.field_name == "on_scene" else _default_casework()
         return {t: d.get(t, defaults[t]) for t in INCIDENT_TYPES}
 
     @model_validator(mode="after")

@@ -67,12 +67,17 @@ def test_graphml_without_coordinates(tmp_path):
 
 
 def test_posts_at_unknown_village():
-    msg = error_of({"policing": {"officers": 2, "posts": {"V000": 1, "Nowhere": 1}}})
+    msg = error_of(
+        {
+            "mode": "calls_for_service",
+            "policing": {"officers": 2, "posts": {"V000": 1, "Nowhere": 1}},
+        }
+    )
     assert "policing.posts.Nowhere" in msg and "Nowhere" in msg
 
 
 def test_posts_must_match_officer_count():
-    msg = error_of({"policing": {"officers": 3, "posts": {"V000": 1}}})
+    msg = error_of({"mode": "calls_for_service", "policing": {"officers": 3, "posts": {"V000": 1}}})
     assert "policing.posts" in msg
 
 

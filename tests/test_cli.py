@@ -15,6 +15,14 @@ from simulation.config_files import load_scenario
 from simulation.policing import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILT_IN = {
+    "clinic",
+    "patrol",
+    "village_officer",
+    "district_officer",
+    "auxiliary_network",
+    "hybrid",
+}
 SCENARIOS = ROOT / "scenarios"
 
 
@@ -39,11 +47,17 @@ def test_every_shipped_file_validates():
     assert "valid" in result.stdout
 
 
-def test_every_preset_on_every_region_ships():
+def test_region_templates_name_their_region_and_preset():
+    """Every shipped template runs a registered preset on its folder's region type, and the
+    six built-in presets ship on every region type (a new preset may ship templates too)."""
     for region in ("plain", "hill", "mountain", "periurban"):
-        for preset in PRESETS:
-            s = load_scenario(SCENARIOS / region / f"{preset}.yaml")
-            assert s.policing.preset == preset and s.region.type == region
+        files = sorted((SCENARIOS / region).glob("*.yaml"))
+        names = {f.stem for f in files}
+        assert names >= BUILT_IN, f"{region}: missing templates {BUILT_IN - names}"
+        for f in files:
+            s = load_scenario(f)
+            assert s.policing.preset == f.stem and f.stem in PRESETS
+            assert s.region.type == region
 
 
 def test_extends_deep_merges(tmp_path):

@@ -32,6 +32,11 @@ def test_every_reported_incident_is_responded_or_queued(run):
     model, tables = run
     inc = tables["incidents"]
     reported = inc[inc["reported"] & (inc["t_report"] <= model.end_time)]
+    by_phone = reported["outcome"] == "advised"  # calls handled on the phone: nobody goes
+    assert (reported.loc[by_phone, "type"] == "service").all()
+    assert (reported.loc[by_phone, "t_clear"] == reported.loc[by_phone, "t_report"]).all()
+    assert reported.loc[by_phone, "t_dispatch"].isna().all()
+    reported = reported[~by_phone]
     responded = reported["t_dispatch"].notna()
     queued = reported["state"] == "queued"
     assert (responded ^ queued).all(), "each reported incident is dispatched xor queued"

@@ -45,7 +45,9 @@ def test_readme_documents_every_output_column(tmp_path):
         for col in df.columns:
             generic = re.sub(r"_(property|violent|dispute|service)", "_<type>", col)
             generic = re.sub(
-                r"_(post|patrol|visit|travel|on_scene|diverted|off_duty)$", "_<activity>", generic
+                r"_(post|patrol|visit|travel|on_scene|casework|diverted|off_duty)$",
+                "_<activity>",
+                generic,
             )
             generic = re.sub(r"^min_<activity>$", "min_<activity>", generic)
             assert f"`{col}`" in readme or f"`{generic}`" in readme or generic in readme, (

@@ -57,7 +57,8 @@ def test_pool_and_dask_give_identical_numbers(serial, tmp_path):
 
 def test_failed_run_is_recorded_and_the_sweep_goes_on(tmp_path):
     path = sweep_file(
-        tmp_path, "replicates: 1\ndays: 3\nvary:\n  policing.posts: [null, {NOWHERE: 12}]\n"
+        tmp_path,
+        "replicates: 1\ndays: 3\nvary:\n  calls.village_rates_per_day: [null, {NOWHERE: 1}]\n",
     )
     code = main(["sweep", str(path), "--workers", "1", "--out", str(tmp_path / "o"), "-q"])
     assert code == 1

@@ -18,6 +18,7 @@ from .registry import PRESETS, SECTIONS, register, unregister
 if TYPE_CHECKING:
     from ..agents import Officer
     from ..region import Region
+    from ..rhythms import Calendar
     from ..scenario import PolicingConfig, Shift
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
@@ -36,6 +37,7 @@ def make_policing(
     config: PolicingConfig,
     proactive: bool,
     region: Region,
+    calendar: Calendar,
     officers: list[Officer],
     day_shift: Shift,
     rng: np.random.Generator,
@@ -43,7 +45,9 @@ def make_policing(
     """The policing model named by `policing.preset`, given its own sections."""
     cls = PRESETS[preset_that_runs(config.preset, proactive)]
     settings = {key: config.section(key) for key in cls.all_sections()}
-    return cls(settings, region, officers, day_shift, rng)
+    keep = config.min_officers_per_shift
+    keep_per_shift = 1 if keep is None else keep  # null: the roster's default minimum
+    return cls(settings, region, calendar, officers, day_shift, keep_per_shift, rng)
 
 
 __all__ = [

@@ -19,6 +19,7 @@ from ..vocab import Activity
 if TYPE_CHECKING:
     from ..agents import Officer
     from ..region import Region
+    from ..rhythms import Calendar
     from ..scenario import Shift
 
 
@@ -47,7 +48,9 @@ class PolicingModel:
     assigned where) and `next_move` (what an idle officer on duty does next).
 
     Gets at construction the preset's own settings (`settings[section]`), the county, the
-    officers, the day shift and the behaviour random stream."""
+    calendar (hour, market days, festival), the officers, the day shift, how many officers every
+    other shift keeps at each station (`policing.min_officers_per_shift`) and the behaviour random
+    stream."""
 
     name: ClassVar[str] = "base"
     chinese: ClassVar[str] = ""
@@ -58,14 +61,18 @@ class PolicingModel:
         self,
         settings: dict[str, Section],
         region: Region,
+        calendar: Calendar,
         officers: list[Officer],
         day_shift: Shift,
+        keep_per_shift: int,
         rng: np.random.Generator,
     ) -> None:
         self.settings = settings
         self.region = region
+        self.calendar = calendar
         self.officers = officers
         self.day_shift = day_shift
+        self.keep_per_shift = keep_per_shift
         self.rng = rng
 
     @classmethod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar
 
 import numpy as np
@@ -39,7 +38,8 @@ class DistrictSettings(Section):
 class DistrictOfficer(ResidentOfficers):
     """Villages are grouped into districts of about `policing.district.size` (Hubei rule:
     5-8 villages, 1-2 officers) with a police room (警务室) in the most central village;
-    district officers wait there and rotate presence across the district's villages."""
+    district officers wait there and rotate presence across the district's villages. A
+    station short of officers forms fewer, larger districts rather than leave villages out."""
 
     name = "district_officer"
     chinese = "一区一警 / 警务区"
@@ -52,11 +52,17 @@ class DistrictOfficer(ResidentOfficers):
         travel = self.region.travel
         for station, officers in self.stations_officers().items():
             villages = self.township_villages(station)
-            districts = self.partition(villages, math.ceil(len(villages) / cfg.size), station)
-            n_res = min(
-                int(round(self.resident.share * len(officers))), cfg.officers * len(districts)
+            candidates = self.pick_residents(
+                officers, int(round(self.resident.share * len(officers)))
             )
-            for i, officer in enumerate(self.pick_residents(officers, n_res)):
+            if not candidates:
+                continue
+            # Districts of about `size` villages; fewer, larger ones when the station cannot
+            # give every district an officer, so that no village is left without one.
+            n_districts = min(max(1, round(len(villages) / cfg.size)), len(candidates))
+            districts = self.partition(villages, n_districts, station)
+            residents = candidates[: cfg.officers * len(districts)]
+            for i, officer in enumerate(residents):
                 group = districts[i % len(districts)]
                 room = group[int(np.argmin(travel[np.ix_(group, group)].sum(axis=1)))]
                 if room not in deployment.rooms:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from pydantic import Field, model_validator
+from scipy.optimize import linear_sum_assignment
 
 from ..section import Probability, Section, documented
 from ..vocab import Activity, Role
@@ -101,10 +102,7 @@ class ResidentOfficers(PolicingModel):
         """Up to n of a station's officers to give villages: day-shift officers first, then
         others, but never the last `policing.min_officers_per_shift` of another shift (nights
         and evenings stay covered; resident officers move to the day shift)."""
-        if not officers:
-            return []
-        keep = officers[0].model.config.policing.min_officers_per_shift
-        keep = 1 if keep is None else keep  # null: the roster's default minimum
+        keep = self.keep_per_shift
         day = self.day_shift
         spare: list[Officer] = []
         seen: dict[int, int] = {}
@@ -124,8 +122,10 @@ class ResidentOfficers(PolicingModel):
         deployment.assign(officer, villages)
 
     def partition(self, villages: list[int], k: int, centre: int) -> list[list[int]]:
-        """Split villages into k compact groups by travel time (a few k-medoids rounds,
-        seeded by farthest points from `centre`, so the result is deterministic)."""
+        """Split villages into k compact groups of near-equal size (sizes differ by at most
+        one) by travel time: a few rounds of capacity-constrained k-medoids, seeded by
+        farthest points from `centre`, each round an optimal assignment of villages to the
+        medoids' slots (scipy's linear_sum_assignment), so the result is deterministic."""
         travel = self.region.travel
         k = max(1, min(k, len(villages)))
         vs = np.array(villages)
@@ -133,19 +133,21 @@ class ResidentOfficers(PolicingModel):
         while len(medoids) < k:
             d = travel[np.ix_(vs, medoids)].min(axis=1)
             medoids.append(int(vs[np.argmax(d)]))
+        # Slots: group j takes base or base + 1 villages, so that the sizes add up to n.
+        base, extra = divmod(len(vs), k)
+        slot_group = np.repeat(np.arange(k), [base + (j < extra) for j in range(k)])
+        label = np.zeros(len(vs), dtype=int)
         for _ in range(10):
-            label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
+            cost = travel[np.ix_(vs, medoids)][:, slot_group]
+            rows, cols = linear_sum_assignment(cost)
+            label[rows] = slot_group[cols]
             new = []
             for j in range(k):
                 members = vs[label == j]
-                if len(members) == 0:
-                    new.append(medoids[j])
-                    continue
-                cost = travel[np.ix_(members, members)].sum(axis=1)
-                new.append(int(members[np.argmin(cost)]))
+                within = travel[np.ix_(members, members)].sum(axis=1)
+                new.append(int(members[np.argmin(within)]))
             if new == medoids:
                 break
             medoids = new
-        label = np.argmin(travel[np.ix_(vs, medoids)], axis=1)
         groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
         return [g for g in groups if g]

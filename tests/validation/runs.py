@@ -24,6 +24,9 @@ SCENARIOS: dict[str, dict] = {
     # Reactive station policing (坐诊式警务): nothing proactive, no auxiliaries, so reporting
     # happens at the reference trust and clearance depends on response time alone.
     "clinic": {"policing": {"preset": "clinic"}},
+    # The same with offenders choosing persons four times as often (crime.violent_share 0.28
+    # instead of 0.07): enough violent incidents in a county-year to measure their reporting.
+    "clinic_more_violence": {"policing": {"preset": "clinic"}, "crime": {"violent_share": 0.28}},
     # The most compact region type (15 x 15 km, dense villages): the analogue of the urban
     # Kansas City jurisdiction of the response time study.
     "periurban_clinic": {"region": {"type": "periurban"}, "policing": {"preset": "clinic"}},

@@ -12,8 +12,9 @@ precondition checks that mean trust stays there (clinic neither builds nor spend
 
 Tolerance: the 99% t-interval of the replicate mean contains the NCVS figure, and the
 interval is narrow enough to be informative: half-width at most 8 points with 8
-replicates (a county-year has only ~110 violent incidents, so one replicate's rate has a
-binomial sd of ~5 points) and at most 4 points with 24 replicates (slow suite).
+replicates (a county-year of the `clinic_more_violence` arm has ~110 violent incidents, so
+one replicate's rate has a binomial sd of ~5 points) and at most 4 points with 24 replicates
+(slow suite).
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ def test_trust_stays_at_reference_in_clinic(runs):
 
 
 def _check(runs, incident_type, ncvs, seeds, max_half_width):
-    rates = [r.summary[f"reporting_rate_{incident_type}"] for r in runs.get("clinic", seeds)]
+    # Calibrated to Chinese rates, a default county-year has only ~25 violent incidents: the
+    # violent rate is measured where offenders choose persons more often (the reporting rule is
+    # the same; only the sample is larger), property on the default clinic county.
+    scenario = "clinic_more_violence" if incident_type == "violent" else "clinic"
+    rates = [r.summary[f"reporting_rate_{incident_type}"] for r in runs.get(scenario, seeds)]
     est = mean_ci(rates, level=0.99)
     print(f"{incident_type}, {len(rates)} replicates: reporting rate {est} (NCVS {ncvs:.2f})")
     assert est.low <= ncvs <= est.high, f"{incident_type} reporting {est} vs NCVS {ncvs:.2f}"
