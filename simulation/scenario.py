@@ -518,13 +518,13 @@ class CrimeConfig(Section):
         json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
     )
     guardian_effect: float = Field(
-        0.6,
+        0.75,
         ge=0,
         description="deterrence per guardian present in the village (success x exp(-effect)). "
         "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
         json_schema_extra={
             "unit": "log-reduction per guardian",
-            "source": "assumption, calibrated so that a village auxiliary cuts property crime by ~40% (Peterborough PCSO hot spots: ~39%)",
+            "source": "assumption, calibrated so that village auxiliaries cut true crime by ~40% and recorded crime by ~30% (Peterborough PCSO hot spots: ~39%; tests/validation/test_patrol_and_presence.py)",
         },
     )
     residual_deterrence_hours: float = Field(

@@ -69,8 +69,10 @@ def _check(est) -> None:
 
 
 def test_clearance_slope_matches_blanes_i_vidal_kirchmaier(runs):
-    """12 clinic replicates (~1,100 responded crimes of at least 10 minutes)."""
-    _check(_slope(runs, range(12)))
+    """18 clinic replicates (~1,400 responded crimes of at least 10 minutes; crime is rarer
+    since the calibration to Chinese recorded-crime rates, so more replicates keep the
+    interval as informative as before)."""
+    _check(_slope(runs, range(18)))
 
 
 @pytest.mark.slow
