@@ -31,8 +31,9 @@ SCENARIOS: dict[str, dict] = {
     # Kansas City jurisdiction of the response time study.
     "periurban_clinic": {"region": {"type": "periurban"}, "policing": {"preset": "clinic"}},
     # Kansas City preventive patrol experiment arms: reactive (clinic), control (patrol at
-    # 0.3 of idle time) and proactive (0.9, ~2.4x the village presence of the control).
-    "patrol_0.3": {"policing": {"preset": "patrol", "patrol": {"intensity": 0.3}}},
+    # 0.45 of idle time) and proactive (0.9, ~2.5x the village presence of the control; the
+    # control was 0.3 before casework took a share of idle time).
+    "patrol_0.45": {"policing": {"preset": "patrol", "patrol": {"intensity": 0.45}}},
     "patrol_0.9": {"policing": {"preset": "patrol", "patrol": {"intensity": 0.9}}},
     # Village auxiliaries (一村一辅警) against clinic: Peterborough PCSO analogue.
     "auxiliary": {"policing": {"preset": "auxiliary_network"}},

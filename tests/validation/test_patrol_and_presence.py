@@ -59,11 +59,11 @@ def test_kansas_city_random_patrol_has_no_detectable_effect(runs):
     programme. (An equivalence test, not a non-significant t-test: with enough
     replicates any non-zero effect becomes significant; the p-values are printed.)
     """
-    presence = _presence(runs, "patrol_0.9", KC_SEEDS) / _presence(runs, "patrol_0.3", KC_SEEDS)
+    presence = _presence(runs, "patrol_0.9", KC_SEEDS) / _presence(runs, "patrol_0.45", KC_SEEDS)
     print(f"presence ratio proactive/control: mean {presence.mean():.2f}")
     assert 2.0 <= presence.mean() <= 3.0, "the proactive arm should have 2-3x the presence"
     failures = []
-    for control in ("patrol_0.3", "clinic"):
+    for control in ("patrol_0.45", "clinic"):
         for key in ("true_crime_per_1000", "recorded_crime_per_1000"):
             est = paired_ratio(
                 _metric(runs, "patrol_0.9", KC_SEEDS, key),
