@@ -59,3 +59,38 @@ def erlang_c(c: int, a: float) -> float:
     rho = a / c
     top = a**c / math.factorial(c) / (1 - rho)
     return top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
+
+
+def line_county_config(tmp_path, stations: str = "1000", officers: int = 1, **sections) -> dict:
+    """Four villages on a line, 10 minutes apart: A - B - C - D (a CSV county); `stations`
+    flags which of A-D hold a station. Calls-for-service mode with no demand of its own, no
+    call handling, deterministic trips, officers on duty round the clock."""
+    rows = "".join(
+        f"{name},{5 * i},0,100,{flag}\n"
+        for i, (name, flag) in enumerate(zip("ABCD", stations, strict=True))
+    )
+    (tmp_path / "v.csv").write_text("name,x_km,y_km,population,station\n" + rows)
+    (tmp_path / "r.csv").write_text("from,to,minutes\nA,B,10\nB,C,10\nC,D,10\n")
+    cfg: dict = {
+        "region": {
+            "type": "csv",
+            "villages_csv": str(tmp_path / "v.csv"),
+            "roads_csv": str(tmp_path / "r.csv"),
+        },
+        "mode": "calls_for_service",
+        "calls": {"enabled": False},
+        "dispatch": {"call_handling_min": 0, "travel_time_cv": 0},
+        "policing": {
+            "officers": officers,
+            "shifts": [{"start_hour": 0, "hours": 24, "share": 1}],
+        },
+        "days": 1,
+    }
+    for key, value in sections.items():
+        cfg.setdefault(key, {}).update(value)
+    return cfg
+
+
+def run_minutes(model: RuralPolicingModel, minutes: float) -> None:
+    """Advance the model by minutes (Mesa's time unit is the hour)."""
+    model.run_for(minutes / 60)

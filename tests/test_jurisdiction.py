@@ -13,16 +13,13 @@ import pytest
 from simulation import RuralPolicingModel, ScenarioError, load_scenario
 from simulation.movement import at_village, time_to
 from simulation.vocab import IncidentState, IncidentType
+from tests.helpers import line_county_config, run_minutes
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 REGION_TEMPLATES = sorted((SCENARIOS / "regions").glob("*.yaml"))
 CROSS_TOWNSHIP_LIMIT = 0.03  # at most 3% of responses by another township's officer
 DAYS = "days=90"
 SEEDS = (1, 2)
-
-
-def run_minutes(model: RuralPolicingModel, minutes: float) -> None:
-    model.run_for(minutes / 60)  # Mesa's time unit is the hour
 
 
 def cross_township(model: RuralPolicingModel) -> tuple[int, int]:
@@ -82,25 +79,15 @@ def test_without_mutual_aid_only_the_own_township_answers():
 def two_townships(tmp_path):
     """A - B - C - D, 10 minutes apart; stations at A and D (townships {A, B} and {C, D}),
     one officer each, round the clock; no demand of its own."""
-    (tmp_path / "v.csv").write_text(
-        "name,x_km,y_km,population,station\nA,0,0,100,1\nB,5,0,100,0\nC,10,0,100,0\nD,15,0,100,1\n"
-    )
-    (tmp_path / "r.csv").write_text("from,to,minutes\nA,B,10\nB,C,10\nC,D,10\n")
 
     def make(**dispatch) -> RuralPolicingModel:
-        cfg = {
-            "region": {
-                "type": "csv",
-                "villages_csv": str(tmp_path / "v.csv"),
-                "roads_csv": str(tmp_path / "r.csv"),
-            },
-            "mode": "calls_for_service",
-            "calls": {"enabled": False},
-            "dispatch": {"call_handling_min": 0, "travel_time_cv": 0, **dispatch},
-            "policing": {"officers": 2, "shifts": [{"start_hour": 0, "hours": 24, "share": 1}]},
-            "on_scene": {"service": {"kind": "fixed", "mean": 30}},
-            "days": 1,
-        }
+        cfg = line_county_config(
+            tmp_path,
+            stations="1001",
+            officers=2,
+            dispatch=dispatch,
+            on_scene={"service": {"kind": "fixed", "mean": 30}},
+        )
         model = RuralPolicingModel(cfg, seed=0)
         run_minutes(model, 1)  # the officers come on duty at their stations
         return model

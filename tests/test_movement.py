@@ -7,32 +7,13 @@ import pytest
 from simulation import RuralPolicingModel
 from simulation.movement import time_to, xy
 from simulation.vocab import IncidentType
-
-
-def run_minutes(model: RuralPolicingModel, minutes: float) -> None:
-    model.run_for(minutes / 60)  # Mesa's time unit is the hour
+from tests.helpers import line_county_config, run_minutes
 
 
 @pytest.fixture
 def line_county(tmp_path):
     """Four villages on a line, 10 minutes apart: A - B - C - D."""
-    (tmp_path / "v.csv").write_text(
-        "name,x_km,y_km,population,station\nA,0,0,100,1\nB,5,0,100,0\nC,10,0,100,0\nD,15,0,100,0\n"
-    )
-    (tmp_path / "r.csv").write_text("from,to,minutes\nA,B,10\nB,C,10\nC,D,10\n")
-    cfg = {
-        "region": {
-            "type": "csv",
-            "villages_csv": str(tmp_path / "v.csv"),
-            "roads_csv": str(tmp_path / "r.csv"),
-        },
-        "mode": "calls_for_service",
-        "calls": {"enabled": False},
-        "dispatch": {"call_handling_min": 0, "travel_time_cv": 0},
-        "policing": {"officers": 1, "shifts": [{"start_hour": 0, "hours": 24, "share": 1}]},
-        "days": 1,
-    }
-    model = RuralPolicingModel(cfg, seed=0)
+    model = RuralPolicingModel(line_county_config(tmp_path), seed=0)
     run_minutes(model, 1)  # first heartbeat: the officer comes on duty at A
     return model
 
