@@ -69,6 +69,7 @@ class Officer(CellAgent):
         self.committed_since = 0.0
         self.committed_minutes = 0.0  # dispatch to clearance: the reactive workload
         self.casework_owed = 0.0  # minutes of paperwork still to do at base
+        self.km_driven = 0.0  # vehicle-km on duty (trips finished or cut short)
         self.cell = model.space[station]
 
     # --- state --------------------------------------------------------------------
@@ -96,7 +97,18 @@ class Officer(CellAgent):
         trip = self.trip
         if trip is not None and self.incident is None and trip.end <= t:
             self.set_activity(self.after_trip, trip.end)
+            self._end_trip(trip.end)
             self._arrive_at(trip.destination)
+
+    def km_by(self, t: float) -> float:
+        """Vehicle-km on duty by minute t, the trip under way included."""
+        return self.km_driven + (self.trip.km_at(t) if self.trip is not None else 0.0)
+
+    def _end_trip(self, t: float) -> None:
+        """Book the km of the current trip driven by minute t and drop it."""
+        if self.trip is not None:
+            self.km_driven += self.trip.km_at(t)
+            self.trip = None
 
     def _arrive_at(self, village: int) -> None:
         self.trip = None
@@ -122,6 +134,7 @@ class Officer(CellAgent):
 
     def go_off_duty(self, t: float) -> None:
         self.settle(t)
+        self._end_trip(t)
         self.set_activity(Activity.OFF_DUTY, t)
         self.on_duty = False
         self._arrive_at(self.base)  # the journey home is off duty
@@ -130,6 +143,7 @@ class Officer(CellAgent):
     def divert(self, t: float) -> None:
         """Non-police duty for the shift (非警务): at base, not available."""
         self.settle(t)
+        self._end_trip(t)
         self.set_activity(Activity.DIVERTED, t)
         self._arrive_at(self.base)
         self.next_decision = math.inf
@@ -138,7 +152,7 @@ class Officer(CellAgent):
     def go(self, target: int, t: float, travel: Activity, then: Activity, dwell: float) -> None:
         """Start a proactive trip (patrol, presence, return to base)."""
         pos = self.position(t)
-        self.trip = None
+        self._end_trip(t)
         if pos == at_village(target):
             self._arrive_at(target)
             self.set_activity(then, t)
@@ -158,6 +172,7 @@ class Officer(CellAgent):
         self.settle(t)
         self.incident = incident
         start = self.position(t)
+        self._end_trip(t)
         self.trip = Trip.plan(self.region, start, village, t + handling, speed)
         self.set_activity(Activity.TRAVEL, t)
         self.committed_since = t
@@ -165,7 +180,9 @@ class Officer(CellAgent):
 
     def reach_scene(self, t: float) -> None:
         assert self.trip is not None
-        self._arrive_at(self.trip.destination)
+        destination = self.trip.destination
+        self._end_trip(t)
+        self._arrive_at(destination)
         self.set_activity(Activity.ON_SCENE, t)
 
     def do_casework(self, t: float) -> bool:

@@ -82,7 +82,13 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 
 def _finish(
-    args, results: Results, baseline: str | None, title: str, name: str, replicates: int
+    args,
+    results: Results,
+    baseline: str | None,
+    title: str,
+    name: str,
+    replicates: int,
+    extra_md: str = "",
 ) -> Path:
     agg = aggregate(results.summary)
     diffs = differences(results.summary, baseline) if baseline else None
@@ -90,7 +96,7 @@ def _finish(
     if diffs is not None:
         tables["differences"] = diffs
     days = float(results.summary["days"].iloc[0])
-    md = summary_markdown(title, agg, diffs, baseline, replicates, days)
+    md = summary_markdown(title, agg, diffs, baseline, replicates, days) + extra_md
     out = Path(args.out) if args.out else default_out(name)
     write_results(
         out,
@@ -139,10 +145,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if spec.days is not None and args.days is None:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
     replicates = args.replicates or spec.replicates
+    sizings = None
+    if spec.budget_cny is not None:  # equal-cost comparison (simulation/plan/budget.py)
+        from .plan.budget import size_comparison
+
+        _say(args, f"sizing every scenario to {spec.budget_cny:,.0f} CNY a year ...")
+        rule = {label: spec.sizing_rule(label) for label in scenarios}
+        scenarios, sizings = size_comparison(scenarios, spec.budget_cny, rule, spec.seed)
     results = run_many(
         scenarios, replicates, spec.seed, _progress(args.quiet, spec.name), **options
     )
-    _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates)
+    extra = ""
+    if sizings is not None and spec.budget_cny is not None:
+        from .plan.budget import staffing_markdown, staffing_table
+
+        table = staffing_table(sizings, results.summary)
+        _say(args, f"\nStaffing at equal cost ({spec.budget_cny:,.0f} CNY a year):")
+        _say(args, to_text(table.set_index("scenario")))
+        extra = "\n" + staffing_markdown(spec.budget_cny, table)
+    _finish(
+        args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates, extra
+    )
     return EXIT_OK
 
 

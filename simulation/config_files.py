@@ -7,10 +7,10 @@ import copy
 import difflib
 import os
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .errors import Problem, ScenarioError
 from .scenario import MOVED_KEYS, PolicingConfig, Scenario
@@ -253,6 +253,24 @@ class ComparisonSpec(BaseModel):
     seed: int = 0
     days: float | None = None
     set: list[str] = []  # overrides applied to every scenario
+    budget_cny: float | None = Field(
+        None,
+        gt=0,
+        description="equal-cost comparison: every scenario is sized to this annual cost",
+    )
+    size_by: Literal["officers", "auxiliaries"] | dict[str, Literal["officers", "auxiliaries"]] = (
+        Field(
+            "officers",
+            description="the count that fills the budget (the largest within it): one for "
+            "every scenario, or by scenario label (labels not named: officers)",
+        )
+    )
+
+    def sizing_rule(self, label: str) -> Literal["officers", "auxiliaries"]:
+        """Which count fills the budget for a scenario."""
+        if isinstance(self.size_by, dict):
+            return self.size_by.get(label, "officers")
+        return self.size_by
 
 
 def load_comparison(
@@ -282,6 +300,16 @@ def load_comparison(
             )
         except ScenarioError as exc:
             problems += exc.problems
+    if isinstance(spec.size_by, dict):
+        for label in sorted(set(spec.size_by) - set(spec.scenarios)):
+            problems.append(
+                Problem(
+                    key=f"size_by.{label}",
+                    file=str(path),
+                    line=lines.get(("size_by", label), (None, None))[1],
+                    reason=f"not one of the scenarios {sorted(spec.scenarios)}",
+                )
+            )
     if problems:
         raise ScenarioError(problems)
     return spec, scenarios

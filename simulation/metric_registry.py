@@ -420,8 +420,19 @@ def _costs() -> list[Metric]:
         ("vehicles", "vehicles", "patrol vehicles, one per `costs.officers_per_vehicle` officers"),
         ("police_rooms", "police rooms", "district police rooms (警务室) that received an officer"),
         ("cctv", "CCTV", "CCTV at village entrances (the `cctv` add-on)"),
+        ("driving", "driving", "driving on duty: vehicle-km at `costs.vehicle_per_km`"),
     ]
     out = [
+        Metric(
+            "vehicle_km_per_year",
+            "vehicle-km a year",
+            "count",
+            "Kilometres officers drove on duty (responses, patrols, village presence, returns "
+            "to base), scaled to a year.",
+            "lower",
+        )
+    ]
+    out += [
         Metric(
             f"cost_{part}_cny",
             f"cost of {label}",

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .agents import ACTIVITIES
+from .costs import annual_costs
 from .response import COLUMNS
 from .rhythms import MINUTES_PER_DAY
 from .scenario import INCIDENT_TYPES
@@ -206,20 +207,19 @@ def summary(
 
 
 def costs(model: RuralPolicingModel) -> dict[str, float]:
-    """Annual cost, CNY: officers, auxiliaries, vehicles, police rooms, CCTV."""
-    c, n_off = model.config.costs, len(model.officers)
-    rooms = len(model.deployment.rooms)
-    parts = {
-        "cost_officers_cny": n_off * c.officer_per_year,
-        "cost_auxiliaries_cny": len(model.auxiliaries) * c.auxiliary_per_year,
-        "cost_vehicles_cny": math.ceil(n_off / c.officers_per_vehicle) * c.vehicle_per_year,
-        "cost_police_rooms_cny": rooms * c.police_room_per_year,
-        "cost_cctv_cny": (
-            model.region.n * c.cctv_per_village_per_year if model.config.addons.cctv else 0.0
-        ),
-    }
-    parts["cost_total_cny"] = float(sum(parts.values()))
-    return parts
+    """Annual cost, CNY (simulation.costs): officers, auxiliaries, vehicles, police rooms, CCTV,
+    driving; with the vehicle-km a year that the driving cost prices."""
+    years = model.end_time / MINUTES_PER_DAY / 365.0
+    km = sum(o.km_by(model.end_time) for o in model.officers) / years
+    parts = annual_costs(
+        model.config.costs,
+        officers=len(model.officers),
+        auxiliaries=len(model.auxiliaries),
+        police_rooms=len(model.deployment.rooms),
+        cctv_villages=model.region.n if model.config.addons.cctv else 0,
+        km_per_year=km,
+    )
+    return {"vehicle_km_per_year": float(km), **parts}
 
 
 def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:

@@ -40,6 +40,15 @@ class Trip:
     nodes: list[int]
     times: np.ndarray  # absolute minute each node is reached
     depart: float
+    kms: np.ndarray  # km driven from the origin on reaching each node
+
+    def km_at(self, t: float) -> float:
+        """Km driven by minute t (linear along each road)."""
+        if t >= self.times[-1]:
+            return float(self.kms[-1])
+        if t <= self.depart:
+            return 0.0
+        return float(np.interp(t, np.r_[self.depart, self.times], np.r_[0.0, self.kms]))
 
     @classmethod
     def plan(
@@ -49,19 +58,21 @@ class Trip:
         a, b, f = pos
         if a == b or f <= 0.0:
             nodes, cum = region.route(a, target)
-            first = 0.0
+            first = first_km = 0.0
             origin = at_village(a)
+            start = a
         else:
             edge = region.graph[a][b]["minutes"]
             via_a = f * edge + region.travel[a, target]
             via_b = (1.0 - f) * edge + region.travel[b, target]
-            if via_a <= via_b:
-                (nodes, cum), first = region.route(a, target), f * edge
-            else:
-                (nodes, cum), first = region.route(b, target), (1.0 - f) * edge
+            share = f if via_a <= via_b else 1.0 - f
+            start = a if via_a <= via_b else b
+            (nodes, cum), first = region.route(start, target), share * edge
+            first_km = share * region.road_km(a, b)
             origin = pos
         times = now + (first + cum) / speed_factor
-        return cls(origin=origin, nodes=nodes, times=times, depart=now)
+        kms = first_km + region.route_km(start, target)
+        return cls(origin=origin, nodes=nodes, times=times, depart=now, kms=kms)
 
     @property
     def end(self) -> float:

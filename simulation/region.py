@@ -142,6 +142,16 @@ class Region:
         self.remoteness = self.travel[:, self.stations].min(axis=1)
         self.index = {name: i for i, name in enumerate(self.names)}
         self._routes: dict[tuple[int, int], tuple[list[int], np.ndarray]] = {}
+        self._route_kms: dict[tuple[int, int], np.ndarray] = {}
+        # Road km per minute of driving, for roads a loaded county gives without a length.
+        known = [
+            (float(d["length_km"]), float(d["minutes"]))
+            for _, _, d in self.graph.edges(data=True)
+            if math.isfinite(float(d.get("length_km", math.nan))) and float(d["minutes"]) > 0
+        ]
+        self.km_per_minute = (
+            sum(k for k, _ in known) / sum(m for _, m in known) if known else 0.5
+        )  # 0.5 km/min (30 km/h) when no road has a length: assumption
 
     @property
     def n(self) -> int:
@@ -165,6 +175,23 @@ class Region:
             legs = [self.graph[u][v]["minutes"] for u, v in itertools.pairwise(nodes)]
             hit = (nodes, np.concatenate([[0.0], np.cumsum(legs)]))
             self._routes[key] = hit
+        return hit
+
+    def road_km(self, u: int, v: int) -> float:
+        """Length of the road u-v, km (from its minutes when the county gives no length)."""
+        d = self.graph[u][v]
+        km = float(d.get("length_km", math.nan))
+        return km if math.isfinite(km) else float(d["minutes"]) * self.km_per_minute
+
+    def route_km(self, i: int, j: int) -> np.ndarray:
+        """Km driven to reach each village along `route(i, j)` (cached)."""
+        key = (i, j)
+        hit = self._route_kms.get(key)
+        if hit is None:
+            nodes, _ = self.route(i, j)
+            legs = [self.road_km(u, v) for u, v in itertools.pairwise(nodes)]
+            hit = np.concatenate([[0.0], np.cumsum(legs)])
+            self._route_kms[key] = hit
         return hit
 
     def village(self, name: str, key: str) -> int:

@@ -1179,6 +1179,18 @@ class CostsConfig(Section):
         description="running cost per district police room, CNY/year. Assumption",
         json_schema_extra={"unit": "CNY per year", "source": "assumption"},
     )
+    vehicle_per_km: float = Field(
+        1.0,
+        ge=0,
+        description="running cost per vehicle-km driven on duty (fuel, tyres, upkeep), CNY/km: "
+        "patrols, village presence and responses are not free",
+        json_schema_extra={
+            "unit": "CNY per km",
+            "source": "assumption: ~9 L/100 km at ~7.5 CNY/L of petrol (~0.7 CNY/km) plus ~0.3 "
+            "CNY/km upkeep; below the 80% of local taxi fares per km that Shenyang's Hunnan "
+            "district charged its departments for official cars (China Daily, 2014-05-13)",
+        },
+    )
     cctv_per_village_per_year: float = Field(
         15_000,
         ge=0,
