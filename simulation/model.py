@@ -97,7 +97,12 @@ class RuralPolicingModel(Model):
             else (region.n if self.policing.auxiliaries_by_default else 0)
         )
         self.auxiliary_by_village = post_auxiliaries(
-            self, n_aux if proactive else 0, region, p.auxiliary_day_start, p.auxiliary_day_hours
+            self,
+            n_aux if proactive else 0,
+            region,
+            p.auxiliary_day_start,
+            p.auxiliary_day_hours,
+            p.auxiliary_villages if proactive else None,
         )
         self.auxiliaries = list(self.auxiliary_by_village.values())
         self.auxiliary_villages = np.array(sorted(self.auxiliary_by_village), dtype=np.int64)

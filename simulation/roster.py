@@ -86,11 +86,31 @@ class Roster:
                     "policing.min_officers_per_shift)",
                     key="policing.min_officers_per_shift",
                 )
-            per_station = _split_population(cfg.officers, weight)
-            floor = (
-                min(need, cfg.officers // n_stations) if need else int(cfg.officers >= n_stations)
-            )
-            _at_least(per_station, np.full(n_stations, floor))
+            if cfg.station_officers is not None:
+                per_station = np.zeros(n_stations, dtype=np.int64)
+                for name, k in cfg.station_officers.items():
+                    v = region.village(name, f"policing.station_officers.{name}")
+                    if v not in region.stations:
+                        raise ScenarioError(
+                            f"{name} is not a station (stations: "
+                            f"{', '.join(region.names[s] for s in region.stations)})",
+                            key=f"policing.station_officers.{name}",
+                        )
+                    per_station[list(region.stations).index(v)] += k
+                if asked is not None and (per_station < need).any():
+                    raise ScenarioError(
+                        f"every station needs at least {need} officers to keep {asked} on each "
+                        "shift",
+                        key="policing.station_officers",
+                    )
+            else:
+                per_station = _split_population(cfg.officers, weight)
+                floor = (
+                    min(need, cfg.officers // n_stations)
+                    if need
+                    else int(cfg.officers >= n_stations)
+                )
+                _at_least(per_station, np.full(n_stations, floor))
             places = [
                 int(s) for s, k in zip(region.stations, per_station, strict=True) for _ in range(k)
             ]
@@ -161,9 +181,13 @@ def post_auxiliaries(
     region: Region,
     day_start: int,
     day_hours: int,
+    villages: list[str] | None = None,
 ) -> dict[int, Auxiliary]:
-    """One auxiliary in each of the n most populous villages (more than villages is an
-    error), by village."""
+    """One auxiliary in each named village, else in each of the n most populous villages
+    (more than villages is an error), by village."""
+    if villages is not None:
+        chosen = [region.village(v, "policing.auxiliary_villages") for v in villages]
+        return {v: Auxiliary(model, v, day_start, day_hours) for v in sorted(chosen)}
     if n > region.n:
         raise ScenarioError(
             f"{n} auxiliaries for {region.n} villages: at most one per village",

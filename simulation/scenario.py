@@ -347,6 +347,24 @@ class PolicingConfig(Section):
             "source": "setting (calls-for-service mode)",
         },
     )
+    station_officers: dict[str, int] | None = Field(
+        None,
+        description="officers at each station, by the station's village name, e.g. {V000: 9, "
+        "V017: 5}; must add up to `officers`; null = split by township population (full mode)",
+        json_schema_extra={
+            "unit": "officers per station",
+            "source": "setting (a deployment plan: `rpsim plan`)",
+        },
+    )
+    auxiliary_villages: list[str] | None = Field(
+        None,
+        description="villages that get an auxiliary, by name; null = the `auxiliaries` most "
+        "populous villages",
+        json_schema_extra={
+            "unit": "villages",
+            "source": "setting (a deployment plan: `rpsim plan`)",
+        },
+    )
     min_officers_per_shift: int | None = Field(
         None,
         ge=0,
@@ -374,6 +392,38 @@ class PolicingConfig(Section):
             if n < 0:
                 raise ValueError(f"posts[{village}] = {n}: officer counts cannot be negative")
         return posts
+
+    @field_validator("station_officers")
+    @classmethod
+    def _station_officers_positive(cls, so: dict[str, int] | None) -> dict[str, int] | None:
+        for village, n in (so or {}).items():
+            if n < 0:
+                raise ValueError(f"station_officers[{village}] = {n}: cannot be negative")
+        return so
+
+    @field_validator("auxiliary_villages")
+    @classmethod
+    def _auxiliary_villages_once(cls, villages: list[str] | None) -> list[str] | None:
+        if villages is not None and len(set(villages)) != len(villages):
+            raise ValueError("a village is named twice: at most one auxiliary per village")
+        return villages
+
+    @model_validator(mode="after")
+    def _auxiliaries_match(self) -> PolicingConfig:
+        named = self.auxiliary_villages
+        if named is not None and self.auxiliaries is not None and self.auxiliaries != len(named):
+            raise ValueError(
+                f"auxiliaries is {self.auxiliaries} but auxiliary_villages names {len(named)} "
+                "villages (leave auxiliaries null, or make them agree)"
+            )
+        if self.station_officers is not None and sum(self.station_officers.values()) != (
+            self.officers
+        ):
+            raise ValueError(
+                f"station_officers place {sum(self.station_officers.values())} officers but "
+                f"officers is {self.officers}"
+            )
+        return self
 
     @field_validator("preset")
     @classmethod

@@ -32,6 +32,13 @@ class DistrictSettings(Section):
         description="officers per district (Hubei rule: 1-2)",
         json_schema_extra=documented("officers", "Hubei rule: 1-2 officers per district (seeds)"),
     )
+    rooms: list[str] | None = Field(
+        None,
+        description="villages with a police room (警务室), by name: each district is the villages "
+        "of the room's township nearest to it by road, with `officers` officers; null = "
+        "districts of about `size` villages",
+        json_schema_extra=documented("villages", "setting (a deployment plan: `rpsim plan`)"),
+    )
 
 
 @register
@@ -50,6 +57,24 @@ class DistrictOfficer(ResidentOfficers):
         assert isinstance(cfg, DistrictSettings)
         deployment = Deployment()
         travel = self.region.travel
+        if cfg.rooms is not None:
+            key = "policing.district.rooms"
+            named = self.named(cfg.rooms, key)
+            for station, officers in self.stations_officers().items():
+                rooms = named.get(station, [])
+                if not rooms:
+                    continue
+                residents = self.staffed(officers, cfg.officers * len(rooms), station, key)
+                districts = self.around(self.township_villages(station), rooms)
+                for i, officer in enumerate(residents):
+                    room = rooms[i % len(rooms)]
+                    if room not in deployment.rooms:
+                        deployment.rooms.append(room)
+                    self.make_resident(
+                        deployment, officer, Role.DISTRICT, districts[i % len(rooms)], room
+                    )
+                    officer.district = deployment.rooms.index(room)
+            return deployment
         for station, officers in self.stations_officers().items():
             villages = self.township_villages(station)
             candidates = self.pick_residents(

@@ -9,6 +9,7 @@ import numpy as np
 from pydantic import Field, model_validator
 from scipy.optimize import linear_sum_assignment
 
+from ..errors import ScenarioError
 from ..section import Probability, Section, documented
 from ..vocab import Activity, Role
 from .base import Deployment, PolicingModel
@@ -57,6 +58,14 @@ class ResidentSettings(Section):
         gt=0,
         description="a resident officer's stay at base between village stays, minutes",
         json_schema_extra=documented("minutes", "assumption"),
+    )
+
+    villages: list[str] | None = Field(
+        None,
+        description="villages that get a resident officer, by name (village_officer, hybrid): "
+        "each officer covers the villages of its township nearest to it; null = "
+        "`share` of each station's officers, villages split into compact groups",
+        json_schema_extra=documented("villages", "setting (a deployment plan: `rpsim plan`)"),
     )
 
     @model_validator(mode="after")
@@ -120,6 +129,37 @@ class ResidentOfficers(PolicingModel):
         officer.role, officer.villages, officer.base = role, villages, base
         officer.shift = self.day_shift
         deployment.assign(officer, villages)
+
+    def named(self, names: list[str], key: str) -> dict[int, list[int]]:
+        """Named villages (resident villages, police rooms) by their township's station."""
+        region = self.region
+        out: dict[int, list[int]] = {}
+        for name in names:
+            v = region.village(name, key)
+            station = int(region.stations[region.township[v]])
+            out.setdefault(station, []).append(v)
+        return out
+
+    def around(self, villages: list[int], centres: list[int]) -> list[list[int]]:
+        """Villages grouped by their nearest centre by road (ties: the first centre): each
+        group holds its centre and is connected along the quickest roads."""
+        travel = self.region.travel
+        groups: list[list[int]] = [[] for _ in centres]
+        for v in villages:
+            groups[int(np.argmin([travel[v, c] for c in centres]))].append(v)
+        return groups
+
+    def staffed(self, officers: list[Officer], n: int, station: int, key: str) -> list[Officer]:
+        """n of a station's officers for named posts; a clear error when it has too few."""
+        picked = self.pick_residents(officers, n)
+        if len(picked) < n:
+            raise ScenarioError(
+                f"station {self.region.names[station]} can spare {len(picked)} of its "
+                f"{len(officers)} officers for {n} named posts (the other shifts keep "
+                f"{self.keep_per_shift} each)",
+                key=key,
+            )
+        return picked
 
     def partition(self, villages: list[int], k: int, centre: int) -> list[list[int]]:
         """Split villages into k compact groups of near-equal size (sizes differ by at most

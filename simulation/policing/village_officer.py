@@ -21,6 +21,18 @@ class VillageOfficer(ResidentOfficers):
     def setup(self) -> Deployment:
         deployment = Deployment()
         share = self.resident.share
+        if self.resident.villages is not None:
+            key = "policing.resident.villages"
+            named = self.named(self.resident.villages, key)
+            for station, officers in self.stations_officers().items():
+                centres = named.get(station, [])
+                if not centres:
+                    continue
+                residents = self.staffed(officers, len(centres), station, key)
+                groups = self.around(self.township_villages(station), centres)
+                for officer, group in zip(residents, groups, strict=True):
+                    self.make_resident(deployment, officer, Role.VILLAGE, group, station)
+            return deployment
         for station, officers in self.stations_officers().items():
             villages = self.township_villages(station)
             n_res = min(int(round(share * len(officers))), len(villages))
