@@ -8,6 +8,8 @@
     rpsim info SCENARIO [--set k=v ...]
     rpsim sweep FILE [--workers N] [--scheduler tcp://host:port | --cluster local:N]
                 [--out DIR] [--resume] [--days D] [--replicates R]
+    rpsim plan PLAN_FILE [--out DIR] [--workers N | --cluster local:N | --scheduler ADDR]
+               [--resume]
     rpsim report RESULTS_DIR [--out FILE]
     rpsim app [SCENARIO] [--port N] [--host H]
 
@@ -277,6 +279,34 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_FAILED if len(errors) else EXIT_OK
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """A deployment plan (simulation/plan): screen, NSGA-II search, final re-run."""
+    from .plan.run import run_plan
+
+    options = _executor(args)
+
+    def bar(total: int) -> tqdm:
+        return tqdm(
+            total=total,
+            desc="plan",
+            unit="design",
+            disable=args.quiet,
+            file=sys.stderr,
+            dynamic_ncols=True,
+        )
+
+    try:
+        result = run_plan(args.plan_file, args.out, resume=args.resume, progress=bar, **options)
+    except FileExistsError as exc:
+        raise BadInputError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("interrupted: finished evaluations are kept; rerun with --resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    _say(args, (result.out / "plan.md").read_text())
+    print(f"plan: {result.out}/  (pareto.parquet, designs/, frontier.png, maps/, plan.md)")
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
@@ -363,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--quiet", "-q", action="store_true")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("plan", help="find the best deployments for a budget (Pareto set)")
+    p.add_argument("plan_file")
+    p.add_argument("--out", help="plan folder (default results/plan-<name>)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted plan")
+    p.add_argument("--quiet", "-q", action="store_true")
+    parallel(p, 1, "1")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("report", help="write a self-contained HTML report of a results folder")
     p.add_argument("results_dir")

@@ -263,6 +263,14 @@ def _incidents_and_response() -> list[Metric]:
             headline=True,
         ),
         Metric(
+            "response_worst5_villages_min",
+            "worst five villages",
+            "min",
+            "Equity: mean response time of the five villages with the slowest mean response "
+            "(villages with at least one response).",
+            "lower",
+        ),
+        Metric(
             "first_presence_mean_min",
             "first presence",
             "min",

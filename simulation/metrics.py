@@ -158,6 +158,10 @@ def summary(
     s["response_mean_remote_third_min"] = (
         float(responded.loc[far, "response_min"].mean()) if far.any() else math.nan
     )
+    by_village = responded.groupby("village")["response_min"].mean().to_numpy()
+    s["response_worst5_villages_min"] = (
+        float(np.sort(by_village)[-5:].mean()) if len(by_village) else math.nan
+    )
     # Jurisdiction: responses by an officer of another township's station (mutual aid).
     home = {o.unique_id: region.township[o.station] for o in model.officers}
     own = (

@@ -1,0 +1,473 @@
+"""`rpsim plan`: screen, multi-objective search with the simulation, final re-run.
+
+1. The screen (no simulation): placements by p-median / maximal covering MILPs (HiGHS) and
+   response estimates by Larson's hypercube approximation (simulation.plan.screen), used to
+   place auxiliaries, resident officers, police rooms and station officers for any count, and
+   to seed the search.
+2. The search: NSGA-II (Deb et al. 2002; Optuna's sampler, ask/tell) over the decision
+   variables, one generation at a time; every design runs with the same seeds (common random
+   numbers); designs that break a constraint before running (budget on fixed costs, station
+   share, Hubei district rule, staffing) are not simulated and are told as infeasible.
+3. The final re-run: the non-dominated feasible designs (and today's deployment) with more
+   seeds, with 95% intervals, and which designs no other design beats with confidence.
+
+Every finished run is appended to `evaluations.jsonl` at once; `--resume` replays the search
+from the same seed and reruns only what is missing, so a resumed plan equals an uninterrupted
+one, on any executor.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import optuna
+import pandas as pd
+
+from ..errors import Problem, ScenarioError
+from ..executor import describe, make_executor, timed
+from ..model import RuralPolicingModel
+from ..region import build_region
+from ..runner import mean_ci, replicate_seeds
+from ..scenario import Scenario
+from ..store import write_parquet
+from ..streams import region_rng
+from .design import DECISION_COLUMNS, Design, DesignSpace
+from .spec import PlanSpec, line_of, load_plan
+
+PENALTY = 1e9  # objective value told for designs not simulated (constraint broken)
+CONSTRAINTS = (
+    "budget",
+    "min_station_share",
+    "district_villages",
+    "district_officers",
+    "resident_officers",
+    "police_rooms",
+    "station_officers",
+    "invalid",
+    "not_run",
+)
+
+
+def evaluate(scenario: Scenario, seed: int) -> dict[str, float]:
+    """One run's numeric summary (the job the executor runs)."""
+    summary = RuralPolicingModel(scenario, seed=seed).run().results()["summary"]
+    return {k: float(v) for k, v in summary.items() if isinstance(v, int | float | np.number)}
+
+
+# --- checks before anything runs ---------------------------------------------------------
+def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) -> None:
+    """One clear problem per impossible request: district rule, constraints, budget."""
+    problems: list[Problem] = []
+    r, d, c = space.region, spec.decisions, spec.constraints
+
+    def bad(reason: str, *key: str) -> None:
+        problems.append(Problem(".".join(key), reason, path, line_of(path, *key)))
+
+    if base.region.seed is None:
+        bad("a plan needs a fixed county: set region.seed in the base scenario", "base")
+    lo_o = d.officers[0] if d.officers else base.policing.officers
+    hi_o = d.officers[1] if d.officers else base.policing.officers
+    if d.police_rooms is not None:
+        lo_v, hi_v = c.district_villages
+        for t, station in enumerate(r.stations):
+            n = int((r.township == t).sum())
+            if math.ceil(n / hi_v) > n // lo_v:
+                bad(
+                    f"township {r.names[station]} has {n} villages: no districts of "
+                    f"{lo_v}-{hi_v} villages can cover it (Hubei rule)",
+                    "constraints",
+                    "district_villages",
+                )
+    n_shifts = sum(1 for s in base.policing.shifts if s.share > 0)
+    night = c.min_night_officers_per_station
+    if night is not None and len(r.stations) * n_shifts * night > hi_o:
+        bad(
+            f"{len(r.stations)} stations x {n_shifts} shifts x {night} officers needs "
+            f"{len(r.stations) * n_shifts * night} officers, more than the most allowed "
+            f"({hi_o})",
+            "constraints",
+            "min_night_officers_per_station",
+        )
+    if c.min_station_share is not None:
+        fewest = 0
+        if d.resident_officers is not None:
+            fewest = max(d.resident_officers[0], 0)
+        if d.police_rooms is not None:
+            fewest = max(fewest, d.police_rooms[0] * (d.district_officers or (1, 1))[0])
+        if fewest > (1 - c.min_station_share) * hi_o:
+            bad(
+                f"at least {fewest} resident officers leave fewer than "
+                f"{c.min_station_share:.0%} of {hi_o} officers at the stations",
+                "constraints",
+                "min_station_share",
+            )
+    if not problems:
+        cheapest = space.cheapest_cost(lo_o)
+        if spec.budget_cny < cheapest:
+            bad(
+                f"{spec.budget_cny:,.0f} CNY is below the cheapest feasible design "
+                f"({cheapest:,.0f} CNY a year: {lo_o} officers, the fewest auxiliaries and "
+                "rooms, before driving)",
+                "budget_cny",
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+
+# --- the evaluation log -----------------------------------------------------------------
+@dataclass
+class Log:
+    """evaluations.jsonl: one line per finished run, flushed at once."""
+
+    path: Path
+    done: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
+
+    def load(self) -> None:
+        if not self.path.exists():
+            return
+        for line in self.path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a kill
+            self.done[(row["key"], int(row["seed"]))] = row["summary"]
+
+    def add(self, key: str, seed: int, summary: dict[str, float], wall_s: float) -> None:
+        self.done[(key, seed)] = summary
+        with self.path.open("a") as f:
+            f.write(
+                json.dumps({"key": key, "seed": seed, "wall_s": wall_s, "summary": summary}) + "\n"
+            )
+            f.flush()
+            os.fsync(f.fileno())
+
+
+class Evaluator:
+    """Runs (design, seed) pairs not in the log on the executor; results land in the log."""
+
+    def __init__(self, log: Log, executor_options: dict[str, Any]) -> None:
+        self.log = log
+        self.executor, self.close, self.slots = make_executor(**executor_options)
+        self.runs = 0
+
+    def run(self, designs: list[Design], seeds: list[int], tick: Callable[[], None]) -> None:
+        jobs = [(d, s) for d in designs for s in seeds if (d.key, s) not in self.log.done]
+        if self.executor is None:
+            for d, s in jobs:
+                assert d.scenario is not None
+                result, wall = timed(evaluate, (d.scenario, s))
+                self.log.add(d.key, s, result, wall)
+                self.runs += 1
+                tick()
+            return
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        pending = {self.executor.submit(timed, evaluate, (d.scenario, s)): (d, s) for d, s in jobs}
+        while pending:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                d, s = pending.pop(fut)
+                result, wall = fut.result()
+                self.log.add(d.key, s, result, wall)
+                self.runs += 1
+                tick()
+
+
+# --- Pareto sets ------------------------------------------------------------------------
+def nondominated(values: np.ndarray) -> np.ndarray:
+    """Mask of rows not dominated by another row (all objectives minimised)."""
+    n = len(values)
+    keep = np.ones(n, dtype=bool)
+    for i in range(n):
+        others = np.delete(values, i, axis=0)
+        if (
+            len(others)
+            and ((others <= values[i]).all(axis=1) & (others < values[i]).any(axis=1)).any()
+        ):
+            keep[i] = False
+    return keep
+
+
+def dominates_with_confidence(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when design a beats design b with confidence: per objective (minimised), the 95%
+    interval of the paired differences a - b (same seeds) lies at or below 0 on every
+    objective and below 0 on at least one."""
+    highs = []
+    for k in range(a.shape[1]):
+        _, _, hi = mean_ci(a[:, k] - b[:, k])
+        if not math.isfinite(hi):
+            return False
+        highs.append(hi)
+    return all(h <= 0 for h in highs) and any(h < 0 for h in highs)
+
+
+# --- the plan -----------------------------------------------------------------------------
+@dataclass
+class PlanResult:
+    out: Path
+    table: pd.DataFrame
+    screen_s: float
+    search_s: float
+    final_s: float
+    runs: int
+
+
+def run_plan(
+    path: str | Path,
+    out: str | Path | None = None,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cluster: str | None = None,
+    resume: bool = False,
+    progress: Callable[..., Any] | None = None,
+) -> PlanResult:
+    spec, base = load_plan(path)
+    out = Path(out) if out else Path("results") / f"plan-{spec.name}"
+    t0 = time.perf_counter()
+    region = build_region(base.region, region_rng(base.region, base.seed))
+    space = DesignSpace(spec, base, region)
+    check_plan(spec, base, space, str(path))
+    if out.exists() and any(out.iterdir()) and not resume:
+        raise FileExistsError(f"{out} exists: rerun with --resume to continue it, or --out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plan.yaml").write_text(Path(path).read_text())
+    # 1. The screen: placements for the seed designs and today's deployment.
+    today = space.today()
+    seeds_params = space.seeds()
+    for p in seeds_params:  # the screen: placements and estimates of the seed designs
+        space.realise(p)
+    screen_s = time.perf_counter() - t0
+    # 2. The search.
+    log = Log(out / "evaluations.jsonl")
+    log.load()
+    search_seeds = replicate_seeds(spec.seed, spec.search.replicates)
+    final_seeds = replicate_seeds(spec.seed + 1, spec.search.final_replicates)
+    objectives = spec.objectives
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = optuna.samplers.NSGAIISampler(population_size=spec.search.population, seed=spec.seed)
+    study = optuna.create_study(
+        directions=["minimize" if o.sign > 0 else "maximize" for o in objectives],
+        sampler=sampler,
+    )
+    for p in seeds_params:
+        study.enqueue_trial(p)
+    dists = space.distributions()
+    evaluator = Evaluator(log, {"workers": workers, "scheduler": scheduler, "cluster": cluster})
+    designs: dict[str, Design] = {"today": today}
+    order: list[tuple[str, int, str]] = [("today", -1, "today")]  # key, generation, phase
+    bar = progress(total=spec.search.evaluations) if progress else None
+    best: dict[str, float] = {}
+
+    def tick() -> None:
+        if bar is not None:
+            bar.update(1)
+
+    def mean_of(design: Design, seeds: list[int]) -> dict[str, float]:
+        rows = [log.done[(design.key, s)] for s in seeds]
+        return {k: float(np.mean([r.get(k, math.nan) for r in rows])) for k in rows[0]}
+
+    def feasible_after(design: Design, seeds: list[int]) -> bool:
+        return design.feasible_before_running and (
+            mean_of(design, seeds)["cost_total_cny"] <= spec.budget_cny
+        )
+
+    t_search = time.perf_counter()
+    try:
+        evaluator.run([today] if today.scenario is not None else [], search_seeds, lambda: None)
+        simulated = 0
+        generation = 0
+        trials = 0
+        max_trials = 20 * spec.search.evaluations
+        while simulated < spec.search.evaluations and trials < max_trials:
+            batch = [study.ask(dists) for _ in range(spec.search.population)]
+            trials += len(batch)
+            realised = []
+            for trial in batch:
+                params = dict(trial.params)
+                d = space.realise(params)
+                if d.key in designs:
+                    d = designs[d.key]
+                realised.append(d)
+            new: list[Design] = []
+            for d in realised:
+                if (
+                    d.key not in designs
+                    and d.scenario is not None
+                    and d.feasible_before_running
+                    and all(d.key != n.key for n in new)
+                    and simulated + len(new) < spec.search.evaluations
+                ):
+                    new.append(d)
+            for d in realised:
+                if d.key not in designs:
+                    designs[d.key] = d
+                    phase = "seeded" if d.params in seeds_params else "search"
+                    order.append((d.key, generation, phase))
+            evaluator.run(new, search_seeds, tick)
+            simulated += len(new)
+            for trial, d in zip(batch, realised, strict=True):
+                ran = all((d.key, s) in log.done for s in search_seeds)
+                violation = dict(d.violations)
+                if ran and d.feasible_before_running:
+                    m = mean_of(d, search_seeds)
+                    values = [m.get(o.metric, math.nan) for o in objectives]
+                    over = (m["cost_total_cny"] - spec.budget_cny) / spec.budget_cny
+                    if over > 0:
+                        violation["budget"] = over
+                    values = [
+                        v if math.isfinite(v) else PENALTY * o.sign
+                        for v, o in zip(values, objectives, strict=True)
+                    ]
+                    if not violation:
+                        for o, v in zip(objectives, values, strict=True):
+                            if o.metric not in best or o.sign * v < o.sign * best[o.metric]:
+                                best[o.metric] = v
+                else:
+                    values = [PENALTY * o.sign for o in objectives]
+                    if not violation:
+                        violation["not_run"] = 1.0  # over the evaluation budget
+                for name in CONSTRAINTS:
+                    trial.set_constraint(name, max(violation.get(name, 0.0), 0.0))
+                study.tell(trial, values)
+            if bar is not None and best:
+                bar.set_postfix_str(
+                    "best " + ", ".join(f"{k}={v:.3g}" for k, v in best.items()), refresh=True
+                )
+            generation += 1
+        search_s = time.perf_counter() - t_search
+        # 3. The final re-run of the non-dominated feasible designs (and today).
+        t_final = time.perf_counter()
+        evaluated = [
+            designs[k]
+            for k, _, _ in order
+            if designs[k].scenario is not None and all((k, s) in log.done for s in search_seeds)
+        ]
+        feasible = [d for d in evaluated if feasible_after(d, search_seeds) and d.key != "today"]
+        signed = np.array(
+            [[o.sign * mean_of(d, search_seeds)[o.metric] for o in objectives] for d in feasible]
+        ).reshape(len(feasible), len(objectives))
+        signed = np.where(np.isfinite(signed), signed, PENALTY)
+        front = [d for d, keep in zip(feasible, nondominated(signed), strict=True) if keep]
+        front.sort(
+            key=lambda d: mean_of(d, search_seeds)[objectives[0].metric] * objectives[0].sign
+        )
+        if len(front) > spec.search.final_max:  # spread along the first objective
+            idx = np.linspace(0, len(front) - 1, spec.search.final_max).round().astype(int)
+            front = [front[i] for i in sorted(set(idx))]
+        finals = front + ([today] if today.scenario is not None else [])
+        if bar is not None:
+            bar.set_description(f"{spec.name}: final re-run")
+            bar.reset(total=len(finals) * len(final_seeds))
+        evaluator.run(finals, final_seeds, tick)
+        final_s = time.perf_counter() - t_final
+    finally:
+        evaluator.close()
+        if bar is not None:
+            bar.close()
+    table = _table(
+        spec, designs, order, search_seeds, final_seeds, front, finals, log, feasible_after
+    )
+    write_parquet(table, out / "pareto.parquet")
+    result = PlanResult(out, table, screen_s, search_s, final_s, evaluator.runs)
+    from .outputs import write_outputs
+
+    write_outputs(
+        result,
+        spec,
+        base,
+        space,
+        designs,
+        {
+            "executor": describe(workers, scheduler, cluster),
+            "search_seeds": search_seeds,
+            "final_seeds": final_seeds,
+            "screen_s": round(screen_s, 2),
+            "search_s": round(search_s, 2),
+            "final_s": round(final_s, 2),
+            "runs_this_session": evaluator.runs,
+            "trials": trials,
+        },
+    )
+    return result
+
+
+def _table(
+    spec: PlanSpec,
+    designs: dict[str, Design],
+    order: list[tuple[str, int, str]],
+    search_seeds: list[int],
+    final_seeds: list[int],
+    front: list[Design],
+    finals: list[Design],
+    log: Log,
+    feasible_after: Callable[[Design, list[int]], bool],
+) -> pd.DataFrame:
+    """pareto.parquet: every design the search realised, with its decisions, feasibility,
+    objectives (search seeds; final seeds for the re-run designs) and intervals."""
+    objectives = spec.objectives
+    final_keys = {d.key for d in finals}
+    final_values = {
+        d.key: np.array(
+            [
+                [o.sign * log.done[(d.key, s)].get(o.metric, math.nan) for o in objectives]
+                for s in final_seeds
+            ]
+        )
+        for d in finals
+    }
+    confident = {
+        k: not any(dominates_with_confidence(final_values[j], v) for j in final_values if j != k)
+        for k, v in final_values.items()
+    }
+    rows = []
+    for i, (key, generation, phase) in enumerate(order):
+        d = designs[key]
+        ran = d.scenario is not None and all((key, s) in log.done for s in search_seeds)
+        row: dict[str, Any] = {
+            "design": "today" if key == "today" else f"D{i:03d}",
+            "phase": phase,
+            "generation": generation,
+            **{c: d.decisions.get(c) for c in DECISION_COLUMNS},
+            "simulated": ran,
+            "feasible": bool(ran and feasible_after(d, search_seeds)),
+            "violations": " ".join(f"{k}={v:.3g}" for k, v in d.violations.items()),
+            "fixed_cost_cny": d.fixed_cost_cny,
+            "screen_response_min": d.screen_response_min,
+            "screen_remote_third_min": d.screen_remote_third_min,
+            "pareto": any(f.key == key for f in front),
+            "final": key in final_keys,
+            "confident": bool(confident.get(key, False)),
+            "key": key,
+        }
+        for metric in [o.metric for o in objectives] + [
+            "cost_total_cny",
+            "officers",
+            "auxiliaries",
+        ]:
+            for label, seeds in (("", search_seeds), ("final_", final_seeds)):
+                if not all((key, s) in log.done for s in seeds) or d.scenario is None:
+                    m = lo = hi = math.nan
+                else:
+                    m, lo, hi = mean_ci(
+                        np.array([log.done[(key, s)].get(metric, math.nan) for s in seeds])
+                    )
+                row[f"{label}{metric}"] = m
+                if metric not in ("officers", "auxiliaries"):
+                    row[f"{label}{metric}_low"] = lo
+                    row[f"{label}{metric}_high"] = hi
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if not df.empty:
+        df.loc[df["design"] == "today", "feasible"] = bool(
+            df.loc[df["design"] == "today", "simulated"].all()
+        )
+    return df
