@@ -194,12 +194,17 @@ def sweep_report(folder: Path, out: Path) -> str:
 
 
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
-    """Write the report of a results folder (run, comparison or sweep); returns its path."""
+    """Write the report of a results folder (run, comparison, sweep or plan); returns its
+    path."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no results folder at {folder}")
     out = Path(out) if out else folder / "report.html"
-    if (folder / "sweep.json").exists():
+    if (folder / "pareto.parquet").exists():  # a deployment plan (simulation/plan)
+        from .plan.report import plan_section
+
+        text = _page(f"rpsim plan report: {folder.name}", plan_section(folder), folder)
+    elif (folder / "sweep.json").exists():
         if not (folder / "results.parquet").exists():
             raise FileNotFoundError(f"{folder}: the sweep has not finished (rerun with --resume)")
         text = sweep_report(folder, out)

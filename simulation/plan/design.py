@@ -87,6 +87,7 @@ class DesignSpace:
         far = np.percentile(region.remoteness, 200 / 3)
         self.remote = region.remoteness >= far
         self._station_sequence: list[np.ndarray] | None = None
+        self._realised: dict[str, Design] = {}
 
     # --- the search space -------------------------------------------------------------
     def distributions(self) -> dict[str, BaseDistribution]:
@@ -197,6 +198,13 @@ class DesignSpace:
 
     # --- one design ---------------------------------------------------------------------
     def realise(self, params: dict[str, Any]) -> Design:
+        """The design of a set of decisions (cached: the search repeats itself)."""
+        key = json.dumps(params, sort_keys=True)
+        if key not in self._realised:
+            self._realised[key] = self._realise(params)
+        return self._realised[key]
+
+    def _realise(self, params: dict[str, Any]) -> Design:
         spec, base, r = self.spec, self.base, self.region
         d, c = spec.decisions, spec.constraints
         names = self.names
@@ -376,7 +384,7 @@ class DesignSpace:
         dists = {
             k: v for k, v in self.distributions().items() if not k.startswith(("aux_", "post_"))
         }
-        if not dists:
+        if not self.distributions():
             return []
 
         def mid(v: BaseDistribution) -> Any:
