@@ -357,6 +357,7 @@ def run_plan(
         ).reshape(len(feasible), len(objectives))
         signed = np.where(np.isfinite(signed), signed, PENALTY)
         front = [d for d, keep in zip(feasible, nondominated(signed), strict=True) if keep]
+        pareto_keys = {d.key for d in front}  # every non-dominated design; a spread is re-run
         front.sort(
             key=lambda d: mean_of(d, search_seeds)[objectives[0].metric] * objectives[0].sign
         )
@@ -374,7 +375,7 @@ def run_plan(
         if bar is not None:
             bar.close()
     table = _table(
-        spec, designs, order, search_seeds, final_seeds, front, finals, log, feasible_after
+        spec, designs, order, search_seeds, final_seeds, pareto_keys, finals, log, feasible_after
     )
     write_parquet(table, out / "pareto.parquet")
     result = PlanResult(out, table, screen_s, search_s, final_s, evaluator.runs)
@@ -406,7 +407,7 @@ def _table(
     order: list[tuple[str, int, str]],
     search_seeds: list[int],
     final_seeds: list[int],
-    front: list[Design],
+    pareto_keys: set[str],
     finals: list[Design],
     log: Log,
     feasible_after: Callable[[Design, list[int]], bool],
@@ -443,7 +444,7 @@ def _table(
             "fixed_cost_cny": d.fixed_cost_cny,
             "screen_response_min": d.screen_response_min,
             "screen_remote_third_min": d.screen_remote_third_min,
-            "pareto": any(f.key == key for f in front),
+            "pareto": key in pareto_keys,
             "final": key in final_keys,
             "confident": bool(confident.get(key, False)),
             "key": key,
