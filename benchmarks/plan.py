@@ -1,6 +1,6 @@
 """`rpsim plan` on Mouding: the screen alone, then the whole plan; designs per minute and wall.
 
-    .venv/bin/python benchmarks/plan.py [--workers 2] [--out results/bench-plan] [--screen-only]
+.venv/bin/python benchmarks/plan.py [--workers 2] [--out results/bench-plan] [--screen-only]
 """
 
 from __future__ import annotations

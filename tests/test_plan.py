@@ -79,9 +79,7 @@ def test_placement_of_officers_finds_the_enumerated_optimum(tmp_path):
     scores = {}
     for a, b in itertools.combinations_with_replacement(names, 2):
         posts = {a: 2} if a == b else {a: 1, b: 1}
-        s = base.model_copy(
-            update={"policing": base.policing.model_copy(update={"posts": posts})}
-        )
+        s = base.model_copy(update={"policing": base.policing.model_copy(update={"posts": posts})})
         scores[" ".join(f"{k}:{v}" for k, v in sorted(posts.items()))] = evaluate(s, seed)[
             "response_mean_min"
         ]
@@ -89,7 +87,11 @@ def test_placement_of_officers_finds_the_enumerated_optimum(tmp_path):
     table = result.table
     assert table["simulated"].sum() <= 12 + 1  # the search's designs and today's
     pareto = table[table["pareto"]]
-    assert best in set(pareto["posts"]), (best, scores[best], pareto[["posts", "response_mean_min"]])
+    assert best in set(pareto["posts"]), (
+        best,
+        scores[best],
+        pareto[["posts", "response_mean_min"]],
+    )
 
 
 SPLIT_PLAN = {
@@ -126,9 +128,7 @@ def test_officers_auxiliaries_split_matches_enumeration(split_plan):
     front = enum[nondominated(enum[["presence", "visibility"]].to_numpy())]
     expected = {(int(r.officers), int(r.auxiliaries)) for r in front.itertuples()}
     table = result.table
-    got = {
-        (int(r.officers), int(r.auxiliaries)) for r in table[table["pareto"]].itertuples()
-    }
+    got = {(int(r.officers), int(r.auxiliaries)) for r in table[table["pareto"]].itertuples()}
     assert got == expected
 
 
@@ -214,9 +214,17 @@ def test_a_killed_plan_resumes_to_the_same_result(tmp_path):
             {"constraints": {"min_night_officers_per_station": 3}},
             "min_night_officers_per_station",
         ),
-        ({"constraints": {"min_station_share": 0.9}, "decisions": {
-            "officers": [3, 6], "presets": ["village_officer"], "resident_officers": [2, 4]}},
-         "at the stations"),
+        (
+            {
+                "constraints": {"min_station_share": 0.9},
+                "decisions": {
+                    "officers": [3, 6],
+                    "presets": ["village_officer"],
+                    "resident_officers": [2, 4],
+                },
+            },
+            "at the stations",
+        ),
         ({"decisions": {"presets": ["district_officer"], "police_rooms": [1, 2]}}, "Hubei rule"),
     ],
 )

@@ -53,8 +53,11 @@ def plan_section(folder: Path) -> list[str]:
         f"({html.escape(manifest['executor'])}).</p>",
         f"<p>{html.escape(cheapest.replace('**', ''))}</p>",
         shown.to_html(index=False, border=0, na_rep="–"),
-        _img(folder / "frontier.png", "Frontier: every evaluated design and the re-run Pareto "
-             "designs with 95% intervals; the star is today's deployment."),
+        _img(
+            folder / "frontier.png",
+            "Frontier: every evaluated design and the re-run Pareto "
+            "designs with 95% intervals; the star is today's deployment.",
+        ),
     ]
     for path in sorted((folder / "maps").glob("*.png")):
         body.append(_img(path, f"Deployment {path.stem}"))
