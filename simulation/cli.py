@@ -196,6 +196,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     from .sweep import load_sweep
 
                     load_sweep(f)
+                case "plan":
+                    from .plan.spec import load_plan
+
+                    load_plan(f)
                 case _:
                     load_scenario(f)
             _say(args, f"ok   {f} ({kind})")
@@ -211,12 +215,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _kind(path: Path) -> str:
-    """'comparison', 'sweep' or 'scenario', from the file's top-level keys."""
+    """'comparison', 'sweep', 'plan' or 'scenario', from the file's top-level keys."""
     data, _ = read_yaml(path)
     if "scenarios" in data and "baseline" in data:
         return "comparison"
     if "base" in data and ("vary" in data or "sample" in data):
         return "sweep"
+    if "base" in data and "objectives" in data:
+        return "plan"
     return "scenario"
 
 
@@ -374,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)
 
-    p = sub.add_parser("validate", help="check scenario, comparison and sweep files")
+    p = sub.add_parser("validate", help="check scenario, comparison, sweep and plan files")
     p.add_argument("paths", nargs="+")
     common(p, out=False)
     p.set_defaults(func=cmd_validate)
