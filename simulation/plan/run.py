@@ -238,8 +238,11 @@ def run_plan(
     check_plan(spec, base, space, str(path))
     if out.exists() and any(out.iterdir()) and not resume:
         raise FileExistsError(f"{out} exists: rerun with --resume to continue it, or --out")
+    text = Path(path).read_text()
+    if resume and (out / "plan.yaml").exists() and (out / "plan.yaml").read_text() != text:
+        raise FileExistsError(f"{out} holds another plan (its plan.yaml differs): use a new --out")
     out.mkdir(parents=True, exist_ok=True)
-    (out / "plan.yaml").write_text(Path(path).read_text())
+    (out / "plan.yaml").write_text(text)
     # 1. The screen: placements for the seed designs and today's deployment.
     today = space.today()
     seeds_params = space.seeds()
