@@ -29,7 +29,7 @@ from .config_files import load_comparison, load_scenario, read_yaml, scenario_ya
 from .errors import ScenarioError
 from .executor import check_options, describe
 from .region import build_region
-from .runner import Results, aggregate, differences, run_many
+from .runner import Results, aggregate, differences, interval_note, run_many
 from .scenario import Scenario
 from .store import default_out, write_results
 from .streams import region_rng
@@ -90,7 +90,9 @@ def _finish(
     if diffs is not None:
         tables["differences"] = diffs
     days = float(results.summary["days"].iloc[0])
-    md = summary_markdown(title, agg, diffs, baseline, replicates, days)
+    intervals = interval_note(results.counties)
+    warmup = max(s.warmup_days for s in results.scenarios.values())
+    md = summary_markdown(title, agg, diffs, baseline, replicates, days, intervals, warmup)
     out = Path(args.out) if args.out else default_out(name)
     write_results(
         out,
@@ -101,6 +103,7 @@ def _finish(
             "command": " ".join(sys.argv),
             "baseline": baseline,
             "executor": describe(args.workers, args.scheduler, args.cluster),
+            "intervals": intervals,
         },
         csv=args.csv,
     )
@@ -139,8 +142,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if spec.days is not None and args.days is None:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
     replicates = args.replicates or spec.replicates
+    counties = args.counties or spec.counties
     results = run_many(
-        scenarios, replicates, spec.seed, _progress(args.quiet, spec.name), **options
+        scenarios,
+        replicates,
+        spec.seed,
+        _progress(args.quiet, spec.name),
+        counties=counties,
+        **options,
     )
     _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates)
     return EXIT_OK
@@ -317,6 +326,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("compare_file")
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
+    p.add_argument(
+        "--counties",
+        choices=["fixed", "per_replicate"],
+        help="fixed: every replicate on each scenario's own county; per_replicate: a new "
+        "county per replicate, shared by the scenarios (default: the file's `counties`)",
+    )
     common(p)
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)
