@@ -31,7 +31,7 @@ from .config_files import load_comparison, load_scenario, read_yaml, scenario_ya
 from .errors import ScenarioError
 from .executor import check_options, describe
 from .region import build_region
-from .runner import Results, aggregate, differences, run_many
+from .runner import Results, aggregate, differences, interval_note, run_many
 from .scenario import Scenario
 from .store import default_out, write_results
 from .streams import region_rng
@@ -98,7 +98,10 @@ def _finish(
     if diffs is not None:
         tables["differences"] = diffs
     days = float(results.summary["days"].iloc[0])
-    md = summary_markdown(title, agg, diffs, baseline, replicates, days) + extra_md
+    intervals = interval_note(results.counties)
+    warmup = max(s.warmup_days for s in results.scenarios.values())
+    md = summary_markdown(title, agg, diffs, baseline, replicates, days, intervals, warmup)
+    md += extra_md
     out = Path(args.out) if args.out else default_out(name)
     write_results(
         out,
@@ -109,6 +112,7 @@ def _finish(
             "command": " ".join(sys.argv),
             "baseline": baseline,
             "executor": describe(args.workers, args.scheduler, args.cluster),
+            "intervals": intervals,
         },
         csv=args.csv,
     )
@@ -154,8 +158,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _say(args, f"sizing every scenario to {spec.budget_cny:,.0f} CNY a year ...")
         rule = {label: spec.sizing_rule(label) for label in scenarios}
         scenarios, sizings = size_comparison(scenarios, spec.budget_cny, rule, spec.seed)
+    counties = args.counties or spec.counties
     results = run_many(
-        scenarios, replicates, spec.seed, _progress(args.quiet, spec.name), **options
+        scenarios,
+        replicates,
+        spec.seed,
+        _progress(args.quiet, spec.name),
+        counties=counties,
+        **options,
     )
     extra = ""
     if sizings is not None and spec.budget_cny is not None:
@@ -376,6 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("compare_file")
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
+    p.add_argument(
+        "--counties",
+        choices=["fixed", "per_replicate"],
+        help="fixed: every replicate on each scenario's own county; per_replicate: a new "
+        "county per replicate, shared by the scenarios (default: the file's `counties`)",
+    )
     common(p)
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)

@@ -7,7 +7,7 @@ import copy
 import difflib
 import os
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -271,6 +271,9 @@ class ComparisonSpec(BaseModel):
         if isinstance(self.size_by, dict):
             return self.size_by.get(label, "officers")
         return self.size_by
+
+    counties: Literal["fixed", "per_replicate"] | list[Annotated[int, Field(ge=0)]] = "fixed"
+    # which county each replicate runs on (simulation.runner.Counties)
 
 
 def load_comparison(

@@ -27,7 +27,7 @@ class Unit:
 
 UNITS = {
     "": Unit("", "", "{}"),
-    "/1000/yr": Unit(" /1000/yr", "per 1,000 residents a year", "{:.1f}"),
+    "/1000/yr": Unit(" /1000 registered/yr", "per 1,000 registered residents a year", "{:.1f}"),
     "min": Unit(" (min)", "minutes", "{:.1f}"),
     "share": Unit("", "share, 0-1", "{:.0%}"),
     "score": Unit("", "score, 0-1", "{:.3f}"),
@@ -203,12 +203,25 @@ def _incidents_and_response() -> list[Metric]:
             "Incidents of every type reported to the police.",
         ),
         Metric(
-            "reporting_rate",
-            "reporting rate",
+            "reporting_rate_crime",
+            "crime reporting rate",
             "share",
-            "Share of incidents of every type reported to the police.",
+            "Share of property and violent crimes reported to the police.",
             "higher",
             headline=True,
+        ),
+        Metric(
+            "reporting_rate_calls",
+            "call reporting rate",
+            "share",
+            "Share of disputes and other calls for service that reached the police.",
+        ),
+        Metric(
+            "reporting_rate",
+            "reporting rate, all incidents",
+            "share",
+            "Share of incidents of every type reported to the police (crime and calls mixed: "
+            "see the two rates above).",
         ),
         Metric(
             "responded",
@@ -276,9 +289,9 @@ def _incidents_and_response() -> list[Metric]:
             "first_presence_mean_min",
             "first presence",
             "min",
-            "Mean time from the report to the first officer or auxiliary on scene.",
+            "Mean time from the report to the first officer or auxiliary at the scene (an "
+            "auxiliary walks there; nothing in the model depends on it, so it is not a headline).",
             "lower",
-            headline=True,
         ),
         Metric(
             "first_presence_median_min",
@@ -316,24 +329,37 @@ def _incidents_and_response() -> list[Metric]:
 
 def _disputes_and_outcomes() -> list[Metric]:
     return [
-        Metric("disputes_arisen", "disputes arisen", "count", "Disputes that arose.", "lower"),
+        Metric(
+            "disputes_arisen",
+            "disputes arisen",
+            "count",
+            "Disputes that arose in the observed window.",
+            "lower",
+        ),
         Metric(
             "disputes_detected",
             "disputes detected",
             "count",
-            "Disputes an officer or auxiliary heard of.",
+            "Disputes arisen in the window that an officer or auxiliary heard of.",
+        ),
+        Metric(
+            "disputes_closed",
+            "disputes closed",
+            "count",
+            "Disputes that closed in the observed window: settled by themselves, mediated or "
+            "escalated.",
         ),
         Metric(
             "disputes_mediated",
             "disputes mediated",
             "count",
-            "Disputes settled by police or auxiliary mediation (小事不出村).",
+            "Disputes closed in the window by police or auxiliary mediation (小事不出村).",
         ),
         Metric(
             "disputes_escalated",
             "disputes escalated",
             "count",
-            "Disputes that turned violent (民转刑).",
+            "Disputes that turned violent (民转刑) in the observed window.",
             "lower",
             headline=True,
             fmt="{:.1f}",  # a mean over replicates
@@ -342,7 +368,8 @@ def _disputes_and_outcomes() -> list[Metric]:
             "escalation_rate",
             "escalation rate (民转刑)",
             "share",
-            "Share of the disputes arisen that turned violent.",
+            "Share of the disputes closed in the window that turned violent (disputes still "
+            "open at the end are not in the denominator).",
             "lower",
             headline=True,
             fmt="{:.1%}",

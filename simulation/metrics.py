@@ -23,6 +23,11 @@ REMOTENESS_BINS = (0.0, 15.0, 30.0, math.inf)  # minutes from the nearest statio
 REMOTENESS_LABELS = ("near", "mid", "remote")
 
 
+def observed_days(model: RuralPolicingModel) -> float:
+    """Days after the warm-up: the window every output covers."""
+    return (model.end_time - model.start_time) / MINUTES_PER_DAY
+
+
 def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
     """One row per true incident, with every timestamp (minutes) and the outcome."""
     df = pd.DataFrame([i.row() for i in model.incidents], columns=list(COLUMNS))
@@ -38,14 +43,17 @@ def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
         if len(df)
         else []
     )
-    df["day"] = (df["t_occur"] // MINUTES_PER_DAY).astype(int) if len(df) else []
+    df["day"] = (
+        ((df["t_occur"] - model.start_time) // MINUTES_PER_DAY).astype(int) if len(df) else []
+    )
     df["response_min"] = df["t_arrival"] - df["t_report"]
     df["first_presence_min"] = df["t_first_presence"] - df["t_report"]
     df["reporting_delay_min"] = df["t_report"] - df["t_discover"]
     df["dispatch_delay_min"] = df["t_dispatch"] - df["t_report"]
     df["travel_min"] = df["t_arrival"] - df["t_dispatch"]
-    # Incidents that had not happened by the end (scheduled past the horizon) are dropped.
-    return df[df["t_occur"] < model.end_time].reset_index(drop=True)
+    # Only incidents of the observed window: not the warm-up's, nor those scheduled past the end.
+    observed = (df["t_occur"] >= model.start_time) & (df["t_occur"] < model.end_time)
+    return df[observed].reset_index(drop=True)
 
 
 BUSY = (Activity.CASEWORK, Activity.STATION_DUTY, Activity.DIVERTED)
@@ -84,7 +92,7 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
 def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per village: population, remoteness, incidents, response, trust."""
     region, vt = model.region, model.villagers
-    years = model.end_time / MINUTES_PER_DAY / 365.0
+    years = observed_days(model) / 365.0
     df = pd.DataFrame(
         {
             "village": region.names,
@@ -105,11 +113,15 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
         vt.village, weights=seen & vt.present, minlength=region.n
     ) / np.maximum(vt.present_by_village, 1)
     per_1000 = 1000.0 / np.maximum(region.population, 1) / years
+    crime = incidents["type"].isin(CRIME_TYPES)
     for kind in ("true", "recorded"):
         sub = incidents if kind == "true" else incidents[incidents["reported"]]
         counts = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
         df[f"{kind}_incidents"] = counts
-        df[f"{kind}_per_1000_year"] = counts * per_1000
+        df[f"{kind}_per_1000_year"] = counts * per_1000  # every type, per registered resident
+        sub = sub[crime.loc[sub.index]]
+        crimes = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
+        df[f"{kind}_crime_per_1000_year"] = crimes * per_1000  # as the summary's crime rates
     responded = incidents.dropna(subset=["response_min"])
     rt = responded.groupby("village")["response_min"].mean()
     df["response_mean_min"] = rt.reindex(range(region.n)).to_numpy()
@@ -125,14 +137,14 @@ def summary(
 ) -> dict[str, Any]:
     """Headline metrics of one run."""
     cfg, region, vt = model.config, model.region, model.villagers
-    years = model.end_time / MINUTES_PER_DAY / 365.0
+    years = observed_days(model) / 365.0
     residents = float(region.population.sum())
     rate = 1000.0 / residents / years
     s: dict[str, Any] = {
         "scenario": cfg.name,
         "preset": model.policing.name,  # clinic in calls-for-service mode
         "seed": model.run_seed,
-        "days": model.end_time / MINUTES_PER_DAY,
+        "days": observed_days(model),
         "residents": int(residents),
         "villages": region.n,
         "officers": len(model.officers),
@@ -152,6 +164,8 @@ def summary(
     s["true_incidents"] = len(incidents)
     s["recorded_incidents"] = int(rep.sum())
     s["reporting_rate"] = float(rep.mean()) if len(incidents) else math.nan
+    s["reporting_rate_crime"] = float(rep[crime].mean()) if crime.any() else math.nan
+    s["reporting_rate_calls"] = float(rep[~crime].mean()) if (~crime).any() else math.nan
     rt = incidents["response_min"].dropna().to_numpy()
     s["responded"] = len(rt)
     s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
@@ -185,13 +199,18 @@ def summary(
     s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
     s["queued_at_end"] = int((incidents["state"] == IncidentState.QUEUED).sum())
-    disputes = model.disputes.disputes
-    n_d = len(disputes)
-    s["disputes_arisen"] = n_d
-    s["disputes_detected"] = sum(d.detected for d in disputes)
-    s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in disputes)
-    s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in disputes)
-    s["escalation_rate"] = s["disputes_escalated"] / n_d if n_d else math.nan
+    # Disputes: those that arose in the observed window, and those that closed in it (settled,
+    # mediated or escalated): the escalation rate is over closed disputes, so disputes still
+    # open at the end do not dilute it.
+    start, end = model.start_time, model.end_time
+    arisen = [d for d in model.disputes.disputes if start <= d.t_start < end]
+    closed = [d for d in model.disputes.disputes if start <= d.t_end < end]
+    s["disputes_arisen"] = len(arisen)
+    s["disputes_detected"] = sum(d.detected for d in arisen)
+    s["disputes_closed"] = len(closed)
+    s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in closed)
+    s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in closed)
+    s["escalation_rate"] = s["disputes_escalated"] / len(closed) if closed else math.nan
     s["escalated_per_1000"] = s["disputes_escalated"] * rate
     arrests = int((incidents["outcome"] == Outcome.ARREST).sum())
     recorded_crime = int((crime & rep).sum())
@@ -222,7 +241,8 @@ def summary(
 
 def costs(model: RuralPolicingModel) -> dict[str, float]:
     """Annual cost, CNY (simulation.costs): officers, auxiliaries, vehicles, police rooms, CCTV,
-    driving; with the vehicle-km a year that the driving cost prices."""
+    driving; with the vehicle-km a year that the driving cost prices (averaged over the whole
+    run, warm-up included: driving has no slow dynamics)."""
     years = model.end_time / MINUTES_PER_DAY / 365.0
     km = sum(o.km_by(model.end_time) for o in model.officers) / years
     parts = annual_costs(
@@ -238,7 +258,7 @@ def costs(model: RuralPolicingModel) -> dict[str, float]:
 
 def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per day: true and recorded incidents by type, trust, visibility, load."""
-    days = math.ceil(model.end_time / MINUTES_PER_DAY)
+    days = math.ceil(observed_days(model))
     df = pd.DataFrame(model.daily).drop_duplicates("day", keep="last").set_index("day")
     df = df.reindex(range(days))
     for t in INCIDENT_TYPES:

@@ -110,8 +110,8 @@ def comparison_report(folder: Path, out: Path) -> str:
     reps = summary.groupby("scenario")["replicate"].nunique().max()
     body = [
         f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
-        f"{summary['days'].iloc[0]:g} days; mean ± half-width of the 95% interval across "
-        "replicates.</p>",
+        f"{summary['days'].iloc[0]:g} observed days; mean ± half-width of the 95% interval: "
+        f"{html.escape(manifest.get('intervals', 'intervals across replicates'))}.</p>",
         "<h2>Headline</h2>",
         _table(headline_table(t["aggregate"])),
     ]

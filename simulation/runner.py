@@ -10,15 +10,17 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .errors import ScenarioError
 from .executor import run_jobs
 from .model import RuralPolicingModel
 from .scenario import Scenario
+from .vocab import RegionType
 
 TABLES = ("incidents", "daily", "villages", "officers", "roads")
 ID_COLUMNS = ("scenario", "preset", "replicate", "seed")
@@ -28,6 +30,45 @@ def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
     """Independent run seeds spawned from one base seed (numpy SeedSequence)."""
     children = np.random.SeedSequence(base_seed).spawn(replicates)
     return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+Counties = Literal["fixed", "per_replicate"] | list[int]
+"""Which county each replicate runs on: "fixed", each scenario's own `region.seed`;
+"per_replicate", a new county per replicate (drawn from the replicate seed, so every scenario
+of a replicate shares it); a list of region seeds, cycled over the replicates."""
+
+
+def county_for(scenario: Scenario, replicate: int, counties: Counties) -> Scenario:
+    """The scenario on replicate `replicate`'s county."""
+    if counties == "fixed":
+        return scenario
+    if scenario.region.type in (RegionType.GRAPHML, RegionType.CSV):
+        raise ScenarioError(
+            f"scenario {scenario.name!r} loads its county from a file: it cannot be redrawn "
+            "per replicate (counties: fixed)",
+            key="counties",
+        )
+    seed = None if counties == "per_replicate" else counties[replicate % len(counties)]
+    region = scenario.region.model_copy(update={"seed": seed})
+    return scenario.model_copy(update={"region": region})
+
+
+def interval_note(counties: Counties) -> str:
+    """What the 95% intervals cover, in words."""
+    if counties == "fixed":
+        return (
+            "intervals across replicates on one county per scenario (chance in the dynamics "
+            "only; the county's geography is held fixed)"
+        )
+    if counties == "per_replicate":
+        return (
+            "intervals across replicates each on a new county drawn for it (chance in the "
+            "dynamics and in the county's geography)"
+        )
+    return (
+        f"intervals across replicates cycling over a set of {len(counties)} counties "
+        f"(region seeds {', '.join(map(str, counties))}): dynamics and that set's geography"
+    )
 
 
 def run_once(scenario: Scenario, seed: int) -> dict[str, Any]:
@@ -43,6 +84,7 @@ class Results:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     seeds: list[int] = field(default_factory=list)
     wall_s: float = 0.0
+    counties: Counties = "fixed"
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -58,19 +100,22 @@ def run_many(
     workers: int = 1,
     scheduler: str | None = None,
     cluster: str | None = None,
+    counties: Counties = "fixed",
 ) -> Results:
     """Every scenario x replicate, with the same replicate seeds for every scenario, run
     serially, on `workers` local processes or on Dask (see simulation.executor). Tables
     are assembled in (scenario, replicate) order, so the numbers never depend on where the
-    runs ran. `progress(total=N)` makes a bar with `update()` and `close()`."""
+    runs ran. `counties` says which county each replicate runs on (see `Counties`).
+    `progress(total=N)` makes a bar with `update()` and `close()`."""
     seeds = replicate_seeds(base_seed, replicates)
     jobs = [(label, r, seed) for label in scenarios for r, seed in enumerate(seeds)]
     runs: list[dict[str, Any]] = [{} for _ in jobs]
+    inputs = [county_for(scenarios[label], r, counties) for label, r, _ in jobs]
     bar = progress(total=len(jobs)) if progress else None
     t0 = time.perf_counter()
     finished = run_jobs(
         run_once,
-        ((scenarios[label], seed) for label, _, seed in jobs),
+        ((scenario, seed) for scenario, (_, _, seed) in zip(inputs, jobs, strict=True)),
         workers=workers,
         scheduler=scheduler,
         cluster=cluster,
@@ -98,7 +143,11 @@ def run_many(
     out = {name: _tagged(pd.concat(dfs, ignore_index=True)) for name, dfs in parts.items()}
     out["summary"] = _tagged(pd.DataFrame(rows))
     return Results(
-        tables=out, scenarios=dict(scenarios), seeds=seeds, wall_s=time.perf_counter() - t0
+        tables=out,
+        scenarios=dict(scenarios),
+        seeds=seeds,
+        wall_s=time.perf_counter() - t0,
+        counties=counties,
     )
 
 

@@ -98,13 +98,17 @@ def summary_markdown(
     baseline: str | None,
     replicates: int,
     days: float,
+    intervals: str,
+    warmup_days: float = 0,
 ) -> str:
-    """summary.md: the headline table, the differences, and the caveat on recorded crime."""
+    """summary.md: the headline table, the differences, and the caveat on recorded crime.
+    `intervals` says what the intervals cover (simulation.runner.interval_note)."""
+    warmup = f" after a {warmup_days:g}-day warm-up" if warmup_days else ""
     parts = [
         f"# {title}",
         "",
-        f"{replicates} replicate(s) of {days:g} days per scenario; mean and 95% interval "
-        "across replicates (common random numbers across scenarios).",
+        f"{replicates} replicate(s) of {days:g} observed days{warmup} per scenario; mean and "
+        f"95% interval across replicates (common random numbers across scenarios): {intervals}.",
         "",
         to_markdown(headline_table(aggregate)),
         "",

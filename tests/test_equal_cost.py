@@ -34,7 +34,7 @@ def test_patrols_and_presence_are_not_free():
     """Same county and seed: random patrols drive many times the km of officers who wait at
     the station (clinic), and the driving cost enters the annual cost."""
     runs = {
-        p: RuralPolicingModel(small(p, days=60), seed=3).run().results()["summary"]
+        p: RuralPolicingModel(small(p, days=60, warmup_days=0), seed=3).run().results()["summary"]
         for p in ("clinic", "patrol", "village_officer")
     }
     for s in runs.values():
@@ -51,6 +51,7 @@ def _comparison(tmp_path, budget: float, extra: str = "") -> str:
     scenarios.mkdir()
     for preset in ("clinic", "auxiliary_network", "patrol"):
         (scenarios / f"{preset}.yaml").write_text(
+            "warmup_days: 0\n"
             "region: {type: hill, villages: 20, population: 15000, townships: 2}\n"
             f"policing: {{preset: {preset}, officers: 8}}\n"
         )

@@ -30,6 +30,7 @@ QUEUE_COUNTY = {
     "name": "six",
     "mode": "calls_for_service",
     "days": 30,
+    "warmup_days": 0,  # the planner's mechanics, not the model's dynamics, are tested here
     "seed": 4,
     "region": {"type": "hill", "villages": 6, "population": 6000, "townships": 1, "seed": 2},
     "policing": {
@@ -44,6 +45,7 @@ QUEUE_COUNTY = {
 SPLIT_COUNTY = {
     "name": "twelve",
     "days": 20,
+    "warmup_days": 0,
     "seed": 4,
     "region": {"type": "hill", "villages": 10, "population": 8000, "townships": 1, "seed": 3},
     "policing": {"preset": "auxiliary_network", "officers": 4, "auxiliaries": 6},

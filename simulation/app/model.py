@@ -50,7 +50,7 @@ def app_config(
 ) -> Scenario:
     """`base` with the page's choices; None keeps the base's value, and a negative
     `auxiliaries` means the preset's default (one per village for auxiliary_network and
-    hybrid, none otherwise)."""
+    hybrid, none otherwise). The page watches from day 0, with no warm-up."""
     policing: dict[str, Any] = {}
     if preset is not None:
         policing["preset"] = preset
@@ -58,7 +58,9 @@ def app_config(
         policing["officers"] = int(officers)
     if auxiliaries is not None:
         policing["auxiliaries"] = None if int(auxiliaries) < 0 else int(auxiliaries)
-    return validate_dict(deep_merge(base.model_dump(mode="json"), {"policing": policing}))
+    # The page shows the county from its first day: no warm-up (that is for the statistics).
+    watch = {"policing": policing, "warmup_days": 0}
+    return validate_dict(deep_merge(base.model_dump(mode="json"), watch))
 
 
 def parse_seed(seed: int | str | None) -> int | None:

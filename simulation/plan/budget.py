@@ -48,8 +48,9 @@ def _deployment(scenario: Scenario) -> tuple[int, int, int, int]:
 
 
 def pilot_km_per_officer(scenario: Scenario, seed: int, days: float = PILOT_DAYS) -> float:
-    """Vehicle-km per officer-year of a short run."""
-    m = RuralPolicingModel(scenario, seed=seed).run(days=min(days, scenario.days))
+    """Vehicle-km per officer-year of a short run (no warm-up: driving settles at once)."""
+    pilot = scenario.model_copy(update={"warmup_days": 0})
+    m = RuralPolicingModel(pilot, seed=seed).run(days=min(days, scenario.days))
     years = m.end_time / 1440.0 / 365.0
     return sum(o.km_by(m.end_time) for o in m.officers) / years / max(len(m.officers), 1)
 
