@@ -36,9 +36,9 @@ METRICS = (
 
 
 def shipped_scenarios() -> list[Path]:
-    """Every runnable scenario file (region bases and comparison/sweep files excluded)."""
+    """Every runnable scenario file (region bases and comparison/sweep/plan files excluded)."""
     files = [*sorted(ROOT.glob("scenarios/*/*.yaml")), ROOT / "scenarios" / "mouding.yaml"]
-    return [f for f in files if f.parent.name not in ("regions", "sweeps")]
+    return [f for f in files if f.parent.name not in ("regions", "sweeps", "plans")]
 
 
 def compute(path: Path) -> dict[str, float]:
