@@ -305,7 +305,9 @@ def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
                 e = _paired_mean_difference(g[metric], base[metric])
             else:
                 num, den = ratio
-                e = paired_ratio_difference_ci(g[num], g[den], base[num], base[den])
+                e = paired_ratio_difference_ci(
+                    *(df[c].to_numpy(dtype=float) for df in (g, base) for c in (num, den))
+                )
             rows.append(
                 {
                     "scenario": label,
