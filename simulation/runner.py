@@ -306,7 +306,10 @@ def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
             else:
                 num, den = ratio
                 e = paired_ratio_difference_ci(
-                    *(df[c].to_numpy(dtype=float) for df in (g, base) for c in (num, den))
+                    g[num].to_numpy(dtype=float),
+                    g[den].to_numpy(dtype=float),
+                    base[num].to_numpy(dtype=float),
+                    base[den].to_numpy(dtype=float),
                 )
             rows.append(
                 {
