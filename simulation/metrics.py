@@ -263,7 +263,7 @@ def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any
         reached = int((known & answered & (waits <= m)).sum())
         s[f"eligible_within_{m}"] = int(known.sum())
         s[f"answered_within_{m}"] = reached
-        s[f"response_within_{m}"] = reached / known.sum() if known.any() else math.nan
+        s[f"response_within_{m}"] = reached / int(known.sum()) if known.any() else math.nan
     return s
 
 
