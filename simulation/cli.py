@@ -33,7 +33,7 @@ from .runner import Results, aggregate, differences, interval_note, run_many
 from .scenario import Scenario
 from .store import default_out, write_results
 from .streams import region_rng
-from .summarise import difference_table, headline_table, summary_markdown, to_text
+from .summarise import INTERVALS, difference_table, headline_table, summary_markdown, to_text
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -107,10 +107,10 @@ def _finish(
         },
         csv=args.csv,
     )
-    _say(args, "\nMean ± half-width of the 95% interval across replicates:")
+    _say(args, "\n" + INTERVALS)
     _say(args, to_text(headline_table(agg)))
     if diffs is not None:
-        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed; ± 95% interval):")
+        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed):")
         _say(args, to_text(difference_table(diffs)))
     print(f"\nresults: {out}/  (summary: {out}/summary.md)")
     return out
