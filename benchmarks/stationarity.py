@@ -4,8 +4,10 @@ print each metric by quarter, averaged over seeds.
     python benchmarks/stationarity.py [--template hill] [--years 3] [--seeds 3]
         [--presets clinic auxiliary_network village_officer hybrid]
 
-A metric is stationary from the first quarter after which every later quarter stays within
-`--tolerance` (relative, default 3 %) of the mean of the last year. The default
+Trust and satisfaction (0-1) are stationary from the first quarter after which every later
+quarter stays within `--tolerance` (absolute, default 0.01) of the mean of the last year.
+Visibility is seasonal (migrants home for the Spring Festival change who is present) and crime
+counts and escalation rates per quarter are noisy: they are printed, not judged. The default
 `warmup_days` (simulation/scenario.py) is chosen from this table; docs/ODD.md (Warm-up) records
 the figures. Not a timing benchmark.
 """
@@ -59,7 +61,7 @@ def quarters(path: Path, years: float, seed: int) -> pd.DataFrame:
 def stationary_from(series: pd.Series, tolerance: float) -> int:
     """First quarter after which every quarter is within `tolerance` of the last year's mean."""
     plateau = series.iloc[-4:].mean()
-    ok = (series - plateau).abs() <= tolerance * abs(plateau)
+    ok = (series - plateau).abs() <= tolerance
     for q in range(len(series)):
         if ok.iloc[q:].all():
             return q
@@ -71,7 +73,7 @@ def main() -> None:
     p.add_argument("--template", default="hill")
     p.add_argument("--years", type=float, default=3)
     p.add_argument("--seeds", type=int, default=3)
-    p.add_argument("--tolerance", type=float, default=0.03)
+    p.add_argument("--tolerance", type=float, default=0.01)
     p.add_argument(
         "--presets", nargs="+", default=["clinic", "auxiliary_network", "village_officer", "hybrid"]
     )
@@ -82,9 +84,7 @@ def main() -> None:
         table = pd.concat(runs).groupby("quarter").mean()
         print(f"\n{args.template}/{preset}: quarter means over {args.seeds} seeds (warm-up 0)")
         print(table.round(3).to_string())
-        # Counts (crime) and rare-event rates (escalation) are noisy per quarter: judged on
-        # the smooth metrics, which carry the slow state (trust, contacts).
-        smooth = ("mean_trust", "satisfaction", "visibility")
+        smooth = ("mean_trust", "satisfaction")  # the slow state; see the docstring
         first = {m: stationary_from(table[m], args.tolerance) for m in smooth}
         print("stationary from quarter:", first, f"-> warm-up >= {max(first.values()) * QUARTER} d")
 
