@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .metric_registry import heading
+from .runner import pooled_means
 from .summarise import INTERVALS, difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -150,7 +151,7 @@ def sweep_report(folder: Path, out: Path) -> str:
         "mean_trust",
         "cost_total_cny",
     ]
-    means = results.groupby("point")[params + headline].mean().round(3)
+    means = pooled_means(results, "point")[params + headline].round(3)
     means = means.rename(columns={m: heading(m) for m in headline})
     body = [
         f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
