@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from tqdm import tqdm
 
@@ -30,7 +32,7 @@ from .config_files import load_comparison, load_scenario, read_yaml, scenario_ya
 from .errors import ScenarioError
 from .executor import ExecutorError, check_options, describe
 from .region import build_region
-from .runner import Results, aggregate, differences, run_many
+from .runner import PROGRESS_DAYS, Results, aggregate, differences, run_many
 from .scenario import MAX_SEED, Scenario
 from .store import (
     OutputError,
@@ -67,6 +69,34 @@ def _progress(quiet: bool, desc: str):
         )
 
     return bar
+
+
+@contextmanager
+def _day_bar(args: argparse.Namespace, days: float, options: dict) -> Iterator[Any]:
+    """A second bar, the simulated days of the run in progress (serial runs of more than a
+    few weeks: a county-year takes seconds to minutes); yields run_many's `on_day` or None."""
+    serial = options["workers"] <= 1 and not options["scheduler"] and not options["cluster"]
+    if args.quiet or not serial or days < 3 * PROGRESS_DAYS:
+        yield None
+        return
+    bar = tqdm(
+        total=int(days),
+        desc="  simulated days",
+        unit="day",
+        position=1,
+        leave=False,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+
+    def on_day(day: int) -> None:
+        bar.n = day
+        bar.refresh()
+
+    try:
+        yield on_day
+    finally:
+        bar.close()
 
 
 def _executor(args: argparse.Namespace) -> dict:
@@ -150,13 +180,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
     seed = scenario.seed if args.seed is None else args.seed
     out = _out(args, scenario.name)
-    results = run_many(
-        {scenario.name: scenario},
-        args.replicates,
-        seed,
-        _progress(args.quiet, scenario.name),
-        **options,
-    )
+    with _day_bar(args, scenario.days, options) as on_day:
+        results = run_many(
+            {scenario.name: scenario},
+            args.replicates,
+            seed,
+            _progress(args.quiet, scenario.name),
+            **options,
+            on_day=on_day,
+        )
     _finish(args, results, None, f"rpsim run: {scenario.name}", out, args.replicates)
     return EXIT_OK
 
@@ -168,9 +200,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
     replicates = args.replicates or spec.replicates
     out = _out(args, spec.name)
-    results = run_many(
-        scenarios, replicates, spec.seed, _progress(args.quiet, spec.name), **options
-    )
+    days = max(s.days for s in scenarios.values())
+    with _day_bar(args, days, options) as on_day:
+        results = run_many(
+            scenarios,
+            replicates,
+            spec.seed,
+            _progress(args.quiet, spec.name),
+            **options,
+            on_day=on_day,
+        )
     _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", out, replicates)
     return EXIT_OK
 

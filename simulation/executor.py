@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copyreg
 import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Iterable
@@ -38,11 +40,22 @@ def _die_with_parent(parent: int) -> None:
     """Worker initializer: end this worker as soon as the process that started it is gone
     (a `kill -9` of `rpsim sweep` must not leave its workers running)."""
 
-    def watch() -> None:
+    if sys.platform == "linux":  # the kernel kills us with the parent (prctl PR_SET_PDEATHSIG)
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:  # elsewhere (and if the parent died before prctl): poll
         while os.getppid() == parent:
             time.sleep(0.5)
         os._exit(1)
 
+    if os.getppid() != parent:
+        os._exit(1)
     threading.Thread(target=watch, name="rpsim-parent-watch", daemon=True).start()
 
 
@@ -113,7 +126,7 @@ def make_executor(
                 lc.close()
         else:
             try:
-                client = Client(scheduler, timeout="20s")
+                client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 raise ExecutorError(

@@ -187,6 +187,7 @@ CASES: list[Case] = [
     _c("alias_bomb_validate", 3, "validate bomb.yaml", {"bomb.yaml": BILLION_LAUGHS}),
     _c("alias_bomb_run", 3, "run bomb.yaml --quiet", {"bomb.yaml": BILLION_LAUGHS}),
     _c("alias_bomb_info", 3, "info bomb.yaml", {"bomb.yaml": BILLION_LAUGHS}),
+    _c("alias_bomb_app", 3, "app bomb.yaml --port 1", {"bomb.yaml": BILLION_LAUGHS}),
     # 4. valid runs without any incident
     _c("empty_run", 4, "run e.yaml --quiet --out res", {"e.yaml": EMPTY}, expect="ok"),
     _c(

@@ -13,7 +13,7 @@ import pytest
 from simulation.cli import main
 from tests.hostile_cases import CASES, Case
 
-# Cases that wait on the network (a Dask client gives up after its 20 s connect timeout).
+# Cases that wait on the network (a Dask client gives up after its 10 s connect timeout).
 SLOW = {"scheduler_unreachable"}
 
 
