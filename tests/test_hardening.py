@@ -44,7 +44,7 @@ def test_an_earlier_results_folder_is_replaced_and_said(tmp_path, capsys):
 
 
 def test_names_with_slashes_become_file_names_and_stay_in_the_report(tmp_path):
-    s = write(tmp_path / "s.yaml", SMALL)
+    write(tmp_path / "s.yaml", SMALL)
     cmp = write(
         tmp_path / "cmp.yaml",
         "baseline: a/b\nscenarios: {a/b: s.yaml, ../../../x: s.yaml}\nreplicates: 1\n",
