@@ -69,6 +69,7 @@ class Officer(CellAgent):
         self.committed_since = 0.0
         self.committed_minutes = 0.0  # dispatch to clearance: the reactive workload
         self.casework_owed = 0.0  # minutes of paperwork still to do at base
+        self.station_duty_owed = 0.0  # minutes of this shift's station duties still to do
         self.cell = model.space[station]
 
     # --- state --------------------------------------------------------------------
@@ -83,6 +84,8 @@ class Officer(CellAgent):
         self.time_use[self.activity] += spent
         if self.activity == Activity.CASEWORK:
             self.casework_owed = max(0.0, self.casework_owed - spent)
+        elif self.activity == Activity.STATION_DUTY:
+            self.station_duty_owed = max(0.0, self.station_duty_owed - spent)
         self.activity, self.activity_since = activity, t
 
     def position(self, t: float) -> Position:
@@ -168,15 +171,19 @@ class Officer(CellAgent):
         self._arrive_at(self.trip.destination)
         self.set_activity(Activity.ON_SCENE, t)
 
-    def do_casework(self, t: float) -> bool:
-        """Idle with casework owed: write it up at base (interrupted by any dispatch). False
-        when nothing is owed."""
-        if self.activity == Activity.CASEWORK:
-            self.set_activity(Activity.CASEWORK, t)  # book (and deduct) what was done so far
-        if self.casework_owed <= 1e-6:
-            return False
-        self.go(self.base, t, Activity.TRAVEL, then=Activity.CASEWORK, dwell=self.casework_owed)
-        return True
+    def do_base_work(self, t: float) -> bool:
+        """Idle: casework owed first, then the shift's station duties, at base (interrupted
+        by any dispatch). False when nothing is owed."""
+        if self.activity in (Activity.CASEWORK, Activity.STATION_DUTY):
+            self.set_activity(self.activity, t)  # book (and deduct) what was done so far
+        for activity, owed in (
+            (Activity.CASEWORK, self.casework_owed),
+            (Activity.STATION_DUTY, self.station_duty_owed),
+        ):
+            if owed > 1e-6:
+                self.go(self.base, t, Activity.TRAVEL, then=activity, dwell=owed)
+                return True
+        return False
 
     def leave_scene(self, t: float) -> None:
         """Clear the scene: the job's time is booked; the officer is free at once."""

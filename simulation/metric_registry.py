@@ -107,6 +107,8 @@ ACTIVITY_WORDS = {
     Activity.TRAVEL: "driving, call handling included",
     Activity.ON_SCENE: "at the scene of an incident",
     Activity.CASEWORK: "on casework at base after incidents (statements, case files, records)",
+    Activity.STATION_DUTY: "on station duties at base (household registration desk, "
+    "inspections of premises, meetings and reports)",
     Activity.DIVERTED: "on non-police duties (非警务)",
     Activity.OFF_DUTY: "off duty",
 }
@@ -387,9 +389,17 @@ def _trust_and_officers() -> list[Metric]:
             "officer_utilisation",
             "officer utilisation",
             "share",
-            "Officers' minutes on incidents (dispatch to clearance) and their casework over "
-            "their on-duty minutes.",
+            "Officers' minutes on incidents (dispatch to clearance), their casework, station "
+            "duties and non-police duty (非警务) over their on-duty minutes: the time not "
+            "free for waiting, patrol or village presence.",
             headline=True,
+        ),
+        Metric(
+            "incident_utilisation",
+            "incident workload",
+            "share",
+            "Officers' minutes on incidents (dispatch to clearance) and their casework over "
+            "their on-duty minutes: the reactive workload alone.",
         ),
         Metric(
             "villages_per_resident_officer",

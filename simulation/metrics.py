@@ -13,7 +13,7 @@ from .agents import ACTIVITIES
 from .response import COLUMNS
 from .rhythms import MINUTES_PER_DAY
 from .scenario import INCIDENT_TYPES
-from .vocab import CRIME_TYPES, DisputeState, IncidentState, Outcome
+from .vocab import CRIME_TYPES, Activity, DisputeState, IncidentState, Outcome
 
 if TYPE_CHECKING:
     from .model import RuralPolicingModel
@@ -47,6 +47,10 @@ def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
     return df[df["t_occur"] < model.end_time].reset_index(drop=True)
 
 
+BUSY = (Activity.CASEWORK, Activity.STATION_DUTY, Activity.DIVERTED)
+"""Activities besides incidents that count as busy in utilisation."""
+
+
 def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     """One row per officer: assignment and minutes spent on each activity."""
     rows = []
@@ -66,8 +70,13 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
     df["on_duty_min"] = duty
     df["committed_min"] = [o.committed_minutes for o in model.officers]
-    # Utilisation: share of on-duty time on incidents (dispatch to clearance) and their casework.
-    df["utilisation"] = (df["committed_min"] + df["min_casework"]) / duty.replace(0, np.nan)
+    # Utilisation: share of on-duty time at work other than waiting, patrol and presence:
+    # incidents (dispatch to clearance), their casework, station duties and non-police duty.
+    df["busy_min"] = df["committed_min"] + df[[f"min_{a}" for a in BUSY]].sum(axis=1)
+    df["utilisation"] = df["busy_min"] / duty.replace(0, np.nan)
+    df["incident_utilisation"] = (df["committed_min"] + df["min_casework"]) / duty.replace(
+        0, np.nan
+    )
     return df
 
 
@@ -191,8 +200,9 @@ def summary(
     seen = community.seen_recently(model.now)[present]
     s["visibility"] = float(seen.mean()) if seen.size else math.nan
     duty = officers["on_duty_min"].sum()
-    busy = officers["committed_min"].sum() + officers["min_casework"].sum()
-    s["officer_utilisation"] = float(busy / duty) if duty else 0.0
+    s["officer_utilisation"] = float(officers["busy_min"].sum() / duty) if duty else 0.0
+    incident_work = officers["committed_min"].sum() + officers["min_casework"].sum()
+    s["incident_utilisation"] = float(incident_work / duty) if duty else 0.0
     resident_officers = model.deployment.residents  # village and district officers
     s["villages_per_resident_officer"] = (
         float(np.mean([len(o.villages) for o in resident_officers]))

@@ -214,9 +214,9 @@ class RuralPolicingModel(Model):
         self._record_day(t)
 
     def next_move(self, officer: Officer, t: float) -> None:
-        """An idle officer on duty: casework owed first (at base), else the policing model's
-        routine."""
-        if not officer.do_casework(t):
+        """An idle officer on duty: casework and station duties owed first (at base), else
+        the policing model's routine."""
+        if not officer.do_base_work(t):
             self.policing.next_move(officer, t)
 
     # --- hourly -----------------------------------------------------------------------

@@ -24,7 +24,16 @@ Results = str | Path | dict[str, pd.DataFrame]
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 HATCHES = ("", "///", "...", "xx", "\\\\", "oo", "++", "--")
-ACTIVITY_ORDER = ("on_scene", "travel", "casework", "patrol", "visit", "post", "diverted")
+ACTIVITY_ORDER = (
+    "on_scene",
+    "travel",
+    "casework",
+    "station_duty",
+    "patrol",
+    "visit",
+    "post",
+    "diverted",
+)
 
 STYLE: dict[RcKeyType, Any] = {
     "figure.dpi": 110,

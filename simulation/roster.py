@@ -39,6 +39,7 @@ class Roster:
         self.config = config
         self.rng = rng
         self.diversion = config.diversion_share if proactive else 0.0
+        self.station_duties = proactive  # a pure queue in calls-for-service mode
         self.rotation_days = config.rotation_days
         self.day_shift = day_shift(config.shifts)
         self.officers = self._post_officers(model, region)
@@ -116,8 +117,8 @@ class Roster:
 
     def shift_change(self, t: float, hour: int, free: Callable[[Officer, float], None]) -> None:
         """Officers whose shift ends go off duty (busy ones finish their job first); those
-        whose shift starts come on duty (`free` hands them work), or are diverted to
-        non-police work for the shift."""
+        whose shift starts come on duty with the shift's station duties owed (`free` hands
+        them work), or are diverted to non-police work for the shift."""
         for o in self.ends[hour]:
             if o.on_duty and o.incident is None and not o.on_shift(t):
                 o.go_off_duty(t)
@@ -130,6 +131,8 @@ class Roster:
             if self.diversion > 0 and self.rng.random() < self.diversion:
                 o.divert(t)
             elif starting or was_diverted:
+                if self.station_duties:
+                    o.station_duty_owed = o.shift.station_duty_hours * 60.0
                 o.set_activity(Activity.POST, t)
                 o.next_decision = t
                 free(o, t)

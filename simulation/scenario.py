@@ -245,13 +245,35 @@ class Shift(Section):
         description="share of officers on this shift",
         json_schema_extra={"unit": "share 0-1", "source": "setting"},
     )
+    station_duty_hours: float = Field(
+        0.0,
+        ge=0,
+        description="hours of station duties (所务) each officer owes per shift, done at base "
+        "between calls: household registration desk, inspections of premises, meetings, reports",
+        json_schema_extra={
+            "unit": "hours per shift",
+            "source": "assumption: 2 h of the 9 h day shift, from a rural station officer's "
+            "log in which inspections and station business fill about 4 of 22 working days "
+            "(Zhang, 派出所功能与国家治理的法治化, K station, May 2014); 0 on evening and night "
+            "duty",
+        },
+    )
+
+    @model_validator(mode="after")
+    def _duty_fits(self) -> Shift:
+        if self.station_duty_hours > self.hours:
+            raise ValueError(
+                f"station_duty_hours {self.station_duty_hours} is longer than the shift "
+                f"({self.hours} h)"
+            )
+        return self
 
 
 def _default_shifts() -> list[Shift]:
     # Assumption: rural stations keep a day shift for community work and a thinner
     # evening and night duty team (the seeds describe 24-hour duty at the 派出所).
     return [
-        Shift(start_hour=8, hours=9, share=0.5),
+        Shift(start_hour=8, hours=9, share=0.5, station_duty_hours=2.0),
         Shift(start_hour=17, hours=7, share=0.25),
         Shift(start_hour=0, hours=8, share=0.25),
     ]
@@ -311,7 +333,7 @@ class PolicingConfig(Section):
         "(non-police work 非警务). Assumption",
         json_schema_extra={
             "unit": "probability 0-1",
-            "source": "assumption: the Chinese sources report officers pulled to non-police work (tax collection, family planning), without a rate",
+            "source": "assumption: the Chinese sources report officers pulled to non-police work (tax collection, family planning) without a rate; a rural station officer's log has non-police tasks (五水共治, checking polluting firms) on 1-2 of 22 working days (Zhang, 派出所功能与国家治理的法治化, K station, May 2014)",
         },
     )
     rotation_days: float | None = Field(

@@ -26,6 +26,7 @@ class Activity(StrEnum):
     TRAVEL = "travel"  # driving: to an incident, a village, or back to base
     ON_SCENE = "on_scene"
     CASEWORK = "casework"  # after a scene: statements, records, case files (at base)
+    STATION_DUTY = "station_duty"  # 所务: registration desk, inspections, meetings, reports
     DIVERTED = "diverted"  # non-police duty for the shift (非警务)
     OFF_DUTY = "off_duty"
 

@@ -33,3 +33,28 @@ def test_officers_work_their_shift_hours():
     rostered = o["shift_hours"] * 60 * 30
     assert (o["on_duty_min"] >= rostered - 60).all()
     assert (o["on_duty_min"] <= rostered * 1.25).all(), "overtime should be modest"
+
+
+def test_station_duties_fill_their_hours_of_the_day_shift():
+    """Day-shift officers owe shift.station_duty_hours (2 of 9 h by default) of station duties
+    a shift, done at base between calls; evening and night shifts owe none. Diversion is off so
+    every shift owes its duties. Calls interrupt the duties and the officer resumes them after
+    any casework, so nearly all of it gets done: at least 90% of 2/9 and never more."""
+    model = RuralPolicingModel(
+        small("clinic", days=60, policing={"diversion_share": 0.0}), seed=3
+    ).run()
+    o = model.results()["officers"]
+    day = o[o["shift_hours"] == 9]
+    other = o[o["shift_hours"] != 9]
+    share = day["min_station_duty"].sum() / day["on_duty_min"].sum()
+    assert 0.9 * 2 / 9 <= share <= 2 / 9 + 1e-9
+    assert (other["min_station_duty"] == 0).all()
+    # Utilisation counts station duties; incident workload leaves them out.
+    assert (o["utilisation"] >= o["incident_utilisation"] - 1e-12).all()
+    assert day["utilisation"].mean() > day["incident_utilisation"].mean() + 0.15
+
+
+def test_no_station_duties_in_calls_for_service_mode():
+    """A pure queue: officers only answer calls."""
+    model = RuralPolicingModel(small("clinic", days=20, mode="calls_for_service"), seed=3).run()
+    assert model.results()["officers"]["min_station_duty"].sum() == 0

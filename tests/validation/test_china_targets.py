@@ -137,3 +137,20 @@ def test_clearance_near_the_national_share(runs):
     """China Statistical Yearbook 2010: 2.45 M of 5.58 M recorded cases solved in 2009
     (44%). Tolerance 35-55%."""
     _inside("clearance", _per_run(runs, lambda r: r.summary["clearance_rate"]), 0.35, 0.55)
+
+
+def test_officers_are_stretched(runs):
+    """Officers' time not free for waiting, patrol or village presence (incidents, casework,
+    station duties, non-police duty). Wuqiang county (Hebei, ~220,000 residents) logs ~30,000
+    officer turn-outs a year (county 110 service desk, ~2010): with ~4 station officers per
+    10,000 residents (~90 officers) that is about one turn-out per officer per day, 1-2 h each,
+    15-30% of a 2,000-2,500 h duty year before casework and station business; a rural station
+    officer's log for May 2014 shows casework, inspections and non-police tasks on most working
+    days (Zhang, 派出所功能与国家治理的法治化, K station). Tolerance 15-40%. The model's
+    incident workload alone is lower (one officer per call, 4-5%); see docs/ODD.md."""
+    _inside(
+        "officer utilisation",
+        _per_run(runs, lambda r: r.summary["officer_utilisation"]),
+        0.15,
+        0.40,
+    )
