@@ -598,15 +598,17 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     names = [str(s) for s in villages["name"]]
     if len(set(names)) != len(names):
         raise ScenarioError("village names must be unique", key="region.villages_csv")
-    xy = pd.DataFrame({c: pd.to_numeric(villages[c], errors="coerce") for c in ("x_km", "y_km")})
-    if xy.isna().any().any():
-        row = int(xy.isna().any(axis=1).to_numpy().argmax())
+    coords = pd.DataFrame(
+        {c: pd.to_numeric(villages[c], errors="coerce") for c in ("x_km", "y_km")}
+    )
+    if coords.isna().any().any():
+        row = int(coords.isna().any(axis=1).to_numpy().argmax())
         raise ScenarioError(
             f"{vpath} line {row + 2}: x_km and y_km must be numbers for every village",
             key="region.villages_csv",
         )
     idx = {n: i for i, n in enumerate(names)}
-    xy = xy.to_numpy(float)
+    xy = coords.to_numpy(float)
     if not np.isfinite(xy).all():
         raise ScenarioError(
             "x_km / y_km must be numbers for every village", key="region.villages_csv"

@@ -187,7 +187,7 @@ _LEFTOVER = re.compile(r"^\..+\.(partial|old)-(\d+)-")
 def clean_leftovers(folder: Path) -> list[Path]:
     """Remove hidden `.<name>.partial-<pid>-*` and `.<name>.old-<pid>-*` folders that a killed
     rpsim (its process gone) left in `folder`; returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:
