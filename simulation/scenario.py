@@ -495,7 +495,7 @@ class CrimeConfig(Section):
     offenders_per_1000: float = Field(
         0.8,
         ge=0,
-        le=1000,
+        le=100,
         description="active offenders per 1,000 registered residents",
         json_schema_extra={
             "unit": "per 1,000 residents",
@@ -506,7 +506,7 @@ class CrimeConfig(Section):
     attempts_per_offender_per_year: float = Field(
         14,
         ge=0,
-        le=10_000,
+        le=1000,
         description="offence attempts an active offender makes a year. Assumption",
         json_schema_extra={"unit": "attempts per year", "source": "assumption"},
     )
@@ -689,7 +689,7 @@ class DisputeConfig(Section):
     rate_per_1000: float = Field(
         15,
         ge=0,
-        le=10_000,
+        le=1000,
         description="disputes arising per 1,000 present residents a year",
         json_schema_extra={
             "unit": "per 1,000 present residents per year",
@@ -759,7 +759,7 @@ class CallsConfig(Section):
     rate_per_1000: float = Field(
         40,
         ge=0,
-        le=10_000,
+        le=2000,
         description="other calls (help 求助, traffic 交通, other) per 1,000 present residents a year",
         json_schema_extra={
             "unit": "per 1,000 present residents per year",

@@ -310,5 +310,5 @@ def test_circular_extends_names_the_line(tmp_path, capsys):
 def test_docs_state_the_bounds():
     """The bounds are in the schema, so the parameter reference states them."""
     text = (ROOT / "docs" / "parameters.md").read_text()
-    assert "<= 36500" in text and "<= 10000" in text
+    assert "<= 36500" in text and "<= 2000" in text
     assert "at most 1e9" in text, "the general bound of numbers without their own"
