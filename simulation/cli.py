@@ -129,7 +129,7 @@ def _out(args: argparse.Namespace, name: str) -> Path:
         check_out(out)
     except OutputError as exc:
         raise BadInputError(str(exc)) from None
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
         print(f"replacing the earlier rpsim results in {out}", file=sys.stderr)
     return out
 
@@ -175,9 +175,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.scenario:
         scenario = load_scenario(args.scenario, _overrides(args))
     else:
-        from .config_files import apply_overrides, validate_dict
+        from .config_files import apply_overrides, check_buildable, validate_dict
 
-        scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
+        lines: dict = {}
+        data = apply_overrides({"name": "default"}, _overrides(args), lines)
+        scenario = validate_dict(data, lines, "--set")
+        check_buildable(scenario, lines, "--set")
     seed = scenario.seed if args.seed is None else args.seed
     out = _out(args, scenario.name)
     with _day_bar(args, scenario.days, options) as on_day:

@@ -108,14 +108,15 @@ def is_results_folder(path: Path) -> bool:
 
 def check_out(out: Path, replace: bool = True) -> None:
     """OutputError unless `out` can become a results folder: it does not exist yet (and its
-    nearest existing parent is a writable folder), or it is an rpsim results folder that may
-    be replaced. Called before simulating, so no work is lost on a bad --out."""
+    nearest existing parent is a writable folder), or it is an empty folder or an rpsim
+    results folder that may be replaced. Called before simulating, so no work is lost on a bad
+    --out."""
     if out.exists() or out.is_symlink():
         if not out.is_dir():
             raise OutputError(
                 f"--out {out}: a file is there; rpsim writes a folder (choose another --out)"
             )
-        if not is_results_folder(out):
+        if any(out.iterdir()) and not is_results_folder(out):  # an empty folder holds nothing
             raise OutputError(
                 f"--out {out}: the folder exists and is not an rpsim results folder (no "
                 "manifest.json); refusing to replace it (choose another --out)"
