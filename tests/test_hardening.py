@@ -43,6 +43,13 @@ def test_an_earlier_results_folder_is_replaced_and_said(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no hidden leftovers"
 
 
+def test_an_empty_folder_may_be_the_out(tmp_path):
+    s = write(tmp_path / "s.yaml", SMALL)
+    (tmp_path / "empty").mkdir()
+    assert main(["run", str(s), "-q", "--out", str(tmp_path / "empty")]) == 0
+    assert (tmp_path / "empty" / "manifest.json").exists()
+
+
 def test_names_with_slashes_become_file_names_and_stay_in_the_report(tmp_path):
     write(tmp_path / "s.yaml", SMALL)
     cmp = write(
