@@ -45,7 +45,9 @@ def _limit() -> None:
 def _snapshot(root: Path) -> dict[str, tuple[int, float]]:
     out = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        for name in filenames + dirnames:
+        for name in dirnames:  # folders: made or removed (a probe that leaves none is no write)
+            out[str((Path(dirpath) / name).relative_to(root))] = (0, 0.0)
+        for name in filenames:
             p = Path(dirpath) / name
             try:
                 st = p.lstat()

@@ -20,10 +20,11 @@ SLOW = {"scheduler_unreachable"}
 def _snapshot(root: Path) -> dict[str, tuple[int, float]]:
     out = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        for name in filenames + dirnames:
-            p = Path(dirpath) / name
-            st = p.lstat()
-            out[str(p.relative_to(root))] = (st.st_size, st.st_mtime_ns)
+        for name in dirnames:  # folders: made or removed (a probe that leaves none is no write)
+            out[str((Path(dirpath) / name).relative_to(root))] = (0, 0)
+        for name in filenames:
+            st = (Path(dirpath) / name).lstat()
+            out[str((Path(dirpath) / name).relative_to(root))] = (st.st_size, st.st_mtime_ns)
     return out
 
 
