@@ -65,7 +65,7 @@ from .runner import replicate_seeds, run_once
 from .store import atomic_write_bytes, write_parquet
 
 RESULT_IDS = ("run", "point", "replicate", "seed")
-BUILD_POINTS = 64  # design points whose county `load_sweep` builds (all, in a small design)
+BUILD_POINTS = 16  # design points whose county `rpsim validate` builds (all, in a small design)
 
 
 class SampleSpec(BaseModel):
