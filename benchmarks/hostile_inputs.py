@@ -89,9 +89,12 @@ def run_case(case: Case, src: Path, timeout: float) -> tuple[str, str, float]:
         work.mkdir(parents=True)
         for folder in case.folders:
             (work / folder).mkdir(parents=True, exist_ok=True)
+        warmup = "warmup_days" in (src / "simulation" / "scenario.py").read_text()
         for rel, content in case.files.items():
             p = work / rel
             p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, str) and not warmup:  # a checkout from before the warm-up
+                content = content.replace("warmup_days: 0\n", "")
             p.write_bytes(content if isinstance(content, bytes) else content.encode())
         for pre in case.pre:
             _rpsim(list(pre), work, env, timeout)

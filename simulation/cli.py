@@ -32,7 +32,7 @@ from .config_files import load_comparison, load_scenario, read_yaml, scenario_ya
 from .errors import ScenarioError
 from .executor import ExecutorError, check_options, describe
 from .region import build_region
-from .runner import PROGRESS_DAYS, Results, aggregate, differences, run_many
+from .runner import PROGRESS_DAYS, Results, aggregate, differences, interval_note, run_many
 from .scenario import MAX_SEED, Scenario
 from .store import (
     OutputError,
@@ -43,7 +43,7 @@ from .store import (
     write_results,
 )
 from .streams import region_rng
-from .summarise import difference_table, headline_table, summary_markdown, to_text
+from .summarise import INTERVALS, difference_table, headline_table, summary_markdown, to_text
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_REPLICATES, MAX_WORKERS = 10_000, 1024  # stated bounds of --replicates and --workers
@@ -148,7 +148,9 @@ def _finish(
     if diffs is not None:
         tables["differences"] = diffs
     days = float(results.summary["days"].iloc[0])
-    md = summary_markdown(title, agg, diffs, baseline, replicates, days)
+    intervals = interval_note(results.counties)
+    warmup = max(s.warmup_days for s in results.scenarios.values())
+    md = summary_markdown(title, agg, diffs, baseline, replicates, days, intervals, warmup)
     write_results(
         out,
         results,
@@ -158,13 +160,14 @@ def _finish(
             "command": " ".join(sys.argv),
             "baseline": baseline,
             "executor": describe(args.workers, args.scheduler, args.cluster),
+            "intervals": intervals,
         },
         csv=args.csv,
     )
-    _say(args, "\nMean ± half-width of the 95% interval across replicates:")
+    _say(args, "\n" + INTERVALS)
     _say(args, to_text(headline_table(agg)))
     if diffs is not None:
-        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed; ± 95% interval):")
+        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed):")
         _say(args, to_text(difference_table(diffs)))
     print(f"\nresults: {out}/  (summary: {out}/summary.md)")
     return out
@@ -183,7 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_buildable(scenario, lines, "--set")
     seed = scenario.seed if args.seed is None else args.seed
     out = _out(args, scenario.name)
-    with _day_bar(args, scenario.days, options) as on_day:
+    with _day_bar(args, scenario.days + scenario.warmup_days, options) as on_day:
         results = run_many(
             {scenario.name: scenario},
             args.replicates,
@@ -202,14 +205,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if spec.days is not None and args.days is None:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
     replicates = args.replicates or spec.replicates
+    counties = args.counties or spec.counties
     out = _out(args, spec.name)
-    days = max(s.days for s in scenarios.values())
+    days = max(s.days + s.warmup_days for s in scenarios.values())
     with _day_bar(args, days, options) as on_day:
         results = run_many(
             scenarios,
             replicates,
             spec.seed,
             _progress(args.quiet, spec.name),
+            counties=counties,
             **options,
             on_day=on_day,
         )
@@ -425,6 +430,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("compare_file")
     p.add_argument("--replicates", "-n", type=int)
     p.add_argument("--set", action="append", metavar="KEY.PATH=VALUE")
+    p.add_argument(
+        "--counties",
+        choices=["fixed", "per_replicate"],
+        help="fixed: every replicate on each scenario's own county; per_replicate: a new "
+        "county per replicate, shared by the scenarios (default: the file's `counties`)",
+    )
     common(p)
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)

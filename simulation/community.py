@@ -30,6 +30,13 @@ class Community:
         self.rng = rng
         self.window_min = config.visibility_window_days * MINUTES_PER_DAY
         self.village_trust = villagers.village_trust()  # yesterday's means (word of mouth)
+        d, f = config.decay_per_day, config.diffusion_per_day
+        if d > 0:
+            # Each person's disposition is set so that the initial trust is the fixed point of
+            # word of mouth and decay: with no contacts, trust stays where it starts (no drift
+            # of the spread, and of satisfaction, while nothing changes).
+            m = villagers.village_trust()[villagers.village]
+            villagers.trust_disposition = m + (d + f) / d * (villagers.trust - m)
 
     # --- trust as victims experience the police ----------------------------------------
     def trust_of(self, household: int, village: int) -> float:

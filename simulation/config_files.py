@@ -7,10 +7,10 @@ import copy
 import difflib
 import os
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .errors import Problem, ScenarioError
 from .scenario import MOVED_KEYS, PolicingConfig, Scenario
@@ -428,6 +428,8 @@ class ComparisonSpec(BaseModel):
     seed: int = 0
     days: float | None = None
     set: list[str] = []  # overrides applied to every scenario
+    counties: Literal["fixed", "per_replicate"] | list[Annotated[int, Field(ge=0)]] = "fixed"
+    # which county each replicate runs on (simulation.runner.Counties)
 
 
 def load_comparison(

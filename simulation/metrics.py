@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .agents import ACTIVITIES
 from .response import COLUMNS
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 
 REMOTENESS_BINS = (0.0, 15.0, 30.0, math.inf)  # minutes from the nearest station
 REMOTENESS_LABELS = ("near", "mid", "remote")
+
+
+def observed_days(model: RuralPolicingModel) -> float:
+    """Days after the warm-up: the window every output covers."""
+    return (model.end_time - model.start_time) / MINUTES_PER_DAY
 
 
 def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
@@ -37,14 +43,17 @@ def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
         if len(df)
         else []
     )
-    df["day"] = (df["t_occur"] // MINUTES_PER_DAY).astype(int) if len(df) else []
+    df["day"] = (
+        ((df["t_occur"] - model.start_time) // MINUTES_PER_DAY).astype(int) if len(df) else []
+    )
     df["response_min"] = df["t_arrival"] - df["t_report"]
     df["first_presence_min"] = df["t_first_presence"] - df["t_report"]
     df["reporting_delay_min"] = df["t_report"] - df["t_discover"]
     df["dispatch_delay_min"] = df["t_dispatch"] - df["t_report"]
     df["travel_min"] = df["t_arrival"] - df["t_dispatch"]
-    # Incidents that had not happened by the end (scheduled past the horizon) are dropped.
-    return df[df["t_occur"] < model.end_time].reset_index(drop=True)
+    # Only incidents of the observed window: not the warm-up's, nor those scheduled past the end.
+    observed = (df["t_occur"] >= model.start_time) & (df["t_occur"] < model.end_time)
+    return df[observed].reset_index(drop=True)
 
 
 BUSY = (Activity.CASEWORK, Activity.STATION_DUTY, Activity.DIVERTED)
@@ -83,7 +92,7 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
 def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per village: population, remoteness, incidents, response, trust."""
     region, vt = model.region, model.villagers
-    years = model.end_time / MINUTES_PER_DAY / 365.0
+    years = observed_days(model) / 365.0
     df = pd.DataFrame(
         {
             "village": region.names,
@@ -104,12 +113,16 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
         vt.village, weights=seen & vt.present, minlength=region.n
     ) / np.maximum(vt.present_by_village, 1)
     per_1000 = 1000.0 / np.maximum(region.population, 1) / years
+    crime = incidents["type"].isin(CRIME_TYPES)
     for kind in ("true", "recorded"):
         # A boolean mask (an empty object column would select columns, not rows).
         sub = incidents if kind == "true" else incidents[incidents["reported"].astype(bool)]
         counts = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
         df[f"{kind}_incidents"] = counts
-        df[f"{kind}_per_1000_year"] = counts * per_1000
+        df[f"{kind}_per_1000_year"] = counts * per_1000  # every type, per registered resident
+        sub = sub[crime.loc[sub.index]]
+        crimes = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
+        df[f"{kind}_crime_per_1000_year"] = crimes * per_1000  # as the summary's crime rates
     responded = incidents.dropna(subset=["response_min"])
     rt = responded.groupby("village")["response_min"].mean()
     df["response_mean_min"] = rt.reindex(range(region.n)).to_numpy()
@@ -125,14 +138,14 @@ def summary(
 ) -> dict[str, Any]:
     """Headline metrics of one run."""
     cfg, region, vt = model.config, model.region, model.villagers
-    years = model.end_time / MINUTES_PER_DAY / 365.0
+    years = observed_days(model) / 365.0
     residents = float(region.population.sum())
     rate = 1000.0 / residents / years
     s: dict[str, Any] = {
         "scenario": cfg.name,
         "preset": model.policing.name,  # clinic in calls-for-service mode
         "seed": model.run_seed,
-        "days": model.end_time / MINUTES_PER_DAY,
+        "days": observed_days(model),
         "residents": int(residents),
         "villages": region.n,
         "officers": len(model.officers),
@@ -152,13 +165,13 @@ def summary(
     s["true_incidents"] = len(incidents)
     s["recorded_incidents"] = int(rep.sum())
     s["reporting_rate"] = float(rep.mean()) if len(incidents) else math.nan
+    s["reporting_rate_crime"] = float(rep[crime].mean()) if crime.any() else math.nan
+    s["reporting_rate_calls"] = float(rep[~crime].mean()) if (~crime).any() else math.nan
     rt = incidents["response_min"].dropna().to_numpy()
     s["responded"] = len(rt)
     s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
     s["response_median_min"] = _pct(rt, 50)
     s["response_p90_min"] = _pct(rt, 90)
-    s["response_within_15"] = float((rt <= 15).mean()) if len(rt) else math.nan
-    s["response_within_30"] = float((rt <= 30).mean()) if len(rt) else math.nan
     responded = incidents.dropna(subset=["response_min"])
     for label in REMOTENESS_LABELS:
         sub = responded.loc[responded["remoteness"] == label, "response_min"]
@@ -181,13 +194,18 @@ def summary(
     s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
     s["queued_at_end"] = int((incidents["state"] == IncidentState.QUEUED).sum())
-    disputes = model.disputes.disputes
-    n_d = len(disputes)
-    s["disputes_arisen"] = n_d
-    s["disputes_detected"] = sum(d.detected for d in disputes)
-    s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in disputes)
-    s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in disputes)
-    s["escalation_rate"] = s["disputes_escalated"] / n_d if n_d else math.nan
+    # Disputes: those that arose in the observed window, and those that closed in it (settled,
+    # mediated or escalated): the escalation rate is over closed disputes, so disputes still
+    # open at the end do not dilute it.
+    start, end = model.start_time, model.end_time
+    arisen = [d for d in model.disputes.disputes if start <= d.t_start < end]
+    closed = [d for d in model.disputes.disputes if start <= d.t_end < end]
+    s["disputes_arisen"] = len(arisen)
+    s["disputes_detected"] = sum(d.detected for d in arisen)
+    s["disputes_closed"] = len(closed)
+    s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in closed)
+    s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in closed)
+    s["escalation_rate"] = s["disputes_escalated"] / len(closed) if closed else math.nan
     s["escalated_per_1000"] = s["disputes_escalated"] * rate
     arrests = int((incidents["outcome"] == Outcome.ARREST).sum())
     recorded_crime = int((crime & rep).sum())
@@ -213,6 +231,108 @@ def summary(
     for a in ACTIVITIES:
         s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0
     s.update(costs(model))
+    s.update(censored_response(incidents, model.end_time))
+    s.update(pooling_counts(model, incidents, officers))
+    return s
+
+
+WITHIN_MIN = (15, 30)
+"""Response-time marks (minutes) of the `response_within_<m>` shares."""
+
+
+def km_quantile(waits: np.ndarray, answered: np.ndarray, q: float) -> float:
+    """The q-quantile of the Kaplan-Meier estimate of the waiting time: the first time at
+    which the estimated share still waiting falls to 1 - q or below. `waits` are response
+    times of the answered incidents and, for the others, how long they had waited at the end
+    (right-censored). inf: never reached (too many still waiting); NaN: no incidents."""
+    waits = np.asarray(waits, dtype=float)
+    answered = np.asarray(answered, dtype=bool)
+    if len(waits) == 0:
+        return math.nan
+    if not answered.any():
+        return math.inf
+    sample = stats.CensoredData(uncensored=waits[answered], right=waits[~answered])
+    sf = stats.ecdf(sample).sf
+    hit = np.flatnonzero(sf.probabilities <= 1.0 - q + 1e-12)
+    return float(sf.quantiles[hit[0]]) if len(hit) else math.inf
+
+
+def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any]:
+    """Response times over every reported incident needing an officer, those still waiting
+    at the end included: Kaplan-Meier median and p90 (censored at end - report), the share
+    unanswered, and the shares reached within 15 and 30 minutes with their counts."""
+    need = (
+        incidents["reported"].astype(bool)
+        & incidents["needs_officer"].astype(bool)
+        & (incidents["t_report"] <= end_time)
+    )
+    sub = incidents[need]
+    answered = sub["t_arrival"].notna().to_numpy()
+    waits = np.where(answered, sub["response_min"], end_time - sub["t_report"])
+    n, unanswered = len(sub), int((~answered).sum())
+    s: dict[str, Any] = {
+        "needing_officer": n,
+        "unanswered_at_end": unanswered,
+        "unanswered_share": unanswered / n if n else math.nan,
+        "response_km_median_min": km_quantile(waits, answered, 0.5),
+        "response_km_p90_min": km_quantile(waits, answered, 0.9),
+    }
+    for m in WITHIN_MIN:
+        # Reported at least m minutes before the end: whether reached within m is known.
+        known = (sub["t_report"] <= end_time - m).to_numpy()
+        reached = int((known & answered & (waits <= m)).sum())
+        s[f"eligible_within_{m}"] = int(known.sum())
+        s[f"answered_within_{m}"] = reached
+        s[f"response_within_{m}"] = reached / int(known.sum()) if known.any() else math.nan
+    return s
+
+
+def pooling_counts(
+    model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
+) -> dict[str, Any]:
+    """The numerators and denominators of the summary's ratios (declared in
+    simulation.metric_registry), so that replicates can be pooled as ratios of means."""
+    region, vt = model.region, model.villagers
+    rep = incidents["reported"].astype(bool)
+    s: dict[str, Any] = {}
+    for t in INCIDENT_TYPES:
+        is_t = incidents["type"] == t
+        s[f"true_{t}"] = int(is_t.sum())
+        s[f"recorded_{t}"] = int((is_t & rep).sum())
+    crime = incidents["type"].isin(CRIME_TYPES)
+    s["true_crime"] = int(crime.sum())
+    s["recorded_crime"] = int((crime & rep).sum())
+    s["true_calls"] = int((~crime).sum())
+    s["recorded_calls"] = int((~crime & rep).sum())
+    responded = incidents.dropna(subset=["response_min"])
+    s["response_total_min"] = float(responded["response_min"].sum())
+    for label in REMOTENESS_LABELS:
+        sub = responded.loc[responded["remoteness"] == label, "response_min"]
+        s[f"responded_{label}"] = len(sub)
+        s[f"response_total_{label}_min"] = float(sub.sum())
+    far = responded["remoteness_min"] >= np.percentile(region.remoteness, 200 / 3)
+    s["responded_remote_third"] = int(far.sum())
+    s["response_total_remote_third_min"] = float(responded.loc[far, "response_min"].sum())
+    home = {o.unique_id: region.township[o.station] for o in model.officers}
+    other = (
+        responded["responder"].map(home).to_numpy()
+        != region.township[responded["village"].to_numpy(int)]
+    )
+    s["responded_cross_township"] = int(other.sum())
+    s["cross_township_travel_total_min"] = float(responded.loc[other, "travel_min"].sum())
+    fp = incidents["first_presence_min"].dropna()
+    s["first_presences"] = len(fp)
+    s["first_presence_total_min"] = float(fp.sum())
+    present = vt.present
+    s["present_residents"] = int(np.count_nonzero(present))
+    threshold = model.config.trust.satisfied_threshold  # as Community.satisfaction
+    s["satisfied_residents"] = int(np.count_nonzero(vt.trust[present] > threshold))
+    s["seen_residents"] = int(np.count_nonzero(model.community.seen_recently(model.now)[present]))
+    s["officer_on_duty_min"] = float(officers["on_duty_min"].sum())
+    s["officer_busy_min"] = float(officers["busy_min"].sum())
+    s["officer_incident_min"] = float(
+        officers["committed_min"].sum() + officers["min_casework"].sum()
+    )
     return s
 
 
@@ -235,7 +355,7 @@ def costs(model: RuralPolicingModel) -> dict[str, float]:
 
 def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per day: true and recorded incidents by type, trust, visibility, load."""
-    days = math.ceil(model.end_time / MINUTES_PER_DAY)
+    days = math.ceil(observed_days(model))
     df = pd.DataFrame(model.daily).drop_duplicates("day", keep="last").set_index("day")
     df = df.reindex(range(days))
     for t in INCIDENT_TYPES:

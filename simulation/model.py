@@ -171,7 +171,8 @@ class RuralPolicingModel(Model):
         self.daily: list[dict[str, float]] = []
         self.hourly_busy: list[tuple[float, int, int]] = []
         self._busy_today: list[float] = []
-        self.end_time = config.days * MINUTES_PER_DAY  # minutes
+        self.start_time = config.warmup_days * MINUTES_PER_DAY  # observation starts, minutes
+        self.end_time = self.start_time + config.days * MINUTES_PER_DAY
         self.finished = False
         # Mesa runs step() at hours 1, 2, ...; the first heartbeat is at hour 0.
         self.schedule_event(self.heartbeat, at=0.0, priority=Priority.HIGH)
@@ -191,9 +192,10 @@ class RuralPolicingModel(Model):
         self.heartbeat()
 
     def run(self, days: float | None = None) -> RuralPolicingModel:
-        """Run to the end (config.days, or `days`) and close the books."""
+        """Run through the warm-up and `days` observed days (config.days by default) and close
+        the books."""
         if days is not None:
-            self.end_time = days * MINUTES_PER_DAY
+            self.end_time = self.start_time + days * MINUTES_PER_DAY
         self.run_until(self.end_time / MINUTES_PER_HOUR)
         self.finish()
         return self
@@ -228,6 +230,8 @@ class RuralPolicingModel(Model):
         hour = self.calendar.hour(t)
         if hour == 0:
             self._day(t)
+            if t == self.start_time > 0:
+                self._open_books(t)
         self.roster.shift_change(t, hour, self.response.officer_free)
         presence = self.presence
         guardians = np.zeros(self.region.n)
@@ -282,11 +286,23 @@ class RuralPolicingModel(Model):
                 self.crime.forget_offenders(o.villages)
         presence.new_day()
 
+    def _open_books(self, t: float) -> None:
+        """The warm-up is over: officers' time, presence and the daily record start afresh."""
+        for o in self.officers:
+            o.settle(t)
+            o.set_activity(o.activity, t)
+            o.time_use.clear()
+            o.committed_minutes = 0.0
+            o.committed_since = t
+        self.presence.total[:] = 0.0
+        self.daily.clear()
+        self.hourly_busy.clear()
+
     def _record_day(self, t: float) -> None:
         community = self.community
         self.daily.append(
             {
-                "day": int(round(t / MINUTES_PER_DAY)) - 1,
+                "day": int(round((t - self.start_time) / MINUTES_PER_DAY)) - 1,
                 "mean_trust": community.mean_trust(),
                 "satisfaction": community.satisfaction(),
                 "visibility": float(community.visibility(t)),

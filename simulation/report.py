@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .metric_registry import heading
-from .summarise import difference_table, headline_table
+from .summarise import INTERVALS, difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
@@ -110,8 +110,9 @@ def comparison_report(folder: Path, out: Path) -> str:
     reps = summary.groupby("scenario")["replicate"].nunique().max()
     body = [
         f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
-        f"{summary['days'].iloc[0]:g} days; mean ± half-width of the 95% interval across "
-        "replicates.</p>",
+        f"{summary['days'].iloc[0]:g} observed days. "
+        f"{html.escape(manifest.get('intervals', 'Intervals across replicates').capitalize())}. "
+        f"{html.escape(INTERVALS)}</p>",
         "<h2>Headline</h2>",
         _table(headline_table(t["aggregate"])),
     ]

@@ -292,15 +292,13 @@ class Response:
             self.dispatch(inc, officer, t, 0.0)  # handled while it waited
 
     def _first_presence(self, inc: Incident, t: float) -> None:
-        """The village auxiliary goes to the scene while an officer travels."""
+        """The village auxiliary, if on duty and free, goes to the scene while an officer
+        travels (an auxiliary who reported the incident heard of it; it is not yet there)."""
         cfg = self.dispatching
         if not cfg.auxiliary_first_presence:
             return
         aux = self.auxiliaries.get(inc.village)
         if aux is None:
-            return
-        if inc.reporter == Reporter.AUXILIARY:
-            inc.t_first_presence, inc.first_presence_by = t, Responder.AUXILIARY
             return
         if aux.on_duty(self.calendar.hour(t)) and aux.busy_until <= t:
             delay = self.rng.exponential(cfg.auxiliary_response_min)

@@ -12,7 +12,7 @@ from .agents import Auxiliary, Officer
 from .errors import ScenarioError
 from .region import Region, _split_population
 from .scenario import PolicingConfig, Shift
-from .vocab import Activity
+from .vocab import Activity, Role
 
 if TYPE_CHECKING:
     from .model import RuralPolicingModel
@@ -117,8 +117,9 @@ class Roster:
 
     def shift_change(self, t: float, hour: int, free: Callable[[Officer, float], None]) -> None:
         """Officers whose shift ends go off duty (busy ones finish their job first); those
-        whose shift starts come on duty with the shift's station duties owed (`free` hands
-        them work), or are diverted to non-police work for the shift."""
+        whose shift starts come on duty, station officers with the shift's station duties
+        owed (resident officers' time is reserved for their villages), and `free` hands them
+        work; or they are diverted to non-police work for the shift."""
         for o in self.ends[hour]:
             if o.on_duty and o.incident is None and not o.on_shift(t):
                 o.go_off_duty(t)
@@ -131,7 +132,7 @@ class Roster:
             if self.diversion > 0 and self.rng.random() < self.diversion:
                 o.divert(t)
             elif starting or was_diverted:
-                if self.station_duties:
+                if self.station_duties and o.role == Role.STATION:
                     o.station_duty_owed = o.shift.station_duty_hours * 60.0
                 o.set_activity(Activity.POST, t)
                 o.next_decision = t

@@ -8,7 +8,7 @@ that looks complete.
         manifest.json        versions, seeds, wall time, git commit
         scenarios/<label>.yaml  the resolved scenarios
         incidents.parquet daily.parquet villages.parquet officers.parquet summary.parquet
-        aggregate.parquet    mean and 95% interval per scenario and metric
+        aggregate.parquet    estimate (mean or ratio of means), 95% interval per scenario, metric
         differences.parquet  paired differences against the baseline (comparisons)
         summary.md           a short human-readable summary
 """

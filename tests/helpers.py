@@ -11,6 +11,8 @@ from simulation import RuralPolicingModel
 SMALL_COUNTY = {
     "region": {"type": "mountain", "villages": 30, "population": 30_000, "townships": 2},
     "days": 180,
+    # Mechanism tests observe from day 0: no warm-up (test_observation.py tests the warm-up).
+    "warmup_days": 0,
     "policing": {"officers": 10},
 }
 
@@ -41,6 +43,7 @@ def queue_scenario(servers: int, calls_per_day: float, service: dict, days: floa
     return {
         "mode": "calls_for_service",
         "days": days,
+        "warmup_days": 0,  # a queue from empty: the formulas' transient is negligible
         "region": {"type": "plain", "villages": 4, "population": 4000, "townships": 1},
         "policing": {
             "preset": "clinic",

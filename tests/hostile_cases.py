@@ -17,6 +17,7 @@ import yaml
 
 BASE = {
     "days": 2,
+    "warmup_days": 0,  # short runs: no year of warm-up
     "seed": 1,
     "region": {"type": "plain", "villages": 6, "population": 20_000, "townships": 1},
     "policing": {"officers": 3},
@@ -42,7 +43,8 @@ ROADS_CSV = "from,to\nA,B\nB,C\n"
 
 def _csv_scenario(villages: str = "villages.csv", roads: str = "roads.csv", extra: str = "") -> str:
     return (
-        f"days: 1\nregion: {{type: csv, villages_csv: {villages}, roads_csv: {roads}, "
+        f"days: 1\nwarmup_days: 0\nregion: {{type: csv, villages_csv: {villages}, "
+        f"roads_csv: {roads}, "
         f"townships: 1}}\npolicing: {{officers: 3}}\n{extra}"
     )
 
@@ -75,7 +77,7 @@ def _node(x: float | str, y: float | str, name: str | None = None, pop: str | No
 
 def _graph_scenario(extra: str = "") -> str:
     return (
-        "days: 1\nregion: {type: graphml, graphml: roads.graphml, townships: 1}\n"
+        "days: 1\nwarmup_days: 0\nregion: {type: graphml, graphml: roads.graphml, townships: 1}\n"
         f"policing: {{officers: 3}}\n{extra}"
     )
 
@@ -195,7 +197,8 @@ CASES: list[Case] = [
         4,
         "run t.yaml --quiet --out res",
         {
-            "t.yaml": "days: 1\nregion: {type: plain, villages: 2, population: 10, townships: 1}\n"
+            "t.yaml": "days: 1\nwarmup_days: 0\n"
+            "region: {type: plain, villages: 2, population: 10, townships: 1}\n"
             "policing: {officers: 3}\n"
         },
         expect="ok",

@@ -32,6 +32,7 @@ def _edge_ratio(weight: float) -> float:
             "region.seed=null",
             "disputes.enabled=false",
             "calls.enabled=false",
+            "warmup_days=0",  # the figures below were measured from day 0
         ],
     )
     crimes, households = np.zeros(2), np.zeros(2)

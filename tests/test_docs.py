@@ -45,7 +45,7 @@ def test_readme_documents_every_output_column(tmp_path):
         for col in df.columns:
             generic = re.sub(r"_(property|violent|dispute|service)", "_<type>", col)
             generic = re.sub(
-                r"_(post|patrol|visit|travel|on_scene|casework|diverted|off_duty)$",
+                r"_(post|patrol|visit|travel|on_scene|casework|station_duty|diverted|off_duty)$",
                 "_<activity>",
                 generic,
             )

@@ -297,7 +297,11 @@ def test_the_api_checks_what_files_check():
 def test_progress_in_chunks_changes_nothing():
     """run_once's day callback (the day bar of long runs) runs the same simulation."""
     scenario = Scenario.model_validate(
-        {"days": 25, "region": {"type": "plain", "villages": 8, "population": 8000}}
+        {
+            "days": 25,
+            "warmup_days": 0,
+            "region": {"type": "plain", "villages": 8, "population": 8000},
+        }
     )
     days: list[int] = []
     a = run_once(scenario, 5)["summary"]

@@ -75,7 +75,7 @@ def test_headline_rows_come_from_the_registry(comparison):
     per_run = [m for m in HEADLINE if m.per_run]
     assert list(headline_table(agg).index) == [m.heading for m in per_run]
     assert list(difference_table(diffs).index) == [m.heading for m in HEADLINE]
-    md = summary_markdown("t", agg, diffs, "a", 2, 3)
+    md = summary_markdown("t", agg, diffs, "a", 2, 3, "intervals across replicates")
     for m in HEADLINE:
         assert f"| {m.heading} |" in md, m.name
 

@@ -53,7 +53,8 @@ def app_config(
 ) -> Scenario:
     """`base` with the page's choices; None keeps the base's value, and AUX_DEFAULT (or a
     negative number) as `auxiliaries` means the preset's default (one per village for
-    auxiliary_network and hybrid, none otherwise)."""
+    auxiliary_network and hybrid, none otherwise). The page watches from day 0, with no
+    warm-up."""
     policing: dict[str, Any] = {}
     if preset is not None:
         policing["preset"] = preset
@@ -61,7 +62,9 @@ def app_config(
         policing["officers"] = int(officers)
     if auxiliaries is not None:
         policing["auxiliaries"] = parse_auxiliaries(auxiliaries)
-    return validate_dict(deep_merge(base.model_dump(mode="json"), {"policing": policing}))
+    # The page shows the county from its first day: no warm-up (that is for the statistics).
+    watch = {"policing": policing, "warmup_days": 0}
+    return validate_dict(deep_merge(base.model_dump(mode="json"), watch))
 
 
 AUX_DEFAULT = "preset's default"  # the auxiliaries control's first choice

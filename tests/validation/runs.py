@@ -122,7 +122,11 @@ class RunCache:
         for seed in seeds:
             key = (name, int(seed))
             if key not in self._runs:
-                model = RuralPolicingModel(SCENARIOS[name], seed=int(seed)).run()
+                # Observed from day 0 (no warm-up): the mechanisms checked here hold from the
+                # start, and under clinic the headline metrics are flat from day 0 (docs/ODD.md,
+                # Warm-up), so the Chinese targets are met without one.
+                config = {**SCENARIOS[name], "warmup_days": 0}
+                model = RuralPolicingModel(config, seed=int(seed)).run()
                 self._runs[key] = _extract(model, int(seed))
             out.append(self._runs[key])
         return out
