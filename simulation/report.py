@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .metric_registry import heading
+from .runner import pooled_means
 from .summarise import INTERVALS, difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -151,9 +152,9 @@ def sweep_report(folder: Path, out: Path) -> str:
         "cost_total_cny",
     ]
     # A sweep whose runs all failed has no metric columns: its report lists the failures.
-    headline = [m for m in headline if m in results.columns]
-    shown = [p for p in params if p in results.columns] + headline
-    means = results.groupby("point")[shown].mean().round(3)
+    means = pooled_means(results, "point")
+    headline = [m for m in headline if m in means.columns]
+    means = means[[p for p in params if p in means.columns] + headline].round(3)
     means = means.rename(columns={m: heading(m) for m in headline})
     body = [
         f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "

@@ -285,6 +285,21 @@ def paired_ratio_difference_ci(
     return _percentile(value, resampled, estimator, level)
 
 
+def pooled_means(runs: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Mean of every numeric column per group, except that each declared ratio metric is the
+    ratio of its numerator's and denominator's means (NaN where the latter is not above 0):
+    what sweeps and grids show per design point."""
+    numeric = [c for c in runs.columns if pd.api.types.is_numeric_dtype(runs[c])]
+    keys = [by] if isinstance(by, str) else list(by)
+    means = runs.groupby(keys)[[c for c in numeric if c not in keys]].mean()
+    for metric in list(means.columns):
+        ratio = _ratio(metric, runs)
+        if ratio is not None:
+            den = means[ratio[1]]
+            means[metric] = (means[ratio[0]] / den).where(den > 0)
+    return means
+
+
 def _ratio(name: str, summary: pd.DataFrame) -> tuple[str, str] | None:
     """The (numerator, denominator) columns of a declared ratio metric, if present."""
     m = METRICS.get(name)

@@ -528,7 +528,7 @@ def assemble(sweep: Sweep, out: Path, wall_s: float = math.nan) -> Path:
 
 def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices per metric, with 95% intervals.
-    Y is the replicate mean at each design point."""
+    Y is the replicate mean at each design point (a ratio metric: the ratio of means)."""
     s = sweep.spec.sample
     assert s is not None, "sensitivity indices need a sampled design"
     names = list(s.bounds)
@@ -539,7 +539,10 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     metrics = [
         c for c in results.columns if c not in skip and pd.api.types.is_numeric_dtype(results[c])
     ]
-    means = results.groupby("point")[metrics].mean().reindex(range(len(sweep.design)))
+    from .runner import pooled_means
+
+    # Y: per design point, the replicate mean, or for a ratio metric the ratio of means.
+    means = pooled_means(results, "point")[metrics].reindex(range(len(sweep.design)))
     x = sweep.design[names].to_numpy(float)
     rows = []
     warnings.filterwarnings("ignore", message="Constant values encountered")  # SALib

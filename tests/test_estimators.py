@@ -240,3 +240,23 @@ def test_every_declared_ratio_is_its_numerator_over_its_denominator():
         num, den = (s[c] for c in m.ratio)
         expected = num / den if den else math.nan
         assert s[m.name] == pytest.approx(expected, nan_ok=True), m.name
+
+
+def test_sweeps_pool_ratio_metrics_per_design_point():
+    """Per design point a ratio metric is the ratio of means (2 arrests of 10 recorded and 0
+    of 2: 2/12), not the mean of the replicate ratios (0.1); other columns are means."""
+    from simulation.runner import pooled_means
+
+    runs = pd.DataFrame(
+        {
+            "point": [0, 0, 1, 1],
+            "arrests": [2, 0, 1, 1],
+            "recorded_crime": [10, 2, 4, 0],
+            "clearance_rate": [0.2, 0.0, 0.25, float("nan")],
+            "officers": [5, 5, 9, 9],
+        }
+    )
+    means = pooled_means(runs, "point")
+    assert means.loc[0, "clearance_rate"] == pytest.approx(2 / 12)
+    assert means.loc[1, "clearance_rate"] == pytest.approx(2 / 4)
+    assert means.loc[0, "officers"] == 5
