@@ -115,7 +115,8 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
     per_1000 = 1000.0 / np.maximum(region.population, 1) / years
     crime = incidents["type"].isin(CRIME_TYPES)
     for kind in ("true", "recorded"):
-        sub = incidents if kind == "true" else incidents[incidents["reported"]]
+        # A boolean mask (an empty object column would select columns, not rows).
+        sub = incidents if kind == "true" else incidents[incidents["reported"].astype(bool)]
         counts = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
         df[f"{kind}_incidents"] = counts
         df[f"{kind}_per_1000_year"] = counts * per_1000  # every type, per registered resident

@@ -151,7 +151,10 @@ def sweep_report(folder: Path, out: Path) -> str:
         "mean_trust",
         "cost_total_cny",
     ]
-    means = pooled_means(results, "point")[params + headline].round(3)
+    # A sweep whose runs all failed has no metric columns: its report lists the failures.
+    means = pooled_means(results, "point")
+    headline = [m for m in headline if m in means.columns]
+    means = means[[p for p in params if p in means.columns] + headline].round(3)
     means = means.rename(columns={m: heading(m) for m in headline})
     body = [
         f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
@@ -165,7 +168,7 @@ def sweep_report(folder: Path, out: Path) -> str:
         body += ["<h2>Failed runs</h2>", _table(errors)]
     body.append("<h2>Figures</h2>")
     grid = [p for p in params if design[p].nunique() > 1]
-    if spec.get("vary") and len(grid) == 2:
+    if spec.get("vary") and len(grid) == 2 and len(results):
         for metric in (
             "true_crime_per_1000",
             "response_mean_min",

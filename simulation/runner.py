@@ -10,6 +10,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -24,6 +25,7 @@ from .scenario import Scenario
 from .vocab import RegionType
 
 TABLES = ("incidents", "daily", "villages", "officers", "roads")
+PROGRESS_DAYS = 10  # simulated days between calls of run_once's on_day
 ID_COLUMNS = ("scenario", "preset", "replicate", "seed")
 
 
@@ -72,9 +74,18 @@ def interval_note(counties: Counties) -> str:
     )
 
 
-def run_once(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """One run's tables (see simulation.metrics)."""
-    return RuralPolicingModel(scenario, seed=seed).run().results()
+def run_once(
+    scenario: Scenario, seed: int, on_day: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """One run's tables (see simulation.metrics). `on_day(d)` is called every
+    PROGRESS_DAYS simulated days, warm-up included (a progress bar); running in such chunks
+    changes nothing."""
+    model = RuralPolicingModel(scenario, seed=seed)
+    if on_day is not None:
+        for day in range(PROGRESS_DAYS, math.ceil(model.end_time / 1440), PROGRESS_DAYS):
+            model.run_until(day * 24)
+            on_day(day)
+    return model.run().results()
 
 
 @dataclass
@@ -102,20 +113,23 @@ def run_many(
     scheduler: str | None = None,
     cluster: str | None = None,
     counties: Counties = "fixed",
+    on_day: Callable[[int], None] | None = None,
 ) -> Results:
     """Every scenario x replicate, with the same replicate seeds for every scenario, run
     serially, on `workers` local processes or on Dask (see simulation.executor). Tables
     are assembled in (scenario, replicate) order, so the numbers never depend on where the
     runs ran. `counties` says which county each replicate runs on (see `Counties`).
-    `progress(total=N)` makes a bar with `update()` and `close()`."""
+    `progress(total=N)` makes a bar with `update()` and `close()`; `on_day` follows the
+    simulated days of serial runs (see run_once)."""
     seeds = replicate_seeds(base_seed, replicates)
     jobs = [(label, r, seed) for label in scenarios for r, seed in enumerate(seeds)]
     runs: list[dict[str, Any]] = [{} for _ in jobs]
     inputs = [county_for(scenarios[label], r, counties) for label, r, _ in jobs]
     bar = progress(total=len(jobs)) if progress else None
     t0 = time.perf_counter()
+    serial = workers <= 1 and not scheduler and not cluster
     finished = run_jobs(
-        run_once,
+        partial(run_once, on_day=on_day) if on_day is not None and serial else run_once,
         ((scenario, seed) for scenario, (_, _, seed) in zip(inputs, jobs, strict=True)),
         workers=workers,
         scheduler=scheduler,
