@@ -23,21 +23,33 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
 
 from tqdm import tqdm
 
 from .config_files import load_comparison, load_scenario, read_yaml, scenario_yaml
 from .errors import ScenarioError
-from .executor import check_options, describe
+from .executor import ExecutorError, check_options, describe
 from .region import build_region
-from .runner import Results, aggregate, differences, interval_note, run_many
-from .scenario import Scenario
-from .store import default_out, write_results
+from .runner import PROGRESS_DAYS, Results, aggregate, differences, interval_note, run_many
+from .scenario import MAX_SEED, Scenario
+from .store import (
+    OutputError,
+    check_out,
+    default_out,
+    is_results_folder,
+    safe_name,
+    write_results,
+)
 from .streams import region_rng
-from .summarise import difference_table, headline_table, summary_markdown, to_text
+from .summarise import INTERVALS, difference_table, headline_table, summary_markdown, to_text
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+MAX_REPLICATES, MAX_WORKERS = 10_000, 1024  # stated bounds of --replicates and --workers
+TRACEBACK_ENV = "RPSIM_TRACEBACK"  # set to 1 to see the traceback of an internal error
 
 
 class BadInputError(Exception):
@@ -59,6 +71,34 @@ def _progress(quiet: bool, desc: str):
         )
 
     return bar
+
+
+@contextmanager
+def _day_bar(args: argparse.Namespace, days: float, options: dict) -> Iterator[Any]:
+    """A second bar, the simulated days of the run in progress (serial runs of more than a
+    few weeks: a county-year takes seconds to minutes); yields run_many's `on_day` or None."""
+    serial = options["workers"] <= 1 and not options["scheduler"] and not options["cluster"]
+    if args.quiet or not serial or days < 3 * PROGRESS_DAYS:
+        yield None
+        return
+    bar = tqdm(
+        total=int(days),
+        desc="  simulated days",
+        unit="day",
+        position=1,
+        leave=False,
+        file=sys.stderr,
+        dynamic_ncols=True,
+    )
+
+    def on_day(day: int) -> None:
+        bar.n = day
+        bar.refresh()
+
+    try:
+        yield on_day
+    finally:
+        bar.close()
 
 
 def _executor(args: argparse.Namespace) -> dict:
@@ -83,12 +123,25 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
+def _out(args: argparse.Namespace, name: str) -> Path:
+    """The results folder, checked before anything runs: a new folder, or an rpsim results
+    folder to replace (said so); never a user's own folder or file."""
+    out = Path(args.out) if args.out else default_out(name)
+    try:
+        check_out(out)
+    except OutputError as exc:
+        raise BadInputError(str(exc)) from None
+    if out.exists() and any(out.iterdir()):
+        print(f"replacing the earlier rpsim results in {out}", file=sys.stderr)
+    return out
+
+
 def _finish(
     args,
     results: Results,
     baseline: str | None,
     title: str,
-    name: str,
+    out: Path,
     replicates: int,
     extra_md: str = "",
 ) -> Path:
@@ -102,7 +155,6 @@ def _finish(
     warmup = max(s.warmup_days for s in results.scenarios.values())
     md = summary_markdown(title, agg, diffs, baseline, replicates, days, intervals, warmup)
     md += extra_md
-    out = Path(args.out) if args.out else default_out(name)
     write_results(
         out,
         results,
@@ -116,10 +168,10 @@ def _finish(
         },
         csv=args.csv,
     )
-    _say(args, "\nMean ± half-width of the 95% interval across replicates:")
+    _say(args, "\n" + INTERVALS)
     _say(args, to_text(headline_table(agg)))
     if diffs is not None:
-        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed; ± 95% interval):")
+        _say(args, f"\nDifference against baseline '{baseline}' (paired by seed):")
         _say(args, to_text(difference_table(diffs)))
     print(f"\nresults: {out}/  (summary: {out}/summary.md)")
     return out
@@ -130,18 +182,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.scenario:
         scenario = load_scenario(args.scenario, _overrides(args))
     else:
-        from .config_files import apply_overrides, validate_dict
+        from .config_files import apply_overrides, check_buildable, validate_dict
 
-        scenario = validate_dict(apply_overrides({"name": "default"}, _overrides(args), {}))
+        lines: dict = {}
+        data = apply_overrides({"name": "default"}, _overrides(args), lines)
+        scenario = validate_dict(data, lines, "--set")
+        check_buildable(scenario, lines, "--set")
     seed = scenario.seed if args.seed is None else args.seed
-    results = run_many(
-        {scenario.name: scenario},
-        args.replicates,
-        seed,
-        _progress(args.quiet, scenario.name),
-        **options,
-    )
-    _finish(args, results, None, f"rpsim run: {scenario.name}", scenario.name, args.replicates)
+    out = _out(args, scenario.name)
+    with _day_bar(args, scenario.days + scenario.warmup_days, options) as on_day:
+        results = run_many(
+            {scenario.name: scenario},
+            args.replicates,
+            seed,
+            _progress(args.quiet, scenario.name),
+            **options,
+            on_day=on_day,
+        )
+    _finish(args, results, None, f"rpsim run: {scenario.name}", out, args.replicates)
     return EXIT_OK
 
 
@@ -159,14 +217,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rule = {label: spec.sizing_rule(label) for label in scenarios}
         scenarios, sizings = size_comparison(scenarios, spec.budget_cny, rule, spec.seed)
     counties = args.counties or spec.counties
-    results = run_many(
-        scenarios,
-        replicates,
-        spec.seed,
-        _progress(args.quiet, spec.name),
-        counties=counties,
-        **options,
-    )
+    out = _out(args, spec.name)
+    days = max(s.days + s.warmup_days for s in scenarios.values())
+    with _day_bar(args, days, options) as on_day:
+        results = run_many(
+            scenarios,
+            replicates,
+            spec.seed,
+            _progress(args.quiet, spec.name),
+            counties=counties,
+            **options,
+            on_day=on_day,
+        )
     extra = ""
     if sizings is not None and spec.budget_cny is not None:
         from .plan.budget import staffing_markdown, staffing_table
@@ -175,9 +237,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _say(args, f"\nStaffing at equal cost ({spec.budget_cny:,.0f} CNY a year):")
         _say(args, to_text(table.set_index("scenario")))
         extra = "\n" + staffing_markdown(spec.budget_cny, table)
-    _finish(
-        args, results, spec.baseline, f"rpsim compare: {spec.name}", spec.name, replicates, extra
-    )
+    _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", out, replicates, extra)
     return EXIT_OK
 
 
@@ -205,7 +265,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 case "sweep":
                     from .sweep import load_sweep
 
-                    load_sweep(f)
+                    load_sweep(f, build=True)
                 case "plan":
                     from .plan.spec import load_plan
 
@@ -261,7 +321,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     options = _executor(args)
     sweep = load_sweep(args.file, replicates=args.replicates, days=args.days)
-    out = Path(args.out) if args.out else Path("results") / f"sweep-{sweep.spec.name}"
+    out = Path(args.out) if args.out else Path("results") / f"sweep-{safe_name(sweep.spec.name)}"
+    if out.exists() and not (out.is_dir() and is_results_folder(out)):
+        try:
+            check_out(out)
+        except OutputError as exc:
+            raise BadInputError(str(exc)) from None
     _say(
         args,
         f"sweep {sweep.spec.name}: {len(sweep.design)} points x "
@@ -276,7 +341,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             progress=_progress(args.quiet, sweep.spec.name),
             **options,
         )
-    except FileExistsError as exc:
+    except (FileExistsError, OutputError) as exc:
         raise BadInputError(str(exc)) from None
     except KeyboardInterrupt:
         print(f"interrupted: finished runs are kept in {out}; rerun with --resume", file=sys.stderr)
@@ -326,7 +391,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
-    out = write_report(args.results_dir, args.out)
+    folder = Path(args.results_dir)
+    if not folder.is_dir() or not is_results_folder(folder):
+        raise BadInputError(f"{folder} is not an rpsim results folder (no manifest.json)")
+    try:
+        out = write_report(folder, args.out)
+    except (FileNotFoundError, OSError) as exc:
+        raise BadInputError(str(exc)) from None
+    except Exception as exc:  # a damaged table: pyarrow, pandas and json raise many kinds
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BadInputError(f"cannot read the results in {folder}: {reason}") from None
     print(f"report: {out}")
     return EXIT_OK
 
@@ -336,14 +410,37 @@ def cmd_app(args: argparse.Namespace) -> int:
         from .app import serve
     except ImportError as exc:
         raise BadInputError(f"{exc} (or: pip install -e '.[app]')") from None
+    from .app.server import ServerError
+
     if args.scenario:
         load_scenario(args.scenario)  # a bad file fails here, with file:line errors
-    serve(args.scenario, args.port, args.host)
+    try:
+        serve(args.scenario, args.port, args.host)
+    except ServerError as exc:
+        raise BadInputError(str(exc)) from None
     return EXIT_OK
 
 
+def _seed(text: str) -> int:
+    """--seed: a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**63 - 1, got {text}")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (`rpsim run: error: ...`), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="rpsim",
         description="Agent-based simulation of rural policing models.",
         epilog="Exit codes: 0 ok, 1 run failed, 2 bad input, 130 interrupted.",
@@ -371,7 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario")
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: built-in defaults)")
     p.add_argument("--replicates", "-n", type=int, default=1)
-    p.add_argument("--seed", type=int, help="base seed (default: the scenario's seed)")
+    p.add_argument("--seed", type=_seed, help="base seed (default: the scenario's seed)")
     p.add_argument(
         "--set",
         action="append",
@@ -440,22 +537,36 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for attr in ("replicates", "workers"):
+    for attr, most in (("replicates", MAX_REPLICATES), ("workers", MAX_WORKERS)):
         value = getattr(args, attr, None)
-        if value is not None and value < 1:
-            parser.error(f"--{attr} must be at least 1, got {value}")
+        if value is not None and not 1 <= value <= most:
+            parser.error(f"--{attr} must be from 1 to {most:,}, got {value}")
     try:
         return args.func(args)
     except ScenarioError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (BadInputError, FileNotFoundError) as exc:
+    except (BadInputError, FileNotFoundError, OutputError, ExecutorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:  # a write that failed: read-only folder, full disk
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted: nothing was written for unfinished runs", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line, the traceback on request
+        if os.environ.get(TRACEBACK_ENV):
+            raise
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"error: internal error ({type(exc).__name__}: {reason}); please report it "
+            f"(set {TRACEBACK_ENV}=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

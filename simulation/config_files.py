@@ -21,13 +21,78 @@ LineMap = dict[tuple[str, ...], tuple[str, int]]
 PATH_KEYS = ("region.graphml", "region.villages_csv", "region.roads_csv")
 
 
+# Limits on what a YAML file may hold: aliases that expand past MAX_VALUES values ("billion
+# laughs"), nesting deeper than MAX_DEPTH and `extends:` chains longer than MAX_EXTENDS are
+# errors, not gigabytes of memory or a crash (no scenario comes close: the shipped files hold
+# under 200 values, 5 levels and 2 extends).
+MAX_VALUES = 100_000
+MAX_DEPTH = 50
+MAX_EXTENDS = 20
+
+
+def _check_size(node: yaml.Node, file: str) -> None:
+    """ScenarioError if the document, with its aliases expanded, is too big or too deep."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth), aliases shared
+
+    def walk(n: yaml.Node, depth: int) -> tuple[int, int]:
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                Problem(
+                    key="",
+                    reason=f"nested more than {MAX_DEPTH} levels deep",
+                    file=file,
+                    line=n.start_mark.line + 1,
+                )
+            )
+        if id(n) in sizes:
+            return sizes[id(n)]
+        values, deepest = 1, 0
+        children: list[yaml.Node] = []
+        if isinstance(n, yaml.MappingNode):
+            children = [c for pair in n.value for c in pair]
+        elif isinstance(n, yaml.SequenceNode):
+            children = list(n.value)
+        for c in children:
+            v, d = walk(c, depth + 1)
+            values += v
+            deepest = max(deepest, d + 1)
+            if values > MAX_VALUES:
+                raise ScenarioError(
+                    Problem(
+                        key="",
+                        reason=f"the file expands to more than {MAX_VALUES:,} values "
+                        "(aliases repeating aliases?)",
+                        file=file,
+                        line=n.start_mark.line + 1,
+                    )
+                )
+        sizes[id(n)] = (values, deepest)
+        return values, deepest
+
+    walk(node, 0)
+
+
 def _line_map(node: yaml.Node, file: str, path: tuple[str, ...] = ()) -> LineMap:
-    """(key path) -> (file, line) for every mapping key in a composed YAML document."""
+    """(key path) -> (file, line) for every mapping key in a composed YAML document; a key
+    given twice in one mapping is an error (YAML would silently keep the last)."""
     out: LineMap = {}
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key = (*path, str(key_node.value))
-            out[key] = (file, key_node.start_mark.line + 1)
+            name = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if name in seen and name != "<<":
+                raise ScenarioError(
+                    Problem(
+                        key=".".join((*path, name)),
+                        reason=f"given twice (also on line {seen[name]})",
+                        file=file,
+                        line=line,
+                    )
+                )
+            seen[name] = line
+            key = (*path, name)
+            out[key] = (file, line)
             out.update(_line_map(value_node, file, key))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -36,14 +101,44 @@ def _line_map(node: yaml.Node, file: str, path: tuple[str, ...] = ()) -> LineMap
     return out
 
 
+def _read_text(p: Path) -> str:
+    """A file's text; ScenarioError for a file that is not UTF-8 text."""
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(
+            Problem(key="", reason=f"cannot read: {exc.strerror}", file=str(p))
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            Problem(
+                key="",
+                reason=f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                file=str(p),
+                line=line,
+            )
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ScenarioError(
+            Problem(key="", reason="a binary file, not YAML text", file=str(p), line=line)
+        )
+    return text
+
+
 def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
     """Parse one YAML file into a dict and its line map; clear errors for bad files."""
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(Problem(key="", reason="file not found", file=str(p)))
-    text = p.read_text(encoding="utf-8")
+    text = _read_text(p)
     try:
-        node = yaml.compose(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _check_size(node, str(p))
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -52,6 +147,14 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
             reason += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         raise ScenarioError(
             Problem(key="", reason=reason, file=str(p), line=mark.line + 1 if mark else None)
+        ) from None
+    except yaml.YAMLError as exc:  # e.g. a control character (reader errors carry no mark)
+        raise ScenarioError(
+            Problem(key="", reason=f"not a YAML file: {exc}".splitlines()[0], file=str(p))
+        ) from None
+    except RecursionError:
+        raise ScenarioError(
+            Problem(key="", reason=f"nested more than {MAX_DEPTH} levels deep", file=str(p), line=1)
         ) from None
     if data is None:
         data = {}
@@ -76,21 +179,15 @@ def deep_merge(base: dict, over: dict) -> dict:
 def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, LineMap]:
     """A scenario file with its `extends:` chain resolved (child keys win)."""
     p = Path(path).resolve()
-    if p in _seen:
-        raise ScenarioError(Problem(key="extends", reason="circular extends", file=str(path)))
     data, lines = read_yaml(path)
     resolve_paths(data, Path(path).parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data, lines
+    line = lines.get(("extends",), ("", None))[1]
     if not isinstance(parent, str):
         raise ScenarioError(
-            Problem(
-                key="extends",
-                reason="must be a file path",
-                file=str(path),
-                line=lines.get(("extends",), (None, None))[1],
-            )
+            Problem(key="extends", reason="must be a file path", file=str(path), line=line)
         )
     parent_path = Path(path).parent / parent
     if not parent_path.is_file():
@@ -99,10 +196,30 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, Line
                 key="extends",
                 reason=f"file not found: {parent_path}",
                 file=str(path),
-                line=lines.get(("extends",), ("", None))[1],
+                line=line,
             )
         )
-    base, base_lines = load_raw(parent_path, (*_seen, p))
+    chain = (*_seen, p)
+    if parent_path.resolve() in chain:
+        loop = [q.name for q in chain[chain.index(parent_path.resolve()) :]]
+        raise ScenarioError(
+            Problem(
+                key="extends",
+                reason=f"circular extends: {' -> '.join([*loop, parent_path.name])}",
+                file=str(path),
+                line=line,
+            )
+        )
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(
+            Problem(
+                key="extends",
+                reason=f"a chain of more than {MAX_EXTENDS} extends files",
+                file=str(path),
+                line=line,
+            )
+        )
+    base, base_lines = load_raw(parent_path, chain)
     merged_lines = dict(base_lines)
     merged_lines.update(lines)
     return deep_merge(base, data), merged_lines
@@ -132,11 +249,21 @@ def parse_override(item: str) -> tuple[list[str], Any]:
             Problem(key=item, reason="an override must look like key.path=value", file="--set")
         )
     key, value = item.split("=", 1)
+    keys = key.strip().split(".")
+    if not all(keys):
+        raise ScenarioError(Problem(key=key, reason="an empty key in the path", file="--set"))
     try:
         parsed = yaml.safe_load(value) if value != "" else ""
-    except yaml.YAMLError:
-        parsed = value
-    return key.strip().split("."), parsed
+    except yaml.YAMLError as exc:
+        reason = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise ScenarioError(
+            Problem(
+                key=key.strip(),
+                reason=f"cannot read the value {value!r} ({reason}); quote a text value",
+                file="--set",
+            )
+        ) from None
+    return keys, parsed
 
 
 def apply_overrides(data: dict, overrides: list[str], lines: LineMap) -> dict:
@@ -201,7 +328,11 @@ def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> lis
                 reason = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
         elif err["type"] == "literal_error":
             reason = f"{reason}, got {err.get('input')!r}"
-        elif "input" in err and err["type"] not in ("missing",):
+        elif (
+            "input" in err
+            and err["type"] not in ("missing",)
+            and not isinstance(err["input"], (dict, list))
+        ):  # a whole section's value is too long to repeat
             reason = f"{reason} (got {err['input']!r})"
         where = None
         for n in range(len(loc), 0, -1):  # nearest key that has a line
@@ -227,12 +358,56 @@ def validate_dict(data: dict, lines: LineMap | None = None, file: str | None = N
         raise ScenarioError(problems_from(exc, lines or {}, file)) from None
 
 
-def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Read, extend, override and validate a scenario file."""
+def locate(problems: list[Problem], lines: LineMap, file: str | None) -> list[Problem]:
+    """Problems found while building a run (no file, no line) placed at the line of their key
+    (or its nearest parent) in the scenario's files."""
+    out = []
+    for p in problems:
+        if p.file is not None:
+            out.append(p)
+            continue
+        loc = tuple(p.key.split(".")) if p.key else ()
+        where: tuple[str, int | None] = (file or "<scenario>", None)
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in lines:
+                where = lines[loc[:n]]
+                break
+        out.append(Problem(key=p.key, reason=p.reason, file=where[0], line=where[1]))
+    return out
+
+
+def check_buildable(scenario: Scenario, lines: LineMap | None = None, file: str | None = None):
+    """Build the run's county, officers and demand (no simulation) so that every problem a
+    run would meet (posts or call rates at unknown villages, too few officers for the
+    stations, more auxiliaries than villages, unreadable region files) is an error now."""
+    from .model import RuralPolicingModel
+
+    try:
+        RuralPolicingModel(scenario)
+    except ScenarioError as exc:
+        raise ScenarioError(locate(exc.problems, lines or {}, file)) from None
+    except (ValueError, ArithmeticError, MemoryError, OSError) as exc:
+        raise ScenarioError(
+            locate(
+                [Problem(key="", reason=f"cannot build the county: {exc}".splitlines()[0])],
+                lines or {},
+                file,
+            )
+        ) from None
+
+
+def load_scenario(
+    path: str | Path, overrides: list[str] | None = None, build: bool = True
+) -> Scenario:
+    """Read, extend, override and validate a scenario file; with `build`, also build its
+    county and officers (see check_buildable)."""
     data, lines = load_raw(path)
     data = apply_overrides(data, overrides or [], lines)
     data.setdefault("name", Path(path).stem)
-    return validate_dict(data, lines, str(path))
+    scenario = validate_dict(data, lines, str(path))
+    if build:
+        check_buildable(scenario, lines, str(path))
+    return scenario
 
 
 def scenario_yaml(scenario: Scenario) -> str:

@@ -9,6 +9,10 @@ or in which order the runs finished. `rpsim run`, `compare` and `sweep` all go t
 from __future__ import annotations
 
 import copyreg
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
@@ -28,6 +32,33 @@ def _reduce_scenario_error(exc: ScenarioError) -> tuple:
 copyreg.pickle(ScenarioError, _reduce_scenario_error)
 
 
+class ExecutorError(ValueError):
+    """Options that cannot make an executor, or a cluster that cannot be reached."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker as soon as the process that started it is gone
+    (a `kill -9` of `rpsim sweep` must not leave its workers running)."""
+
+    if sys.platform == "linux":  # the kernel kills us with the parent (prctl PR_SET_PDEATHSIG)
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:  # elsewhere (and if the parent died before prctl): poll
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="rpsim-parent-watch", daemon=True).start()
+
+
 @dataclass
 class Finished:
     """One finished job: its position in the job list, and its result or its error."""
@@ -39,15 +70,21 @@ class Finished:
 
 
 def check_options(workers: int = 1, scheduler: str | None = None, cluster: str | None = None):
-    """ValueError for options that cannot make an executor."""
+    """ExecutorError (a ValueError) for options that cannot make an executor."""
     if workers < 1:
-        raise ValueError(f"--workers must be at least 1, got {workers}")
+        raise ExecutorError(f"--workers must be at least 1, got {workers}")
     if scheduler and cluster:
-        raise ValueError("give --scheduler or --cluster, not both")
+        raise ExecutorError("give --scheduler or --cluster, not both")
     if cluster:
         kind, _, n = cluster.partition(":")
-        if kind != "local" or not n.isdigit() or int(n) < 1:
-            raise ValueError(f"--cluster must look like local:N, got {cluster!r}")
+        if kind != "local" or not n.isdigit() or not 1 <= int(n) <= 1024:
+            raise ExecutorError(
+                f"--cluster must look like local:N (N from 1 to 1024), got {cluster!r}"
+            )
+    if scheduler is not None and "://" not in scheduler and ":" not in scheduler:
+        raise ExecutorError(
+            f"--scheduler must be an address like tcp://host:8786, got {scheduler!r}"
+        )
 
 
 def describe(workers: int = 1, scheduler: str | None = None, cluster: str | None = None) -> str:
@@ -73,19 +110,28 @@ def make_executor(
             # Dask's nannies export MALLOC_TRIM_THRESHOLD_=65536 to their workers, which turns
             # off glibc's adaptive mmap threshold: every temporary numpy array over 128 kB is
             # then mmap'd and zeroed afresh, and a county-year runs ~1.5x slower. Unset it.
-            with dask.config.set(
-                {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-            ):
-                lc = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-                )
-            client = Client(lc)
+            try:
+                with dask.config.set(
+                    {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+                ):
+                    lc = LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                client = Client(lc)
+            except (OSError, TimeoutError, RuntimeError) as exc:
+                raise ExecutorError(f"--cluster {cluster}: cannot start it ({exc})") from None
 
             def close() -> None:
                 client.close()
                 lc.close()
         else:
-            client = Client(scheduler, timeout="20s")
+            try:
+                client = Client(scheduler, timeout="10s")
+            except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise ExecutorError(
+                    f"--scheduler {scheduler}: cannot reach the Dask scheduler ({reason})"
+                ) from None
             n = max(sum(client.nthreads().values()), workers)
             close = client.close
         return client.get_executor(), close, n
@@ -93,7 +139,12 @@ def make_executor(
         return None, lambda: None, 1
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     return pool, lambda: pool.shutdown(wait=False, cancel_futures=True), workers
 
 

@@ -1,5 +1,6 @@
-"""Every column of a run's summary, declared once: label, unit, format, meaning, and whether
-it is a headline metric and which way is better.
+"""Every column of a run's summary, declared once: label, unit, format, meaning, whether it
+is a headline metric and which way is better, and, for a ratio, its numerator and denominator
+columns (so that replicates are pooled as a ratio of means, see simulation.runner).
 
 The console table, summary.md, the HTML report, the figures and the README's list of summary
 columns (`python -m simulation.reference`) all read this module. Headline metrics appear in
@@ -9,6 +10,7 @@ declared as per-run are exactly the keys `simulation.metrics.summary` returns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,10 +52,38 @@ class Metric:
     kind: Literal["id", "setting", "metric"] = "metric"  # which run; its county and force; outcome
     per_run: bool = True  # False: added across replicates by simulation.runner
     fmt: str = ""  # format of a value; "" takes the unit's
+    # A ratio: (numerator, denominator) summary columns. Across replicates it is the ratio of
+    # their means (pooled), with a bootstrap interval over replicates; otherwise the mean of
+    # the replicate values with a t interval.
+    ratio: tuple[str, str] | None = None
+    undefined: str = ""  # why a value can be not defined, in words ("" derives it)
+    infinite: str = ""  # how an infinite value reads ("not reached"); "" shows "∞"
 
     @property
     def format(self) -> str:
         return self.fmt or UNITS[self.unit].fmt
+
+    @property
+    def estimator(self) -> str:
+        """How replicates are combined: 'mean', 'ratio of means' or (cost per incident
+        prevented) 'ratio of mean differences'."""
+        if self.ratio is None:
+            return "mean"
+        return "ratio of means" if self.per_run else "ratio of mean differences"
+
+    @property
+    def interval(self) -> str:
+        """The kind of 95% interval across replicates: 't' or 'bootstrap'."""
+        return "t" if self.ratio is None else "bootstrap"
+
+    @property
+    def why_undefined(self) -> str:
+        """Why the estimate is not defined: 'no responded incidents', 'nothing prevented'."""
+        if self.undefined:
+            return self.undefined
+        if self.ratio is not None and self.ratio[1] in METRICS:
+            return f"no {METRICS[self.ratio[1]].label}"
+        return "no data"
 
     @property
     def heading(self) -> str:
@@ -73,6 +103,8 @@ class Metric:
         """A value in the metric's format; '–' when missing."""
         if value is None or value != value:  # NaN
             return "–"
+        if value in (math.inf, -math.inf):
+            return self.infinite or ("∞" if value > 0 else "−∞")
         return self.format.format(value)
 
 
@@ -162,13 +194,211 @@ def _by_incident_type() -> list[Metric]:
                 f"{words.capitalize()} reported to the police.",
             ),
             Metric(
+                f"true_{t}",
+                f"true {t} incidents",
+                "count",
+                f"{words.capitalize()} that happened, reported or not.",
+                lower,
+            ),
+            Metric(
+                f"recorded_{t}",
+                f"recorded {t} incidents",
+                "count",
+                f"{words.capitalize()} reported to the police.",
+            ),
+            Metric(
                 f"reporting_rate_{t}",
                 f"reporting rate, {t}",
                 "share",
                 f"Share of {words} reported to the police.",
                 "higher",
+                ratio=(f"recorded_{t}", f"true_{t}"),
             ),
         ]
+    return out
+
+
+ANSWERED = (
+    "over answered incidents (an officer reached them before the end; those still waiting "
+    "are left out)"
+)
+
+
+def _response_times() -> list[Metric]:
+    """Response times: censored (Kaplan-Meier) over every reported incident needing an
+    officer, and means over the answered ones, with the counts that pool them."""
+    out = [
+        Metric(
+            "needing_officer",
+            "reported needing an officer",
+            "count",
+            "Reported incidents whose report reached the police before the end and that need an "
+            "officer at the scene (not handled on the phone).",
+        ),
+        Metric(
+            "responded",
+            "responded",
+            "count",
+            "Reported incidents an officer reached before the end of the run (answered).",
+        ),
+        Metric(
+            "unanswered_at_end",
+            "incidents unanswered at the end",
+            "count",
+            "Reported incidents needing an officer that no officer had reached by the end "
+            "(queued, or an officer on the way).",
+            "lower",
+        ),
+    ]
+    km = "(report to the first officer on scene) over every reported incident needing an officer"
+    censor = (
+        ": Kaplan-Meier, an incident no officer had reached by the end counts as waiting at "
+        "least (end − report); 'not reached' (inf) when the estimated share still waiting never "
+    )
+    out += [
+        Metric(
+            "response_km_median_min",
+            "response median, all reported",
+            "min",
+            f"Median response time {km}{censor}falls to one half.",
+            "lower",
+            headline=True,
+            infinite="not reached",
+            undefined="not reached in a replicate",
+        ),
+        Metric(
+            "response_km_p90_min",
+            "response p90, all reported",
+            "min",
+            f"90th percentile of the response time {km}{censor}falls to one tenth.",
+            "lower",
+            headline=True,
+            infinite="not reached",
+            undefined="not reached in a replicate",
+        ),
+        Metric(
+            "unanswered_share",
+            "unanswered at the end",
+            "share",
+            "Share of the reported incidents needing an officer that no officer had reached by "
+            "the end of the run.",
+            "lower",
+            headline=True,
+            fmt="{:.1%}",
+            ratio=("unanswered_at_end", "needing_officer"),
+        ),
+    ]
+    for m in (15, 30):
+        out += [
+            Metric(
+                f"eligible_within_{m}",
+                f"reported needing an officer {m} min before the end",
+                "count",
+                f"Reported incidents needing an officer whose report came at least {m} minutes "
+                f"before the end: whether an officer came within {m} minutes is known.",
+            ),
+            Metric(
+                f"answered_within_{m}",
+                f"answered within {m} min",
+                "count",
+                f"Reported incidents needing an officer, reported at least {m} minutes before "
+                f"the end, that an officer reached within {m} minutes of the report.",
+                "higher",
+            ),
+            Metric(
+                f"response_within_{m}",
+                f"within {m} min",
+                "share",
+                f"Share of the reported incidents needing an officer (reported at least {m} "
+                f"minutes before the end) that an officer reached within {m} minutes; those "
+                "still waiting count as not reached.",
+                "higher",
+                headline=True,
+                ratio=(f"answered_within_{m}", f"eligible_within_{m}"),
+            ),
+        ]
+    out += [
+        Metric(
+            "response_total_min",
+            "total response minutes",
+            "min",
+            f"Sum of the response times {ANSWERED}.",
+            fmt="{:,.0f}",
+        ),
+        Metric(
+            "response_mean_min",
+            "response mean, answered",
+            "min",
+            f"Mean response time (report to the first officer on scene) {ANSWERED}.",
+            "lower",
+            headline=True,
+            ratio=("response_total_min", "responded"),
+        ),
+        Metric(
+            "response_median_min",
+            "response median, answered",
+            "min",
+            f"Median response time {ANSWERED}.",
+            "lower",
+        ),
+        Metric(
+            "response_p90_min",
+            "response p90, answered",
+            "min",
+            f"90th percentile of the response time {ANSWERED}.",
+            "lower",
+        ),
+    ]
+    for band, words in REMOTENESS_BANDS.items():
+        out += [
+            Metric(
+                f"responded_{band}",
+                f"responded, {band}",
+                "count",
+                f"Answered incidents in {band} villages ({words} from the nearest station).",
+            ),
+            Metric(
+                f"response_total_{band}_min",
+                f"total response minutes, {band}",
+                "min",
+                f"Sum of the response times in {band} villages {ANSWERED}.",
+                fmt="{:,.0f}",
+            ),
+            Metric(
+                f"response_mean_{band}_min",
+                f"response mean, {band}",
+                "min",
+                f"Mean response time in {band} villages ({words} from the nearest station) "
+                f"{ANSWERED}.",
+                "lower",
+                ratio=(f"response_total_{band}_min", f"responded_{band}"),
+            ),
+        ]
+    out += [
+        Metric(
+            "responded_remote_third",
+            "responded, remotest third",
+            "count",
+            "Answered incidents in the remotest third of villages.",
+        ),
+        Metric(
+            "response_total_remote_third_min",
+            "total response minutes, remotest third",
+            "min",
+            f"Sum of the response times in the remotest third of villages {ANSWERED}.",
+            fmt="{:,.0f}",
+        ),
+        Metric(
+            "response_mean_remote_third_min",
+            "remotest third",
+            "min",
+            "Mean response time in the remotest third of villages (by minutes from the "
+            f"nearest station) {ANSWERED}.",
+            "lower",
+            headline=True,
+            ratio=("response_total_remote_third_min", "responded_remote_third"),
+        ),
+    ]
     return out
 
 
@@ -190,6 +420,30 @@ def _incidents_and_response() -> list[Metric]:
             headline=True,
         ),
         Metric(
+            "recorded_crime",
+            "recorded crimes",
+            "count",
+            "Property and violent crimes reported to the police.",
+        ),
+        Metric(
+            "true_crime",
+            "true crimes",
+            "count",
+            "Property and violent crimes that happened, reported or not.",
+        ),
+        Metric(
+            "true_calls",
+            "true calls",
+            "count",
+            "Disputes and other calls for service that arose, reported or not.",
+        ),
+        Metric(
+            "recorded_calls",
+            "recorded calls",
+            "count",
+            "Disputes and other calls for service that reached the police.",
+        ),
+        Metric(
             "true_incidents",
             "true incidents",
             "count",
@@ -209,12 +463,14 @@ def _incidents_and_response() -> list[Metric]:
             "Share of property and violent crimes reported to the police.",
             "higher",
             headline=True,
+            ratio=("recorded_crime", "true_crime"),
         ),
         Metric(
             "reporting_rate_calls",
             "call reporting rate",
             "share",
             "Share of disputes and other calls for service that reached the police.",
+            ratio=("recorded_calls", "true_calls"),
         ),
         Metric(
             "reporting_rate",
@@ -222,60 +478,23 @@ def _incidents_and_response() -> list[Metric]:
             "share",
             "Share of incidents of every type reported to the police (crime and calls mixed: "
             "see the two rates above).",
+            ratio=("recorded_incidents", "true_incidents"),
         ),
+    ]
+    out += _response_times()
+    out += [
         Metric(
-            "responded",
-            "responded",
+            "first_presences",
+            "first presences",
             "count",
-            "Reported incidents an officer reached before the end of the run.",
+            "Reported incidents an officer or auxiliary reached before the end.",
         ),
-    ]
-    response = [
-        ("response_mean_min", "response mean", "Mean", True),
-        ("response_median_min", "response median", "Median", True),
-        ("response_p90_min", "response p90", "90th percentile of the", True),
-    ]
-    out += [
         Metric(
-            name,
-            label,
+            "first_presence_total_min",
+            "total first-presence minutes",
             "min",
-            f"{what} response time: from the report to the first officer on scene.",
-            "lower",
-            headline=headline,
-        )
-        for name, label, what, headline in response
-    ]
-    out += [
-        Metric(
-            f"response_within_{m}",
-            f"within {m} min",
-            "share",
-            f"Share of responded incidents an officer reached within {m} minutes of the report.",
-            "higher",
-            headline=True,
-        )
-        for m in (15, 30)
-    ]
-    out += [
-        Metric(
-            f"response_mean_{band}_min",
-            f"response mean, {band}",
-            "min",
-            f"Mean response time in {band} villages ({words} from the nearest station).",
-            "lower",
-        )
-        for band, words in REMOTENESS_BANDS.items()
-    ]
-    out += [
-        Metric(
-            "response_mean_remote_third_min",
-            "remotest third",
-            "min",
-            "Mean response time in the remotest third of villages (by minutes from the "
-            "nearest station).",
-            "lower",
-            headline=True,
+            "Sum of the times from the report to the first officer or auxiliary on scene.",
+            fmt="{:,.0f}",
         ),
         Metric(
             "response_worst5_villages_min",
@@ -289,15 +508,18 @@ def _incidents_and_response() -> list[Metric]:
             "first_presence_mean_min",
             "first presence",
             "min",
-            "Mean time from the report to the first officer or auxiliary at the scene (an "
-            "auxiliary walks there; nothing in the model depends on it, so it is not a headline).",
+            "Mean time from the report to the first officer or auxiliary at the scene, over "
+            "the incidents someone reached before the end (an auxiliary walks there; nothing in "
+            "the model depends on it, so it is not a headline).",
             "lower",
+            ratio=("first_presence_total_min", "first_presences"),
         ),
         Metric(
             "first_presence_median_min",
             "first presence median",
             "min",
-            "Median time from the report to the first officer or auxiliary on scene.",
+            "Median time from the report to the first officer or auxiliary on scene, over the "
+            "incidents someone reached before the end.",
             "lower",
         ),
         Metric(
@@ -308,12 +530,27 @@ def _incidents_and_response() -> list[Metric]:
             "lower",
         ),
         Metric(
+            "responded_cross_township",
+            "cross-township responses (count)",
+            "count",
+            "Responses (an officer on scene) by an officer of another township's station.",
+        ),
+        Metric(
             "cross_township_share",
             "cross-township responses",
             "share",
             "Share of responses (an officer on scene) by an officer of another township's "
             "station: mutual aid (支援), `dispatch.mutual_aid_after_min`.",
             "lower",
+            ratio=("responded_cross_township", "responded"),
+        ),
+        Metric(
+            "cross_township_travel_total_min",
+            "total cross-township travel",
+            "min",
+            "Sum of the travel times (departure to arrival) of the responses by another "
+            "township's officer.",
+            fmt="{:,.0f}",
         ),
         Metric(
             "cross_township_travel_min",
@@ -322,6 +559,7 @@ def _incidents_and_response() -> list[Metric]:
             "Mean travel time (departure to arrival) of the responses by another township's "
             "officer; NaN when there were none.",
             "lower",
+            ratio=("cross_township_travel_total_min", "responded_cross_township"),
         ),
     ]
     return out
@@ -373,6 +611,7 @@ def _disputes_and_outcomes() -> list[Metric]:
             "lower",
             headline=True,
             fmt="{:.1%}",
+            ratio=("disputes_escalated", "disputes_closed"),
         ),
         Metric(
             "escalated_per_1000",
@@ -389,6 +628,7 @@ def _disputes_and_outcomes() -> list[Metric]:
             "Arrests per recorded property or violent crime.",
             "higher",
             headline=True,
+            ratio=("arrests", "recorded_crime"),
         ),
     ]
 
@@ -404,12 +644,34 @@ def _trust_and_officers() -> list[Metric]:
             headline=True,
         ),
         Metric(
+            "present_residents",
+            "present residents",
+            "count",
+            "Residents present at the end (migrants away excluded).",
+        ),
+        Metric(
+            "satisfied_residents",
+            "satisfied residents",
+            "count",
+            "Present residents whose trust is above `trust.satisfied_threshold`.",
+            "higher",
+        ),
+        Metric(
             "satisfaction",
             "satisfaction",
             "share",
             "Share of present residents whose trust is above `trust.satisfied_threshold`.",
             "higher",
             headline=True,
+            ratio=("satisfied_residents", "present_residents"),
+        ),
+        Metric(
+            "seen_residents",
+            "residents with a recent contact",
+            "count",
+            "Present residents with a police or auxiliary contact within "
+            "trust.visibility_window_days (default 30).",
+            "higher",
         ),
         Metric(
             "visibility",
@@ -419,6 +681,30 @@ def _trust_and_officers() -> list[Metric]:
             "trust.visibility_window_days (default 30).",
             "higher",
             headline=True,
+            ratio=("seen_residents", "present_residents"),
+        ),
+        Metric(
+            "officer_on_duty_min",
+            "officer on-duty minutes",
+            "min",
+            "Officers' on-duty minutes, all officers.",
+            fmt="{:,.0f}",
+        ),
+        Metric(
+            "officer_busy_min",
+            "officer busy minutes",
+            "min",
+            "Officers' minutes on incidents (dispatch to clearance), casework, station duties "
+            "and non-police duty, all officers.",
+            fmt="{:,.0f}",
+        ),
+        Metric(
+            "officer_incident_min",
+            "officer incident minutes",
+            "min",
+            "Officers' minutes on incidents (dispatch to clearance) and their casework, all "
+            "officers.",
+            fmt="{:,.0f}",
         ),
         Metric(
             "officer_utilisation",
@@ -428,6 +714,7 @@ def _trust_and_officers() -> list[Metric]:
             "duties and non-police duty (非警务) over their on-duty minutes: the time not "
             "free for waiting, patrol or village presence.",
             headline=True,
+            ratio=("officer_busy_min", "officer_on_duty_min"),
         ),
         Metric(
             "incident_utilisation",
@@ -435,6 +722,7 @@ def _trust_and_officers() -> list[Metric]:
             "share",
             "Officers' minutes on incidents (dispatch to clearance) and their casework over "
             "their on-duty minutes: the reactive workload alone.",
+            ratio=("officer_incident_min", "officer_on_duty_min"),
         ),
         Metric(
             "villages_per_resident_officer",
@@ -446,6 +734,8 @@ def _trust_and_officers() -> list[Metric]:
             fmt="{:.1f}",
         ),
     ]
+    # Time shares are over all officer minutes of the run (officers x run length), the same
+    # in every replicate: their mean over replicates is already the pooled ratio.
     out += [
         Metric(
             f"time_share_{a}",
@@ -500,11 +790,14 @@ def _costs() -> list[Metric]:
             "cost_per_incident_prevented_cny",
             "cost / incident prevented",
             "CNY",
-            "Comparisons only: extra annual cost over the baseline per true incident a year "
-            "prevented, over the replicates that prevent any.",
+            "Comparisons only: mean extra annual cost over the baseline divided by the mean "
+            "number of true incidents a year prevented (paired by replicate); not defined "
+            "when the mean prevented is not above 0.",
             "lower",
             headline=True,
             per_run=False,
+            ratio=("cost_total_cny", "true_incidents"),
+            undefined="nothing prevented",
         ),
     ]
     return out

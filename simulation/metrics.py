@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .agents import ACTIVITIES
 from .costs import annual_costs
@@ -115,7 +116,8 @@ def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.Data
     per_1000 = 1000.0 / np.maximum(region.population, 1) / years
     crime = incidents["type"].isin(CRIME_TYPES)
     for kind in ("true", "recorded"):
-        sub = incidents if kind == "true" else incidents[incidents["reported"]]
+        # A boolean mask (an empty object column would select columns, not rows).
+        sub = incidents if kind == "true" else incidents[incidents["reported"].astype(bool)]
         counts = np.bincount(sub["village"].to_numpy(int), minlength=region.n)
         df[f"{kind}_incidents"] = counts
         df[f"{kind}_per_1000_year"] = counts * per_1000  # every type, per registered resident
@@ -171,8 +173,6 @@ def summary(
     s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
     s["response_median_min"] = _pct(rt, 50)
     s["response_p90_min"] = _pct(rt, 90)
-    s["response_within_15"] = float((rt <= 15).mean()) if len(rt) else math.nan
-    s["response_within_30"] = float((rt <= 30).mean()) if len(rt) else math.nan
     responded = incidents.dropna(subset=["response_min"])
     for label in REMOTENESS_LABELS:
         sub = responded.loc[responded["remoteness"] == label, "response_min"]
@@ -236,6 +236,108 @@ def summary(
     for a in ACTIVITIES:
         s[f"time_share_{a}"] = float(officers[f"min_{a}"].sum() / total) if total else 0.0
     s.update(costs(model))
+    s.update(censored_response(incidents, model.end_time))
+    s.update(pooling_counts(model, incidents, officers))
+    return s
+
+
+WITHIN_MIN = (15, 30)
+"""Response-time marks (minutes) of the `response_within_<m>` shares."""
+
+
+def km_quantile(waits: np.ndarray, answered: np.ndarray, q: float) -> float:
+    """The q-quantile of the Kaplan-Meier estimate of the waiting time: the first time at
+    which the estimated share still waiting falls to 1 - q or below. `waits` are response
+    times of the answered incidents and, for the others, how long they had waited at the end
+    (right-censored). inf: never reached (too many still waiting); NaN: no incidents."""
+    waits = np.asarray(waits, dtype=float)
+    answered = np.asarray(answered, dtype=bool)
+    if len(waits) == 0:
+        return math.nan
+    if not answered.any():
+        return math.inf
+    sample = stats.CensoredData(uncensored=waits[answered], right=waits[~answered])
+    sf = stats.ecdf(sample).sf
+    hit = np.flatnonzero(sf.probabilities <= 1.0 - q + 1e-12)
+    return float(sf.quantiles[hit[0]]) if len(hit) else math.inf
+
+
+def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any]:
+    """Response times over every reported incident needing an officer, those still waiting
+    at the end included: Kaplan-Meier median and p90 (censored at end - report), the share
+    unanswered, and the shares reached within 15 and 30 minutes with their counts."""
+    need = (
+        incidents["reported"].astype(bool)
+        & incidents["needs_officer"].astype(bool)
+        & (incidents["t_report"] <= end_time)
+    )
+    sub = incidents[need]
+    answered = sub["t_arrival"].notna().to_numpy()
+    waits = np.where(answered, sub["response_min"], end_time - sub["t_report"])
+    n, unanswered = len(sub), int((~answered).sum())
+    s: dict[str, Any] = {
+        "needing_officer": n,
+        "unanswered_at_end": unanswered,
+        "unanswered_share": unanswered / n if n else math.nan,
+        "response_km_median_min": km_quantile(waits, answered, 0.5),
+        "response_km_p90_min": km_quantile(waits, answered, 0.9),
+    }
+    for m in WITHIN_MIN:
+        # Reported at least m minutes before the end: whether reached within m is known.
+        known = (sub["t_report"] <= end_time - m).to_numpy()
+        reached = int((known & answered & (waits <= m)).sum())
+        s[f"eligible_within_{m}"] = int(known.sum())
+        s[f"answered_within_{m}"] = reached
+        s[f"response_within_{m}"] = reached / int(known.sum()) if known.any() else math.nan
+    return s
+
+
+def pooling_counts(
+    model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
+) -> dict[str, Any]:
+    """The numerators and denominators of the summary's ratios (declared in
+    simulation.metric_registry), so that replicates can be pooled as ratios of means."""
+    region, vt = model.region, model.villagers
+    rep = incidents["reported"].astype(bool)
+    s: dict[str, Any] = {}
+    for t in INCIDENT_TYPES:
+        is_t = incidents["type"] == t
+        s[f"true_{t}"] = int(is_t.sum())
+        s[f"recorded_{t}"] = int((is_t & rep).sum())
+    crime = incidents["type"].isin(CRIME_TYPES)
+    s["true_crime"] = int(crime.sum())
+    s["recorded_crime"] = int((crime & rep).sum())
+    s["true_calls"] = int((~crime).sum())
+    s["recorded_calls"] = int((~crime & rep).sum())
+    responded = incidents.dropna(subset=["response_min"])
+    s["response_total_min"] = float(responded["response_min"].sum())
+    for label in REMOTENESS_LABELS:
+        sub = responded.loc[responded["remoteness"] == label, "response_min"]
+        s[f"responded_{label}"] = len(sub)
+        s[f"response_total_{label}_min"] = float(sub.sum())
+    far = responded["remoteness_min"] >= np.percentile(region.remoteness, 200 / 3)
+    s["responded_remote_third"] = int(far.sum())
+    s["response_total_remote_third_min"] = float(responded.loc[far, "response_min"].sum())
+    home = {o.unique_id: region.township[o.station] for o in model.officers}
+    other = (
+        responded["responder"].map(home).to_numpy()
+        != region.township[responded["village"].to_numpy(int)]
+    )
+    s["responded_cross_township"] = int(other.sum())
+    s["cross_township_travel_total_min"] = float(responded.loc[other, "travel_min"].sum())
+    fp = incidents["first_presence_min"].dropna()
+    s["first_presences"] = len(fp)
+    s["first_presence_total_min"] = float(fp.sum())
+    present = vt.present
+    s["present_residents"] = int(np.count_nonzero(present))
+    threshold = model.config.trust.satisfied_threshold  # as Community.satisfaction
+    s["satisfied_residents"] = int(np.count_nonzero(vt.trust[present] > threshold))
+    s["seen_residents"] = int(np.count_nonzero(model.community.seen_recently(model.now)[present]))
+    s["officer_on_duty_min"] = float(officers["on_duty_min"].sum())
+    s["officer_busy_min"] = float(officers["busy_min"].sum())
+    s["officer_incident_min"] = float(
+        officers["committed_min"].sum() + officers["min_casework"].sum()
+    )
     return s
 
 

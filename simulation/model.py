@@ -27,26 +27,30 @@ from .agents import ACTIVITIES, Offender, Officer, Villager
 from .community import Community
 from .demand import CallProcess, CrimeProcess, DisputeProcess
 from .dispatch import CommandCentre
+from .errors import ScenarioError
 from .policing import make_policing
 from .presence import Presence
 from .region import build_region
 from .response import IncidentLog, Response
 from .rhythms import MINUTES_PER_DAY, MINUTES_PER_HOUR, Calendar
 from .roster import Roster, post_auxiliaries
-from .scenario import Scenario
+from .scenario import MAX_SEED, Scenario
 from .streams import region_rng, spawn
 from .villagers import VillagerTable
 from .vocab import GUARDING, Activity, IncidentType
 
 
 def as_scenario(config: Scenario | dict | None) -> Scenario:
-    """A validated Scenario from a Scenario, a plain dict, or None (defaults)."""
+    """A validated Scenario from a Scenario, a plain dict, or None (defaults). A Scenario is
+    validated again: a nested field assigned through the API (`s.policing.shifts[0].share =
+    0.9`) skips the checks that span fields, such as shift shares summing to 1."""
     if config is None:
         return Scenario()
-    if isinstance(config, Scenario):
-        return config
     from .config_files import validate_dict  # local: keeps the schema import-light
 
+    if isinstance(config, Scenario):
+        validate_dict(config.model_dump())  # the checks only: the run keeps `config` itself
+        return config
     return validate_dict(config)
 
 
@@ -56,6 +60,8 @@ class RuralPolicingModel(Model):
     def __init__(self, config: Scenario | dict | None = None, *, seed: int | None = None) -> None:
         config = as_scenario(config)
         seed = config.seed if seed is None else int(seed)
+        if not 0 <= seed <= MAX_SEED:
+            raise ScenarioError(f"must be between 0 and 2**63 - 1, got {seed}", key="seed")
         super().__init__(rng=seed)
         self.config = config
         self.run_seed = seed

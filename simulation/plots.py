@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
 from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, show
-from .runner import mean_ci
+from .runner import mean_ci, pooled_means
 
 Results = str | Path | dict[str, pd.DataFrame]
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
@@ -466,7 +466,7 @@ def county_map(results: Results, scenario: str | None = None) -> Figure:
 
 def sweep_heatmap(results: pd.DataFrame, x: str, y: str, metric: str) -> Figure:
     """A metric's replicate mean over a two-parameter grid (e.g. officers x auxiliaries)."""
-    grid = results.groupby([y, x])[metric].mean().unstack(x)
+    grid = pooled_means(results, [y, x])[metric].unstack(x)  # ratios pooled
     fig, ax = _figure(6.5, 4.8)
     im = ax.imshow(grid.to_numpy(), origin="lower", cmap="cividis_r", aspect="auto")
     ax.set_xticks(range(grid.shape[1]), grid.columns)

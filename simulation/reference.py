@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .metric_registry import METRICS
+from .metric_registry import METRICS, Metric
 from .policing import PRESETS
 from .scenario import PolicingConfig, Scenario
 
@@ -171,19 +171,37 @@ def parameter_table() -> str:
     return _md(rows, ["key", "default", "unit", "range", "source"])
 
 
+def _across(m: Metric) -> str:
+    """How replicates are combined and the kind of interval, in words."""
+    if m.kind != "metric":
+        return ""
+    if m.ratio is None:
+        return "mean; t interval"
+    num, den = m.ratio
+    if not m.per_run:
+        return (
+            f"ratio of mean differences: extra `{num}` / `{den}` prevented a year; "
+            "bootstrap interval"
+        )
+    return f"ratio of means: `{num}` / `{den}`; bootstrap interval"
+
+
 def metric_table() -> str:
-    """README's summary columns, from simulation.metric_registry; headline rows in bold."""
+    """README's summary columns, from simulation.metric_registry; headline rows in bold;
+    how replicates are combined and the kind of interval of each."""
     rows = [
         {
             "key": m.name,
             "label": f"**{m.heading}**" if m.headline else m.heading,
             "unit": m.unit_words,
             "better": m.better,
+            "across replicates": _across(m),
             "meaning": m.meaning,
         }
         for m in METRICS.values()
     ]
-    return _md(rows, ["key", "label", "unit", "better", "meaning"]).replace("| key |", "| column |")
+    columns = ["key", "label", "unit", "better", "across replicates", "meaning"]
+    return _md(rows, columns).replace("| key |", "| column |")
 
 
 def presets_table() -> str:

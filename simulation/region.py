@@ -210,11 +210,46 @@ def build_region(config: RegionConfig, rng: np.random.Generator) -> Region:
         case "plain" | "hill" | "mountain" | "periurban":
             return generate_region(config, rng)
         case "graphml":
-            return load_graphml(config, rng)
+            return _loaded(load_graphml, config, rng, "region.graphml")
         case "csv":
-            return load_csv(config, rng)
+            return _loaded(load_csv, config, rng, "region.villages_csv")
         case other:
             raise ValueError(f"unknown region type {other!r}")
+
+
+def _loaded(loader, config: RegionConfig, rng: np.random.Generator, key: str) -> Region:
+    """A loader's region; a file it cannot read (binary, empty, text where numbers belong)
+    is a ScenarioError naming the file, not a traceback."""
+    try:
+        region = loader(config, rng)
+    except ScenarioError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, UnicodeDecodeError) as exc:
+        files = config.graphml if key == "region.graphml" else config.villages_csv
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(f"cannot read {files}: {reason}", key=key) from None
+    return region
+
+
+def _check_loaded(
+    names: list[str], population: np.ndarray, config: RegionConfig, key: str, path: Path
+) -> None:
+    """Rules every loaded county follows: unique names, populations within the schema's
+    bound, at least as many villages as townships."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ScenarioError(
+                f"village name {name!r} appears twice; names must be unique", key=key
+            )
+        seen.add(name)
+    limit = RegionConfig.model_fields["population"].metadata
+    most = min((m.le for m in limit if hasattr(m, "le")), default=math.inf)
+    if population.sum() > most:
+        raise ScenarioError(
+            f"{path}: {population.sum():,.0f} residents in total; at most {most:,} in a county",
+            key=key,
+        )
 
 
 def _split_population(total: int, weights: np.ndarray) -> np.ndarray:
@@ -451,6 +486,18 @@ def _pick_stations(xy: np.ndarray, population: np.ndarray, k: int) -> np.ndarray
     return np.array(chosen)
 
 
+def _stations(xy: np.ndarray, population: np.ndarray, config: RegionConfig) -> np.ndarray:
+    """Township seats of a loaded county without station flags: `region.townships` of them;
+    more townships than villages is an error (it used to be clamped silently)."""
+    if config.townships > len(population):
+        raise ScenarioError(
+            f"{config.townships} townships for {len(population)} villages: at most one "
+            "township seat per village",
+            key="region.townships",
+        )
+    return _pick_stations(xy, population, config.townships)
+
+
 def _townships_from_stations(travel_xy: np.ndarray, stations: np.ndarray) -> np.ndarray:
     d = np.linalg.norm(travel_xy[:, None] - travel_xy[stations][None], axis=2)
     return d.argmin(axis=1)
@@ -470,7 +517,10 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
     try:
         g = nx.read_graphml(path)
     except Exception as exc:  # networkx raises several parse errors
-        raise ScenarioError(f"{path} is not valid GraphML ({exc})", key="region.graphml") from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(
+            f"{path} is not valid GraphML ({reason})", key="region.graphml"
+        ) from None
     nodes = list(g.nodes)
     if len(nodes) < 2:
         raise ScenarioError(f"{path} has fewer than 2 nodes", key="region.graphml")
@@ -481,8 +531,15 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
             "coordinates 'x' and 'y'",
             key="region.graphml",
         )
-    lon = np.array([float(g.nodes[v]["x"]) for v in nodes])
-    lat = np.array([float(g.nodes[v]["y"]) for v in nodes])
+    try:
+        lon = np.array([float(g.nodes[v]["x"]) for v in nodes])
+        lat = np.array([float(g.nodes[v]["y"]) for v in nodes])
+    except (TypeError, ValueError):
+        raise ScenarioError(
+            f"{path}: node coordinates 'x' and 'y' must be numbers", key="region.graphml"
+        ) from None
+    if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+        raise ScenarioError(f"{path}: node coordinates must be finite", key="region.graphml")
     geographic = "4326" in str(g.graph.get("crs", "")).lower() or (
         np.abs(lon).max() <= 180 and np.abs(lat).max() <= 90 and np.ptp(lon) < 5
     )
@@ -507,15 +564,24 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         if graph.has_edge(a, b) and graph[a][b]["minutes"] <= minutes:
             continue
         graph.add_edge(a, b, length_km=length_km, minutes=minutes)
-    pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
+    try:
+        pops = np.array([float(g.nodes[v].get("population", 0) or 0) for v in nodes])
+    except (TypeError, ValueError):
+        raise ScenarioError(
+            f"{path}: node populations must be numbers", key="region.graphml"
+        ) from None
+    if not np.isfinite(pops).all() or (pops < 0).any():
+        bad = nodes[int(np.flatnonzero(~np.isfinite(pops) | (pops < 0))[0])]
+        raise ScenarioError(
+            f"{path}: node {bad!r} has population {pops[nodes.index(bad)]:g}; populations are "
+            "numbers of at least 0",
+            key="region.graphml",
+        )
+    names = [str(g.nodes[v].get("name", v)) for v in nodes]
+    _check_loaded(names, pops, config, "region.graphml", path)
     population = _file_population(pops, config.population)
     st_flag = [_truthy(g.nodes[v].get("station", "")) for v in nodes]
-    stations = (
-        np.flatnonzero(st_flag)
-        if any(st_flag)
-        else _pick_stations(xy, population, min(config.townships, len(nodes)))
-    )
-    names = [str(g.nodes[v].get("name", v)) for v in nodes]
+    stations = np.flatnonzero(st_flag) if any(st_flag) else _stations(xy, population, config)
     return Region(
         names=names,
         x=x,
@@ -536,7 +602,14 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     for p, key in ((vpath, "region.villages_csv"), (rpath, "region.roads_csv")):
         if not p.is_file():
             raise ScenarioError(f"file not found: {p}", key=key)
-    villages, roads = pd.read_csv(vpath), pd.read_csv(rpath)
+    frames = []
+    for p, key in ((vpath, "region.villages_csv"), (rpath, "region.roads_csv")):
+        try:
+            frames.append(pd.read_csv(p))
+        except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else "unreadable"
+            raise ScenarioError(f"{p} is not a CSV table ({reason})", key=key) from None
+    villages, roads = frames
     for need, df, key in (
         (("name", "x_km", "y_km", "population"), villages, "region.villages_csv"),
         (("from", "to"), roads, "region.roads_csv"),
@@ -544,11 +617,25 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         lacking = [c for c in need if c not in df.columns]
         if lacking:
             raise ScenarioError(f"missing column(s) {lacking}", key=key)
+    if len(villages) < 2:
+        raise ScenarioError(
+            f"{vpath} lists {len(villages)} villages; a county needs at least 2",
+            key="region.villages_csv",
+        )
     names = [str(s) for s in villages["name"]]
     if len(set(names)) != len(names):
         raise ScenarioError("village names must be unique", key="region.villages_csv")
+    coords = pd.DataFrame(
+        {c: pd.to_numeric(villages[c], errors="coerce") for c in ("x_km", "y_km")}
+    )
+    if coords.isna().any().any():
+        row = int(coords.isna().any(axis=1).to_numpy().argmax())
+        raise ScenarioError(
+            f"{vpath} line {row + 2}: x_km and y_km must be numbers for every village",
+            key="region.villages_csv",
+        )
     idx = {n: i for i, n in enumerate(names)}
-    xy = villages[["x_km", "y_km"]].to_numpy(float)
+    xy = coords.to_numpy(float)
     if not np.isfinite(xy).all():
         raise ScenarioError(
             "x_km / y_km must be numbers for every village", key="region.villages_csv"
@@ -571,15 +658,34 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         if not math.isfinite(minutes):
             minutes = length / speed * 60
         graph.add_edge(i, j, length_km=length, minutes=minutes)
-    pops = villages["population"].to_numpy(float)
-    if (pops < 0).any():
-        raise ScenarioError("population cannot be negative", key="region.villages_csv")
+    raw = villages["population"]
+    numbers = pd.to_numeric(raw, errors="coerce")
+    blank = raw.isna()
+    if blank.all():  # stated rule: no populations at all -> region.population split evenly
+        numbers = numbers.fillna(0.0)
+    elif blank.any() or numbers.isna().any():
+        row = int((blank | numbers.isna()).to_numpy().argmax())
+        what = "is blank" if blank.iloc[row] else f"is {raw.iloc[row]!r}"
+        raise ScenarioError(
+            f"{vpath} line {row + 2}: the population of {names[row]!r} {what}; give a number "
+            "for every village (or leave the whole column blank)",
+            key="region.villages_csv",
+        )
+    pops = numbers.to_numpy(float)
+    if not np.isfinite(pops).all() or (pops < 0).any():
+        row = int((~np.isfinite(pops) | (pops < 0)).argmax())
+        raise ScenarioError(
+            f"{vpath} line {row + 2}: the population of {names[row]!r} is {pops[row]:g}; "
+            "populations are numbers of at least 0",
+            key="region.villages_csv",
+        )
+    _check_loaded(names, pops, config, "region.villages_csv", vpath)
     population = _file_population(pops, config.population)
     flags = villages["station"].map(_truthy) if "station" in villages.columns else None
     if flags is not None and flags.any():
         stations = np.flatnonzero(flags.to_numpy())
     else:
-        stations = _pick_stations(xy, population, min(config.townships, len(names)))
+        stations = _stations(xy, population, config)
     return Region(
         names=names,
         x=xy[:, 0],

@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .metric_registry import heading
-from .summarise import difference_table, headline_table
+from .runner import pooled_means
+from .summarise import INTERVALS, difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
@@ -110,8 +111,9 @@ def comparison_report(folder: Path, out: Path) -> str:
     reps = summary.groupby("scenario")["replicate"].nunique().max()
     body = [
         f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
-        f"{summary['days'].iloc[0]:g} observed days; mean ± half-width of the 95% interval: "
-        f"{html.escape(manifest.get('intervals', 'intervals across replicates'))}.</p>",
+        f"{summary['days'].iloc[0]:g} observed days. "
+        f"{html.escape(manifest.get('intervals', 'Intervals across replicates').capitalize())}. "
+        f"{html.escape(INTERVALS)}</p>",
         "<h2>Headline</h2>",
         _table(headline_table(t["aggregate"])),
     ]
@@ -149,7 +151,10 @@ def sweep_report(folder: Path, out: Path) -> str:
         "mean_trust",
         "cost_total_cny",
     ]
-    means = results.groupby("point")[params + headline].mean().round(3)
+    # A sweep whose runs all failed has no metric columns: its report lists the failures.
+    means = pooled_means(results, "point")
+    headline = [m for m in headline if m in means.columns]
+    means = means[[p for p in params if p in means.columns] + headline].round(3)
     means = means.rename(columns={m: heading(m) for m in headline})
     body = [
         f"<p>{len(design)} design point(s) × {spec['replicates']} replicate(s); "
@@ -163,7 +168,7 @@ def sweep_report(folder: Path, out: Path) -> str:
         body += ["<h2>Failed runs</h2>", _table(errors)]
     body.append("<h2>Figures</h2>")
     grid = [p for p in params if design[p].nunique() > 1]
-    if spec.get("vary") and len(grid) == 2:
+    if spec.get("vary") and len(grid) == 2 and len(results):
         for metric in (
             "true_crime_per_1000",
             "response_mean_min",

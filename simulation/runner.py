@@ -10,6 +10,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 import numpy as np
@@ -18,11 +19,13 @@ from scipy import stats
 
 from .errors import ScenarioError
 from .executor import run_jobs
+from .metric_registry import METRICS
 from .model import RuralPolicingModel
 from .scenario import Scenario
 from .vocab import RegionType
 
 TABLES = ("incidents", "daily", "villages", "officers", "roads")
+PROGRESS_DAYS = 10  # simulated days between calls of run_once's on_day
 ID_COLUMNS = ("scenario", "preset", "replicate", "seed")
 
 
@@ -71,9 +74,18 @@ def interval_note(counties: Counties) -> str:
     )
 
 
-def run_once(scenario: Scenario, seed: int) -> dict[str, Any]:
-    """One run's tables (see simulation.metrics)."""
-    return RuralPolicingModel(scenario, seed=seed).run().results()
+def run_once(
+    scenario: Scenario, seed: int, on_day: Callable[[int], None] | None = None
+) -> dict[str, Any]:
+    """One run's tables (see simulation.metrics). `on_day(d)` is called every
+    PROGRESS_DAYS simulated days, warm-up included (a progress bar); running in such chunks
+    changes nothing."""
+    model = RuralPolicingModel(scenario, seed=seed)
+    if on_day is not None:
+        for day in range(PROGRESS_DAYS, math.ceil(model.end_time / 1440), PROGRESS_DAYS):
+            model.run_until(day * 24)
+            on_day(day)
+    return model.run().results()
 
 
 @dataclass
@@ -101,20 +113,23 @@ def run_many(
     scheduler: str | None = None,
     cluster: str | None = None,
     counties: Counties = "fixed",
+    on_day: Callable[[int], None] | None = None,
 ) -> Results:
     """Every scenario x replicate, with the same replicate seeds for every scenario, run
     serially, on `workers` local processes or on Dask (see simulation.executor). Tables
     are assembled in (scenario, replicate) order, so the numbers never depend on where the
     runs ran. `counties` says which county each replicate runs on (see `Counties`).
-    `progress(total=N)` makes a bar with `update()` and `close()`."""
+    `progress(total=N)` makes a bar with `update()` and `close()`; `on_day` follows the
+    simulated days of serial runs (see run_once)."""
     seeds = replicate_seeds(base_seed, replicates)
     jobs = [(label, r, seed) for label in scenarios for r, seed in enumerate(seeds)]
     runs: list[dict[str, Any]] = [{} for _ in jobs]
     inputs = [county_for(scenarios[label], r, counties) for label, r, _ in jobs]
     bar = progress(total=len(jobs)) if progress else None
     t0 = time.perf_counter()
+    serial = workers <= 1 and not scheduler and not cluster
     finished = run_jobs(
-        run_once,
+        partial(run_once, on_day=on_day) if on_day is not None and serial else run_once,
         ((scenario, seed) for scenario, (_, _, seed) in zip(inputs, jobs, strict=True)),
         workers=workers,
         scheduler=scheduler,
@@ -165,41 +180,193 @@ def metric_columns(summary: pd.DataFrame) -> list[str]:
     ]
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-based confidence interval of replicate values (NaNs dropped)."""
+LEVEL = 0.95
+"""Confidence level of every interval across replicates."""
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 12
+"""The bootstrap's own seed: the same resamples of replicate indices for every scenario and
+metric, so intervals are reproducible and paired differences resample scenario and baseline
+jointly."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An estimate across replicates with its interval.
+
+    `interval` is 't' (mean of replicate values, t interval) or 'bootstrap' (ratio of means,
+    percentile bootstrap over replicates). `undefined_share` is the share of bootstrap
+    resamples in which the ratio is not defined (its denominator's mean is not above 0); when
+    it is above (1 - LEVEL) / 2 the interval is unbounded (-inf, inf)."""
+
+    value: float
+    low: float
+    high: float
+    estimator: str = "mean"
+    interval: str = "t"
+    undefined_share: float = math.nan
+
+
+def mean_ci(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval of replicate values (NaNs dropped). An infinite
+    value (a median not reached) makes the mean infinite and leaves no interval."""
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
+    v = v[~np.isnan(v)]
     if len(v) == 0:
         return math.nan, math.nan, math.nan
     m = float(v.mean())
-    if len(v) < 2:
+    if len(v) < 2 or not np.isfinite(v).all():
         return m, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
     return m, m - half, m + half
 
 
+def bootstrap_indices(n: int, resamples: int = BOOTSTRAP_RESAMPLES) -> np.ndarray:
+    """`resamples` x n replicate indices drawn with replacement, from the fixed bootstrap
+    seed: the same for every metric and scenario with n replicates."""
+    return np.random.default_rng([BOOTSTRAP_SEED, n]).integers(0, n, size=(resamples, n))
+
+
+def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Ratio of means along the last axis; NaN where the denominator's mean is not above 0."""
+    d = den.mean(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(d > 0, num.mean(axis=-1) / np.where(d > 0, d, 1.0), np.nan)
+
+
+def _percentile(value: float, resampled: np.ndarray, estimator: str, level: float) -> Estimate:
+    """The percentile interval of resampled estimates; unbounded when more than (1-level)/2
+    of them are not defined."""
+    undefined = float(np.isnan(resampled).mean())
+    if undefined > (1 - level) / 2:
+        lo, hi = -math.inf, math.inf
+    else:
+        ok = resampled[~np.isnan(resampled)]
+        lo, hi = (float(x) for x in np.percentile(ok, [50 * (1 - level), 50 * (1 + level)]))
+    return Estimate(value, lo, hi, estimator, "bootstrap", undefined)
+
+
+def ratio_ci(
+    num: np.ndarray, den: np.ndarray, level: float = LEVEL, estimator: str = "ratio of means"
+) -> Estimate:
+    """mean(num) / mean(den) over replicates (pooled), NaN when mean(den) <= 0, with a
+    percentile bootstrap interval over replicates (replicates with a NaN dropped)."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    keep = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[keep], den[keep]
+    if len(num) == 0:
+        return Estimate(math.nan, math.nan, math.nan, estimator, "bootstrap")
+    value = float(_pooled(num, den))
+    if len(num) < 2:
+        return Estimate(value, math.nan, math.nan, estimator, "bootstrap")
+    idx = bootstrap_indices(len(num))
+    return _percentile(value, _pooled(num[idx], den[idx]), estimator, level)
+
+
+def paired_ratio_difference_ci(
+    num: np.ndarray,
+    den: np.ndarray,
+    base_num: np.ndarray,
+    base_den: np.ndarray,
+    level: float = LEVEL,
+) -> Estimate:
+    """Difference of pooled ratios, scenario minus baseline, with a paired percentile
+    bootstrap interval: each resample draws replicate indices once, for both."""
+    arrays = [np.asarray(a, dtype=float) for a in (num, den, base_num, base_den)]
+    keep = ~np.any([np.isnan(a) for a in arrays], axis=0)
+    num, den, base_num, base_den = (a[keep] for a in arrays)
+    estimator = "difference of ratios of means"
+    if len(num) == 0:
+        return Estimate(math.nan, math.nan, math.nan, estimator, "bootstrap")
+    value = float(_pooled(num, den) - _pooled(base_num, base_den))
+    if len(num) < 2:
+        return Estimate(value, math.nan, math.nan, estimator, "bootstrap")
+    idx = bootstrap_indices(len(num))
+    resampled = _pooled(num[idx], den[idx]) - _pooled(base_num[idx], base_den[idx])
+    return _percentile(value, resampled, estimator, level)
+
+
+def pooled_means(runs: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Mean of every numeric column per group, except that each declared ratio metric is the
+    ratio of its numerator's and denominator's means (NaN where the latter is not above 0):
+    what sweeps and grids show per design point."""
+    numeric = [c for c in runs.columns if pd.api.types.is_numeric_dtype(runs[c])]
+    keys = [by] if isinstance(by, str) else list(by)
+    means = runs.groupby(keys)[[c for c in numeric if c not in keys]].mean()
+    for metric in list(means.columns):
+        ratio = _ratio(metric, runs)
+        if ratio is not None:
+            den = means[ratio[1]]
+            means[metric] = (means[ratio[0]] / den).where(den > 0)
+    return means
+
+
+def _ratio(name: str, summary: pd.DataFrame) -> tuple[str, str] | None:
+    """The (numerator, denominator) columns of a declared ratio metric, if present."""
+    m = METRICS.get(name)
+    if m is None or m.ratio is None or not m.per_run:
+        return None
+    return m.ratio if set(m.ratio) <= set(summary.columns) else None
+
+
+def _row(e: Estimate) -> dict[str, Any]:
+    return {
+        "ci_low": e.low,
+        "ci_high": e.high,
+        "estimator": e.estimator,
+        "interval": e.interval,
+        "undefined_share": e.undefined_share,
+    }
+
+
 def aggregate(summary: pd.DataFrame) -> pd.DataFrame:
-    """Mean and 95% interval of every metric, one row per scenario and metric."""
+    """The estimate and 95% interval of every metric, one row per scenario and metric: the
+    mean with a t interval, or for a ratio metric the ratio of means (pooled over replicates)
+    with a percentile bootstrap interval. `mean` holds the estimate; `estimator` and
+    `interval` say which."""
     rows = []
     for label, group in summary.groupby("scenario", sort=False):
         for metric in metric_columns(summary):
-            m, lo, hi = mean_ci(group[metric].to_numpy())
+            ratio = _ratio(metric, summary)
+            if ratio is None:
+                e = Estimate(*mean_ci(group[metric].to_numpy()))
+            else:
+                e = ratio_ci(group[ratio[0]].to_numpy(), group[ratio[1]].to_numpy())
             rows.append(
                 {
                     "scenario": label,
                     "metric": metric,
-                    "mean": m,
-                    "ci_low": lo,
-                    "ci_high": hi,
+                    "mean": e.value,
+                    **_row(e),
                     "replicates": len(group),
                 }
             )
     return pd.DataFrame(rows)
 
 
+def _paired_mean_difference(scenario: pd.Series, base: pd.Series) -> Estimate:
+    """Mean paired difference with a t interval; not defined (NaN) when a replicate's value
+    is infinite on either side (a median not reached)."""
+    a, b = scenario.to_numpy(dtype=float), base.to_numpy(dtype=float)
+    if np.isinf(a).any() or np.isinf(b).any():
+        return Estimate(math.nan, math.nan, math.nan, "mean difference")
+    return Estimate(*mean_ci(a - b), "mean difference")
+
+
+def cost_per_incident_prevented(scenario: pd.DataFrame, base: pd.DataFrame) -> Estimate:
+    """Mean extra annual cost over the mean true incidents a year prevented, paired by
+    replicate (both indexed by replicate), with a bootstrap interval over replicates; NaN
+    (not defined) when the mean prevented is not above 0."""
+    prevented = (base["true_incidents"] - scenario["true_incidents"]) * 365.0 / base["days"]
+    extra_cost = scenario["cost_total_cny"] - base["cost_total_cny"]
+    return ratio_ci(
+        extra_cost.to_numpy(), prevented.to_numpy(), estimator="ratio of mean differences"
+    )
+
+
 def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
-    """Paired differences against the baseline (same replicate seeds), with 95% intervals,
-    and the cost per incident prevented."""
+    """Paired differences against the baseline (same replicate seeds), with 95% intervals:
+    mean differences with t intervals, differences of pooled ratios with paired bootstrap
+    intervals, and the cost per incident prevented (a ratio of mean differences)."""
     if baseline not in set(summary["scenario"]):
         raise ValueError(
             f"baseline {baseline!r} is not among the scenarios {sorted(set(summary['scenario']))}"
@@ -211,29 +378,34 @@ def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
             continue
         g = group.set_index("replicate").reindex(base.index)
         for metric in metric_columns(summary):
-            m, lo, hi = mean_ci((g[metric] - base[metric]).to_numpy())
+            ratio = _ratio(metric, summary)
+            if ratio is None:
+                e = _paired_mean_difference(g[metric], base[metric])
+            else:
+                num, den = ratio
+                e = paired_ratio_difference_ci(
+                    g[num].to_numpy(dtype=float),
+                    g[den].to_numpy(dtype=float),
+                    base[num].to_numpy(dtype=float),
+                    base[den].to_numpy(dtype=float),
+                )
             rows.append(
                 {
                     "scenario": label,
                     "baseline": baseline,
                     "metric": metric,
-                    "difference": m,
-                    "ci_low": lo,
-                    "ci_high": hi,
+                    "difference": e.value,
+                    **_row(e),
                 }
             )
-        prevented = (base["true_incidents"] - g["true_incidents"]) * 365.0 / base["days"]
-        extra_cost = g["cost_total_cny"] - base["cost_total_cny"]
-        per = np.where(prevented > 0, extra_cost / prevented.where(prevented > 0), np.nan)
-        m, lo, hi = mean_ci(per)
+        e = cost_per_incident_prevented(g, base)
         rows.append(
             {
                 "scenario": label,
                 "baseline": baseline,
                 "metric": "cost_per_incident_prevented_cny",
-                "difference": m,
-                "ci_low": lo,
-                "ci_high": hi,
+                "difference": e.value,
+                **_row(e),
             }
         )
     return pd.DataFrame(rows)

@@ -29,6 +29,9 @@ REGION_TYPES = tuple(t.value for t in RegionType)
 INCIDENT_TYPES = tuple(t.value for t in IncidentType)
 
 # Keys that moved into a preset's own section: old key -> new key (for "did you mean").
+# Seeds are non-negative 64-bit integers (what numpy and Parquet hold).
+MAX_SEED = 2**63 - 1
+
 MOVED_KEYS = {
     "policing.resident_share": "policing.resident.share",
     "policing.presence_share": "policing.resident.presence_share",
@@ -76,6 +79,8 @@ class RegionConfig(Section):
     )
     seed: int | None = Field(
         0,
+        ge=0,
+        le=MAX_SEED,
         description="seed of the county layout; null draws it from the run seed "
         "(a new county per replicate)",
         json_schema_extra={"unit": "", "source": "setting"},
@@ -93,6 +98,7 @@ class RegionConfig(Section):
     population: int = Field(
         40_000,
         ge=10,
+        le=5_000_000,
         description="registered residents, persons",
         json_schema_extra={
             "unit": "persons",
@@ -102,6 +108,7 @@ class RegionConfig(Section):
     townships: int = Field(
         3,
         ge=1,
+        le=500,
         description="township seats, each with a police station",
         json_schema_extra={
             "unit": "townships",
@@ -111,6 +118,7 @@ class RegionConfig(Section):
     width_km: float | None = Field(
         None,
         gt=0,
+        le=1000,
         description="county extent east-west, km (null: region-type default)",
         json_schema_extra={
             "unit": "km",
@@ -120,6 +128,7 @@ class RegionConfig(Section):
     height_km: float | None = Field(
         None,
         gt=0,
+        le=1000,
         description="county extent north-south, km (null: region-type default)",
         json_schema_extra={
             "unit": "km",
@@ -137,7 +146,8 @@ class RegionConfig(Section):
     )
     household_size: float = Field(
         2.6,
-        gt=0,
+        ge=1,
+        le=20,
         description="mean registered persons per household "
         "(China 2020 census: 2.62 persons per family household)",
         json_schema_extra={
@@ -156,6 +166,7 @@ class RegionConfig(Section):
     road_speed_kmh: float | None = Field(
         None,
         gt=0,
+        le=200,
         description="mean driving speed on village roads, km/h (null: type default)",
         json_schema_extra={
             "unit": "km/h",
@@ -207,6 +218,11 @@ class RegionConfig(Section):
             raise ValueError("region.type 'graphml' needs region.graphml (a file path)")
         if self.type == "csv" and not (self.villages_csv and self.roads_csv):
             raise ValueError("region.type 'csv' needs region.villages_csv and region.roads_csv")
+        if self.type not in ("graphml", "csv") and self.townships > self.villages:
+            raise ValueError(
+                f"{self.townships} townships for {self.villages} villages: at most one township "
+                "seat per village"
+            )
         return self
 
 
@@ -282,6 +298,7 @@ class PolicingConfig(Section):
     officers: int = Field(
         16,
         ge=1,
+        le=20_000,
         description="sworn officers at the county's stations (default: ~4 per 10,000 of the "
         "default county's 40,000 residents)",
         json_schema_extra={
@@ -294,6 +311,7 @@ class PolicingConfig(Section):
     auxiliaries: int | None = Field(
         None,
         ge=0,
+        le=5000,
         description="village auxiliaries (辅警/协勤); null = one per village for "
         "auxiliary_network and hybrid, none otherwise",
         json_schema_extra={
@@ -304,6 +322,7 @@ class PolicingConfig(Section):
     visit_households_per_hour: float = Field(
         1.5,
         ge=0,
+        le=100,
         description="household visits (大走访) per hour of village presence",
         json_schema_extra={
             "unit": "households per hour",
@@ -322,6 +341,7 @@ class PolicingConfig(Section):
     rotation_days: float | None = Field(
         None,
         gt=0,
+        le=36_500,
         description="mean days between officer transfers; null = no rotation",
         json_schema_extra={
             "unit": "days",
@@ -331,6 +351,7 @@ class PolicingConfig(Section):
     learning_days: float = Field(
         90,
         ge=0,
+        le=36_500,
         description="days a newly rotated officer needs to know a village. Assumption",
         json_schema_extra={
             "unit": "days",
@@ -392,6 +413,7 @@ class PolicingConfig(Section):
     min_officers_per_shift: int | None = Field(
         None,
         ge=0,
+        le=1000,
         description="officers every station keeps on each shift (resident officers included); "
         "fewer officers than stations x shifts x this is an error; null = 1 where the officers "
         "suffice (else the stations get as many as there are); 0 = no minimum",
@@ -525,6 +547,7 @@ class CrimeConfig(Section):
     offenders_per_1000: float = Field(
         0.8,
         ge=0,
+        le=100,
         description="active offenders per 1,000 registered residents",
         json_schema_extra={
             "unit": "per 1,000 residents",
@@ -535,6 +558,7 @@ class CrimeConfig(Section):
     attempts_per_offender_per_year: float = Field(
         14,
         ge=0,
+        le=1000,
         description="offence attempts an active offender makes a year. Assumption",
         json_schema_extra={"unit": "attempts per year", "source": "assumption"},
     )
@@ -717,6 +741,7 @@ class DisputeConfig(Section):
     rate_per_1000: float = Field(
         15,
         ge=0,
+        le=1000,
         description="disputes arising per 1,000 present residents a year",
         json_schema_extra={
             "unit": "per 1,000 present residents per year",
@@ -786,6 +811,7 @@ class CallsConfig(Section):
     rate_per_1000: float = Field(
         40,
         ge=0,
+        le=2000,
         description="other calls (help 求助, traffic 交通, other) per 1,000 present residents a year",
         json_schema_extra={
             "unit": "per 1,000 present residents per year",
@@ -819,8 +845,11 @@ class CallsConfig(Section):
     @classmethod
     def _rates_non_negative(cls, rates: dict[str, float] | None) -> dict[str, float] | None:
         for village, r in (rates or {}).items():
-            if r < 0:
-                raise ValueError(f"village_rates_per_day[{village}] = {r}: rate cannot be negative")
+            if not 0 <= r <= 10_000:
+                raise ValueError(
+                    f"village_rates_per_day[{village}] = {r}: a rate is between 0 and 10,000 "
+                    "calls a day"
+                )
         return rates
 
 
@@ -1302,6 +1331,7 @@ class SeasonConfig(Section):
     festival_window_days: int = Field(
         21,
         ge=0,
+        le=366,
         description="days around Spring Festival that migrants are home",
         json_schema_extra={"unit": "days", "source": "assumption"},
     )
@@ -1316,6 +1346,7 @@ class SeasonConfig(Section):
     market_every_days: int = Field(
         5,
         ge=0,
+        le=366,
         description="rural market (赶集) cycle, days; 0 = none",
         json_schema_extra={
             "unit": "days",
@@ -1350,6 +1381,7 @@ class Scenario(Section):
     days: float = Field(
         365,
         gt=0,
+        le=36_500,
         description="observed days, after the warm-up",
         json_schema_extra={"unit": "days", "source": "setting"},
     )
@@ -1368,6 +1400,7 @@ class Scenario(Section):
     seed: int = Field(
         0,
         ge=0,
+        le=MAX_SEED,
         description="base seed of the run",
         json_schema_extra={"unit": "", "source": "setting"},
     )

@@ -3,17 +3,70 @@ own sections (which live beside their preset, in simulation/policing/)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+import types
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class Section(BaseModel):
-    """Base for every schema section: unknown keys and wrong types are errors."""
+def _is_number(annotation: Any) -> bool:
+    """True for int and float fields (optional or constrained), False where bool is allowed."""
+    if get_origin(annotation) is Annotated:
+        return _is_number(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return bool(args) and bool not in args and all(_is_number(a) for a in args)
+    return annotation in (int, float)
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+# Every number in a scenario is finite, and a number whose field states no upper bound of its
+# own is at most MAX_NUMBER: a typo like 1e308 fails validation instead of overflowing a run.
+MAX_NUMBER = 1e9
+
+
+@cache
+def _unbounded_number(model: type[BaseModel], name: str) -> bool:
+    """A number field without its own upper bound (`le`/`lt`)."""
+    field = model.model_fields.get(name)
+    if field is None or not _is_number(field.annotation):
+        return False
+    metadata = list(field.metadata)
+    ann = field.annotation
+    for arg in [ann, *get_args(ann)]:
+        if get_origin(arg) is Annotated:
+            metadata += [m for a in get_args(arg)[1:] for m in getattr(a, "metadata", [a])]
+    return not any(hasattr(m, "le") or hasattr(m, "lt") for m in metadata)
+
+
+class Section(BaseModel):
+    """Base for every schema section: unknown keys and wrong types are errors, numbers are
+    finite (no .inf or .nan) and true/false is not a number."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """true/false is not a number; a number without its own bound is at most MAX_NUMBER."""
+        name = info.field_name
+        if name is None:
+            return value
+        if isinstance(value, bool):
+            field = cls.model_fields.get(name)
+            if field is not None and _is_number(field.annotation):
+                raise ValueError(f"must be a number, not {str(value).lower()}")
+        elif (
+            isinstance(value, (int, float))
+            and math.isfinite(value)
+            and abs(value) > MAX_NUMBER
+            and _unbounded_number(cls, name)
+        ):
+            raise ValueError(f"must be at most {MAX_NUMBER:g}, got {value:g}")
+        return value
 
 
 def documented(unit: str, source: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ that looks complete.
         manifest.json        versions, seeds, wall time, git commit
         scenarios/<label>.yaml  the resolved scenarios
         incidents.parquet daily.parquet villages.parquet officers.parquet summary.parquet
-        aggregate.parquet    mean and 95% interval per scenario and metric
+        aggregate.parquet    estimate (mean or ratio of means), 95% interval per scenario, metric
         differences.parquet  paired differences against the baseline (comparisons)
         summary.md           a short human-readable summary
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -80,19 +81,79 @@ def manifest(results: Results, extra: dict[str, Any] | None = None) -> dict[str,
     }
 
 
+class OutputError(Exception):
+    """An output location rpsim must not or cannot write (printed as one line, exit 2)."""
+
+
+def safe_name(name: str) -> str:
+    """A file name from a free-text name (scenario name, comparison label, sweep name): path
+    separators, `..`, spaces and control characters become `_`, no leading dot, at most 80
+    characters. Letters of any script are kept (`一村一警` stays)."""
+    out = re.sub(r"[^\w.\-]", "_", name)
+    out = re.sub(r"\.{2,}", "_", out).strip("._-")
+    return out[:80] or "unnamed"
+
+
+def is_results_folder(path: Path) -> bool:
+    """A folder rpsim wrote: it holds a manifest.json with rpsim's version, or a sweep's
+    sweep.json."""
+    for mark, key in (("manifest.json", "rpsim_version"), ("sweep.json", "spec")):
+        try:
+            if key in json.loads((path / mark).read_text(encoding="utf-8")):
+                return True
+        except (OSError, ValueError, TypeError):
+            continue
+    return False
+
+
+def check_out(out: Path, replace: bool = True) -> None:
+    """OutputError unless `out` can become a results folder: it does not exist yet (and its
+    nearest existing parent is a writable folder), or it is an empty folder or an rpsim
+    results folder that may be replaced. Called before simulating, so no work is lost on a bad
+    --out."""
+    if out.exists() or out.is_symlink():
+        if not out.is_dir():
+            raise OutputError(
+                f"--out {out}: a file is there; rpsim writes a folder (choose another --out)"
+            )
+        if any(out.iterdir()) and not is_results_folder(out):  # an empty folder holds nothing
+            raise OutputError(
+                f"--out {out}: the folder exists and is not an rpsim results folder (no "
+                "manifest.json); refusing to replace it (choose another --out)"
+            )
+        if not replace:
+            raise OutputError(f"--out {out}: the folder exists (choose another --out)")
+    parent = out.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"--out {out}: {parent} is a file, not a folder")
+    try:
+        Path(tempfile.mkdtemp(dir=parent, prefix=".rpsim-probe-")).rmdir()
+    except OSError as exc:
+        raise OutputError(f"--out {out}: cannot write in {parent} ({exc.strerror})") from None
+
+
 def default_out(name: str, root: str | Path = "results") -> Path:
-    """results/<name>-<YYYYmmdd-HHMMSS>[-n], never an existing folder."""
+    """results/<name>-<YYYYmmdd-HHMMSS>[-n], never an existing folder; `name` made safe."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    out = Path(root) / f"{name}-{stamp}"
+    out = Path(root) / f"{safe_name(name)}-{stamp}"
     n = 1
     while out.exists():
         n += 1
-        out = Path(root) / f"{name}-{stamp}-{n}"
+        out = Path(root) / f"{safe_name(name)}-{stamp}-{n}"
     return out
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file through a temporary name and rename it into place."""
+    """Write a file through a temporary name and rename it into place (permissions as the
+    umask says, like any file the user creates)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -100,6 +161,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -113,10 +175,43 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         df.to_parquet(tmp, index=False)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_LEFTOVER = re.compile(r"^\..+\.(partial|old)-(\d+)-")
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove hidden `.<name>.partial-<pid>-*` and `.<name>.old-<pid>-*` folders that a killed
+    rpsim (its process gone) left in `folder`; returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _LEFTOVER.match(p.name)
+        if not m or not p.is_dir() or _alive(int(m.group(2))):
+            continue
+        shutil.rmtree(p, ignore_errors=True)
+        removed.append(p)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def write_results(
@@ -127,14 +222,25 @@ def write_results(
     extra_manifest: dict[str, Any] | None = None,
     csv: bool = False,
 ) -> Path:
-    """Write a results folder atomically; returns its path."""
+    """Write a results folder atomically; returns its path. An existing `out` is replaced
+    only if it is an rpsim results folder (OutputError otherwise); hidden leftovers of killed
+    runs beside it are removed first."""
     out = Path(out)
+    check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
+    clean_leftovers(out.parent)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-{os.getpid()}-"))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        files: dict[str, str] = {}
         for label, scenario in results.scenarios.items():
+            stem = safe_name(label)
+            if stem in files.values():
+                stem = f"{stem}-{len(files) + 1}"
+            files[label] = stem
+            head = f"# scenario: {label}\n" if stem != label else ""
             atomic_write_bytes(
-                tmp / "scenarios" / f"{label}.yaml", scenario_yaml(scenario).encode()
+                tmp / "scenarios" / f"{stem}.yaml", (head + scenario_yaml(scenario)).encode()
             )
         for name in TABLE_FILES:
             if name in tables:
@@ -149,7 +255,8 @@ def write_results(
             json.dumps(manifest(results, extra_manifest), indent=2, default=str).encode(),
         )
         if out.exists():
-            trash = out.with_name(f".{out.name}.old-{os.getpid()}")
+            trash = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-{os.getpid()}-"))
+            trash.rmdir()
             os.replace(out, trash)
             os.replace(tmp, out)
             shutil.rmtree(trash, ignore_errors=True)

@@ -6,55 +6,98 @@ from __future__ import annotations
 import math
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 from .metric_registry import HEADLINE, Metric
+from .runner import BOOTSTRAP_RESAMPLES
 
 
-def _cell(metric: Metric, mean: float, lo: float, hi: float) -> str:
-    """'mean ± half-width of the 95% interval' (the interval is symmetric: t-based)."""
-    if isinstance(lo, float) and math.isnan(lo):
-        return metric.show(mean)
+def _is_nan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def cell(
+    metric: Metric,
+    value: float,
+    lo: float,
+    hi: float,
+    interval: str,
+    undefined: float,
+    signed: bool = False,
+) -> str:
+    """An estimate with its 95% interval, for people: 'mean ± half-width' (t, symmetric),
+    'estimate [low, high]' (bootstrap), 'not defined: <why>' when the estimate is not, and
+    an unbounded interval with the share of resamples in which the ratio is not defined."""
+
+    def show(x: float) -> str:
+        text = metric.show(x)
+        return ("+" + text) if signed and x == x and x > 0 and math.isfinite(x) else text
+
+    if _is_nan(value):
+        if metric.ratio is not None or metric.infinite:
+            return f"not defined: {metric.why_undefined}"
+        return metric.show(value)
+    if _is_nan(lo) or _is_nan(hi) or not math.isfinite(value):
+        return show(value)
+    if interval == "bootstrap":
+        if math.isinf(lo) or math.isinf(hi):
+            return (
+                f"{show(value)} [unbounded: {metric.why_undefined} in {undefined:.0%} of resamples]"
+            )
+        return f"{show(value)} [{show(lo)}, {show(hi)}]"
     half = (hi - lo) / 2
     if half == 0:
-        return metric.show(mean)
-    return f"{metric.show(mean)} ± {metric.show(half).lstrip('+')}"
+        return show(value)
+    return f"{show(value)} ± {metric.show(half).lstrip('+')}"
 
 
-def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
-    """Rows: headline metrics; columns: scenarios; cells 'mean ± 95% half-width'."""
-    scenarios = list(dict.fromkeys(aggregate["scenario"]))
-    idx = aggregate.set_index(["scenario", "metric"])
-    rows = {}
-    for metric in HEADLINE:
-        if (scenarios[0], metric.name) not in idx.index:
-            continue
-        rows[metric.heading] = [
-            _cell(metric, *idx.loc[(s, metric.name), ["mean", "ci_low", "ci_high"]])
-            for s in scenarios
-        ]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=scenarios)
-
-
-def difference_table(differences: pd.DataFrame) -> pd.DataFrame:
-    """Rows: headline metrics; columns: scenarios; cells 'difference ± 95% half-width'."""
-    if differences is None or differences.empty:
-        return pd.DataFrame()
-    scenarios = list(dict.fromkeys(differences["scenario"]))
-    idx = differences.set_index(["scenario", "metric"])
+def _table(frame: pd.DataFrame, column: str, signed: bool) -> pd.DataFrame:
+    """Rows: headline metrics; columns: scenarios, then the kind of interval."""
+    scenarios = list(dict.fromkeys(frame["scenario"]))
+    idx = frame.set_index(["scenario", "metric"])
     rows = {}
     for metric in HEADLINE:
         if (scenarios[0], metric.name) not in idx.index:
             continue
         cells = []
         for s in scenarios:
-            values = idx.loc[(s, metric.name), ["difference", "ci_low", "ci_high"]]
-            m, lo, hi = (float(v) for v in np.asarray(values, dtype=float))
-            sign = "+" if m == m and m > 0 else ""
-            cells.append(sign + _cell(metric, m, lo, hi))
-        rows[metric.heading] = cells
-    return pd.DataFrame.from_dict(rows, orient="index", columns=scenarios)
+            r = idx.loc[(s, metric.name)]
+            cells.append(
+                cell(
+                    metric,
+                    float(r[column]),
+                    float(r["ci_low"]),
+                    float(r["ci_high"]),
+                    str(r.get("interval", "t")),
+                    float(r.get("undefined_share", math.nan)),
+                    signed,
+                )
+            )
+        interval = str(idx.loc[(scenarios[0], metric.name)].get("interval", "t"))
+        rows[metric.heading] = [*cells, interval]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[*scenarios, "interval"])
+
+
+def headline_table(aggregate: pd.DataFrame) -> pd.DataFrame:
+    """Rows: headline metrics; columns: scenarios, cells 'estimate with 95% interval', and
+    the kind of interval (t or bootstrap)."""
+    return _table(aggregate, "mean", signed=False)
+
+
+def difference_table(differences: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows: headline metrics; columns: scenarios, cells 'difference with 95% interval', and
+    the kind of interval (t or bootstrap)."""
+    if differences is None or differences.empty:
+        return pd.DataFrame()
+    return _table(differences, "difference", signed=True)
+
+
+INTERVALS = (
+    "95% intervals across replicates: 'mean ± half-width' is a t interval of the mean of "
+    "replicate values; 'estimate [low, high]' is a percentile bootstrap interval "
+    f"({BOOTSTRAP_RESAMPLES:,} resamples of replicates) of a ratio of means, pooled over "
+    "replicates (column `interval`)."
+)
 
 
 def _width(text: str) -> int:
@@ -107,8 +150,8 @@ def summary_markdown(
     parts = [
         f"# {title}",
         "",
-        f"{replicates} replicate(s) of {days:g} observed days{warmup} per scenario; mean and "
-        f"95% interval across replicates (common random numbers across scenarios): {intervals}.",
+        f"{replicates} replicate(s) of {days:g} observed days{warmup} per scenario (common "
+        f"random numbers across scenarios); {intervals}. {INTERVALS}",
         "",
         to_markdown(headline_table(aggregate)),
         "",

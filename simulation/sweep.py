@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import os
+import shutil
 import time
 import traceback
 import warnings
@@ -50,6 +51,7 @@ from .config_files import (
     _fields_at,
     _section_at,
     apply_overrides,
+    check_buildable,
     load_raw,
     parse_override,
     problems_from,
@@ -63,6 +65,7 @@ from .runner import replicate_seeds, run_once
 from .store import atomic_write_bytes, write_parquet
 
 RESULT_IDS = ("run", "point", "replicate", "seed")
+BUILD_POINTS = 16  # design points whose county `rpsim validate` builds (all, in a small design)
 
 
 class SampleSpec(BaseModel):
@@ -122,6 +125,8 @@ class Sweep:
 
 
 def _yaml_value(v: Any) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
     if isinstance(v, (np.integer, int)):
         return str(int(v))
     if isinstance(v, (np.floating, float)):
@@ -185,8 +190,16 @@ def build_design(spec: SweepSpec) -> pd.DataFrame:
     return pd.DataFrame(list(itertools.product(*values)) or [()], columns=keys)
 
 
-def load_sweep(path: str | Path, replicates: int | None = None, days: float | None = None) -> Sweep:
-    """Read and check a sweep file: every design point must be a valid scenario."""
+def load_sweep(
+    path: str | Path,
+    replicates: int | None = None,
+    days: float | None = None,
+    build: bool = False,
+) -> Sweep:
+    """Read and check a sweep file: every design point must be a valid scenario and the base
+    scenario's county must build; with `build` (`rpsim validate`) the county and officers of
+    up to BUILD_POINTS design points build too. Without it a point that cannot build fails
+    when it runs, is recorded in errors.parquet, and the sweep goes on."""
     path = Path(path)
     data, lines = read_yaml(path)
     data.setdefault("name", path.stem)
@@ -237,13 +250,22 @@ def load_sweep(path: str | Path, replicates: int | None = None, days: float | No
         path=path,
     )
     # Every point must validate before anything runs (bounds outside a parameter's range).
+    check_buildable(validate_dict(base, base_lines, str(base_path)), base_lines, str(base_path))
+    step = max(1, math.ceil(len(design) / BUILD_POINTS)) if build else len(design) + 1
     bad = []
     for p in range(len(design)):
         try:
-            validate_dict(sweep.scenario(p))
+            scenario = validate_dict(sweep.scenario(p))
+            if p % step == 0:
+                check_buildable(scenario)
         except ScenarioError as exc:
             bad += [
-                Problem(key=pr.key, file=str(path), reason=f"design point {p}: {pr.reason}")
+                Problem(
+                    key=pr.key,
+                    file=str(path),
+                    line=lines.get(("vary", pr.key), (None, None))[1],
+                    reason=f"design point {p}: {pr.reason}",
+                )
                 for pr in exc.problems
             ]
             break
@@ -340,22 +362,69 @@ def run_sweep(
     chunk: int = 16,
     progress: Callable[..., Any] | None = None,
 ) -> Path:
-    """Run every missing (point, replicate) and assemble the final tables."""
+    """Run every missing (point, replicate) and assemble the final tables. `resume` finishes
+    the sweep in `out` only if it was started with the same settings (FileExistsError
+    otherwise); a folder this call made is removed again if no run finished."""
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not resume:
+    fresh = not out.exists() or not any(out.iterdir())
+    if not fresh and not resume:
         raise FileExistsError(f"{out} exists: use --resume to finish it, or another --out")
+    if not fresh:
+        _check_resume(sweep, out)
+    try:
+        return _run_sweep(sweep, out, workers, scheduler, cluster, chunk, progress)
+    except BaseException:
+        if fresh and not SweepStore(out).finished():
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _note(sweep: Sweep) -> dict[str, Any]:
+    """What a sweep folder records of its settings (sweep.json), as JSON values."""
+    note = {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds}
+    return json.loads(json.dumps(note, default=str))
+
+
+def _check_resume(sweep: Sweep, out: Path) -> None:
+    """FileExistsError unless `out` is a sweep folder started with the same settings."""
+    try:
+        old = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FileExistsError(
+            f"{out} is not an rpsim sweep folder (no readable sweep.json); --resume needs the "
+            "folder of an interrupted sweep"
+        ) from None
+    new = _note(sweep)
+    changed = [
+        f"{k} {old['spec'].get(k)!r} -> {new['spec'].get(k)!r}"
+        for k in new["spec"]
+        if k != "description" and old.get("spec", {}).get(k) != new["spec"][k]
+    ]
+    if old.get("base") != new["base"]:
+        changed.append("the base scenario")
+    if old.get("seeds") != new["seeds"] and not changed:
+        changed.append("the replicate seeds")
+    if changed:
+        raise FileExistsError(
+            f"--resume: {out} was started with other settings ({'; '.join(changed)}); finish "
+            "it with the same settings, or start a new sweep with another --out"
+        )
+
+
+def _run_sweep(
+    sweep: Sweep,
+    out: Path,
+    workers: int,
+    scheduler: str | None,
+    cluster: str | None,
+    chunk: int,
+    progress: Callable[..., Any] | None,
+) -> Path:
     store = SweepStore(out)
     store.recover()
     design_note = out / "sweep.json"
     if not design_note.exists():
-        atomic_write_bytes(
-            design_note,
-            json.dumps(
-                {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds},
-                indent=2,
-                default=str,
-            ).encode(),
-        )
+        atomic_write_bytes(design_note, json.dumps(_note(sweep), indent=2).encode())
     ok = {k for k, r in store.finished().items() if r["status"] == "ok"}
     todo = [(p, r, s) for p, r, s in sweep.runs if f"{p:05d}-{r:03d}" not in ok]
     bar = progress(total=len(sweep.runs), initial=len(sweep.runs) - len(todo)) if progress else None
@@ -459,7 +528,7 @@ def assemble(sweep: Sweep, out: Path, wall_s: float = math.nan) -> Path:
 
 def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     """Sobol (S1, ST) or Morris (mu*, sigma) indices per metric, with 95% intervals.
-    Y is the replicate mean at each design point."""
+    Y is the replicate mean at each design point (a ratio metric: the ratio of means)."""
     s = sweep.spec.sample
     assert s is not None, "sensitivity indices need a sampled design"
     names = list(s.bounds)
@@ -470,7 +539,10 @@ def sensitivity(sweep: Sweep, results: pd.DataFrame) -> pd.DataFrame:
     metrics = [
         c for c in results.columns if c not in skip and pd.api.types.is_numeric_dtype(results[c])
     ]
-    means = results.groupby("point")[metrics].mean().reindex(range(len(sweep.design)))
+    from .runner import pooled_means
+
+    # Y: per design point, the replicate mean, or for a ratio metric the ratio of means.
+    means = pooled_means(results, "point")[metrics].reindex(range(len(sweep.design)))
     x = sweep.design[names].to_numpy(float)
     rows = []
     warnings.filterwarnings("ignore", message="Constant values encountered")  # SALib

@@ -63,6 +63,15 @@ def test_page_model_builds_and_draws():
     assert len(model.auxiliaries) == 4, "the auxiliaries slider overrides the preset"
     assert app.AppModel(preset="hybrid").auxiliaries, "-1/None keeps the preset's default"
     assert app.parse_seed(" 7 ") == 7 and app.parse_seed("x1") is None, "a typo keeps the seed"
+    # Issue 14: `²` passes str.isdigit and a 5000-digit number passes int()'s digit limit only
+    # to fail later; both keep the scenario's seed, as does a seed beyond 64 bits.
+    assert app.parse_seed("²") is None and app.parse_seed("9" * 5000) is None
+    assert app.parse_seed(str(2**63)) is None and app.parse_seed(str(2**63 - 1)) == 2**63 - 1
+    assert app.AppModel(preset="clinic", seed="²").run_seed == 0
+    # The auxiliaries control names its choices: the preset's default, then 0 to one per village.
+    assert app.auxiliary_choices(3) == [app.AUX_DEFAULT, "0", "1", "2", "3"]
+    assert app.parse_auxiliaries(app.AUX_DEFAULT) is None and app.parse_auxiliaries("4") == 4
+    assert len(app.AppModel(preset="clinic", auxiliaries="4").auxiliaries) == 4
 
 
 @pytest.fixture
@@ -160,15 +169,21 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
             page.goto(server, timeout=WAIT_MS * 2)
 
             status = page.locator(".rpsim-status")
-            page.get_by_text("Time: 0.0", exact=True).wait_for()
+            page.get_by_text("Clock: Day 1, 00:00", exact=True).wait_for()
             page.wait_for_function(LOADED_FIGURES, arg=2)
             assert "Day 1, 00:00 · hybrid" in status.inner_text()
+            body = page.locator("body").inner_text()
+            assert "Time:" not in body, "the clock is a day and a time, not Mesa's hours"
+            assert "PAGE 0" not in body.upper(), "no tab bar for a single page"
+            assert "-1" not in page.get_by_text("Village auxiliaries").first.inner_text()
             before = _figures(page)
             assert len(before) == 2, "the page shows two figures: the map and the charts"
 
             page.get_by_role("button", name="Step").click()
-            page.get_by_text("Time: 1.0", exact=True).wait_for()  # Mesa time is hours
-            assert "Day 1, 01:00" in status.inner_text()
+            page.get_by_text("Clock: Day 1, 01:00", exact=True).wait_for()  # a step is an hour
+            page.wait_for_function(  # the status line redraws with the map, after the clock
+                "() => document.querySelector('.rpsim-status').innerText.includes('Day 1, 01:00')"
+            )
             after_step = _wait_changed(page, before, "one step")
 
             # Render interval 37: one click on Step now runs 37 hours, to day 2, 14:00.
@@ -178,15 +193,17 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
                 page.keyboard.press("ArrowRight")
             assert render_interval.get_attribute("aria-valuenow") == "37"
             page.get_by_role("button", name="Step").click()
-            page.get_by_text("Time: 38.0", exact=True).wait_for()
-            assert "Day 2, 14:00" in status.inner_text()
+            page.get_by_text("Clock: Day 2, 14:00", exact=True).wait_for()
+            page.wait_for_function(  # the status line redraws with the map, after the clock
+                "() => document.querySelector('.rpsim-status').innerText.includes('Day 2, 14:00')"
+            )
             _wait_changed(page, after_step, "37 steps")
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot))
 
             page.get_by_role("button", name="▶").click()
             page.wait_for_function(
-                "() => +(document.body.innerText.match(/Time: (\\d+)/) || [0, 0])[1] > 38"
+                "() => !document.querySelector('.rpsim-clock').innerText.endsWith('Day 2, 14:00')"
             )
             page.get_by_role("button", name="❚❚").click()
             page.get_by_role("button", name="▶").wait_for()
@@ -197,13 +214,25 @@ def test_page_steps_runs_and_resets_in_a_browser(server: str, tmp_path: Path):
             seed.fill("7")
             seed.press("Enter")
             time.sleep(0.5)  # the value reaches the server on Enter
-            page.get_by_role("button", name="Reset").click()
-            page.get_by_text("Time: 0.0", exact=True).wait_for()
+            page.get_by_role("button", name="Reset", exact=True).click()
+            page.get_by_text("Clock: Day 1, 00:00", exact=True).wait_for()
             page.wait_for_function(
                 "() => document.querySelector('.rpsim-status').innerText.includes('clinic')"
             )
             text = status.inner_text()
             assert "clinic · 12 officers · 0 auxiliaries · seed 7" in text, text
+
+            # A seed that is not a plain number keeps the scenario's seed: no traceback page.
+            for typo in ("²", "9" * 5000):
+                seed.fill(typo)
+                seed.press("Enter")
+                time.sleep(0.5)
+                page.get_by_role("button", name="Reset", exact=True).click()
+                page.wait_for_function(
+                    "() => document.querySelector('.rpsim-status').innerText.includes('seed 0')"
+                )
+                body = page.locator("body").inner_text()
+                assert "Traceback" not in body and "/simulation/" not in body, body[:500]
         finally:
             browser.close()
 

@@ -34,6 +34,7 @@ from typing import Any
 # component is `Page`).
 _EXPORTS = {
     "model": (
+        "AUX_DEFAULT",
         "DEFAULT_SCENARIO",
         "PRESETS",
         "SCENARIO_ENV",
@@ -41,7 +42,9 @@ _EXPORTS = {
         "app_config",
         "base_scenario",
         "initial_state",
+        "auxiliary_choices",
         "model_params",
+        "parse_auxiliaries",
         "parse_seed",
     ),
     "drawing": (

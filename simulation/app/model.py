@@ -12,17 +12,20 @@ from typing import Any
 from ..config_files import deep_merge, load_scenario, validate_dict
 from ..model import RuralPolicingModel
 from ..policing import PRESETS
-from ..scenario import Scenario
+from ..scenario import MAX_SEED, Scenario
 
 __all__ = [
+    "AUX_DEFAULT",
     "DEFAULT_SCENARIO",
     "PRESETS",
     "SCENARIO_ENV",
     "AppModel",
     "app_config",
+    "auxiliary_choices",
     "base_scenario",
     "initial_state",
     "model_params",
+    "parse_auxiliaries",
     "parse_seed",
 ]
 
@@ -46,28 +49,48 @@ def app_config(
     base: Scenario,
     preset: str | None = None,
     officers: int | None = None,
-    auxiliaries: int | None = None,
+    auxiliaries: int | str | None = None,
 ) -> Scenario:
-    """`base` with the page's choices; None keeps the base's value, and a negative
-    `auxiliaries` means the preset's default (one per village for auxiliary_network and
-    hybrid, none otherwise). The page watches from day 0, with no warm-up."""
+    """`base` with the page's choices; None keeps the base's value, and AUX_DEFAULT (or a
+    negative number) as `auxiliaries` means the preset's default (one per village for
+    auxiliary_network and hybrid, none otherwise). The page watches from day 0, with no
+    warm-up."""
     policing: dict[str, Any] = {}
     if preset is not None:
         policing["preset"] = preset
     if officers is not None:
         policing["officers"] = int(officers)
     if auxiliaries is not None:
-        policing["auxiliaries"] = None if int(auxiliaries) < 0 else int(auxiliaries)
+        policing["auxiliaries"] = parse_auxiliaries(auxiliaries)
     # The page shows the county from its first day: no warm-up (that is for the statistics).
     watch = {"policing": policing, "warmup_days": 0}
     return validate_dict(deep_merge(base.model_dump(mode="json"), watch))
 
 
+AUX_DEFAULT = "preset's default"  # the auxiliaries control's first choice
+
+
 def parse_seed(seed: int | str | None) -> int | None:
-    """The seed typed in the page: a whole number >= 0; anything else keeps the scenario's
-    seed (a typo must not crash the page)."""
+    """The seed typed in the page: a whole number from 0 to 2**63 - 1 in ASCII digits; anything
+    else (a typo, `²`, a 5000-digit number) keeps the scenario's seed: the page must not
+    crash."""
     text = str(seed).strip() if seed is not None else ""
-    return int(text) if text.isdigit() else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    value = int(text)
+    return value if value <= MAX_SEED else None
+
+
+def parse_auxiliaries(value: int | str | None) -> int | None:
+    """The auxiliaries control: a number of village auxiliaries, or None for the preset's
+    default (AUX_DEFAULT, None or a negative number)."""
+    if value is None or value == AUX_DEFAULT:
+        return None
+    text = str(value).strip()
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+        n = int(text)
+        return None if n < 0 else n
+    return None
 
 
 class AppModel(RuralPolicingModel):
@@ -83,7 +106,7 @@ class AppModel(RuralPolicingModel):
         self,
         preset: str | None = None,
         officers: int | None = None,
-        auxiliaries: int | None = None,
+        auxiliaries: int | str | None = None,
         seed: int | str | None = None,
         scenario_path: str | None = None,
     ) -> None:
@@ -100,6 +123,12 @@ class AppModel(RuralPolicingModel):
         self.trust_history.append((self.now, self.mean_trust()))
         if self.now >= self.end_time:
             self.running = False
+
+
+def auxiliary_choices(villages: int) -> list[str]:
+    """The auxiliaries control's choices: the preset's default (one per village for
+    auxiliary_network and hybrid, none otherwise), then 0 to one per village."""
+    return [AUX_DEFAULT, *(str(n) for n in range(villages + 1))]
 
 
 def model_params(base: Scenario, villages: int, scenario_path: str | None) -> dict[str, Any]:
@@ -121,12 +150,10 @@ def model_params(base: Scenario, villages: int, scenario_path: str | None) -> di
             "label": "Officers",
         },
         "auxiliaries": {
-            "type": "SliderInt",
-            "value": -1 if p.auxiliaries is None else p.auxiliaries,
-            "min": -1,
-            "max": villages,
-            "step": 1,
-            "label": "Auxiliaries (-1: the preset's default)",
+            "type": "Select",
+            "value": AUX_DEFAULT if p.auxiliaries is None else str(p.auxiliaries),
+            "values": auxiliary_choices(villages),
+            "label": "Village auxiliaries (one per village at most)",
         },
         "seed": {"type": "InputText", "value": str(base.seed), "label": "Seed"},
         "scenario_path": scenario_path,
@@ -138,5 +165,5 @@ def initial_state(scenario_path: str | None) -> tuple[Scenario, dict[str, Any], 
     base = base_scenario(scenario_path)
     params = model_params(base, 0, scenario_path)
     model = AppModel(**{k: v["value"] if isinstance(v, dict) else v for k, v in params.items()})
-    params["auxiliaries"]["max"] = model.region.n
+    params["auxiliaries"]["values"] = auxiliary_choices(model.region.n)
     return base, params, model

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import os
 
-from .drawing import draw_charts, draw_map, status
+from .drawing import clock, draw_charts, draw_map, status
 from .model import SCENARIO_ENV, AppModel, initial_state
 from .server import NEEDS_SOLARA, ensure_offline_assets
 
 try:
     import solara
     from mesa.visualization import SolaraViz
+    from mesa.visualization import solara_viz as _viz
     from mesa.visualization.utils import update_counter
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(NEEDS_SOLARA) from exc
 
-__all__ = ["Charts", "CountyMap", "Page", "page"]
+__all__ = ["Charts", "Clock", "CountyMap", "OnePage", "Page", "page"]
 
 
 @solara.component
@@ -46,6 +47,29 @@ def Charts(model: AppModel) -> None:  # noqa: N802 (a component)
         dpi=110,
         dependencies=[model, model.time, update_counter.value],
     )
+
+
+@solara.component
+def Clock(model: AppModel) -> None:  # noqa: N802 (a component)
+    """The sidebar's clock as day and time ('Day 96, 00:00'), not Mesa's hours ('Time: 2280.0')."""
+    update_counter.get()
+    solara.Text(f"Clock: {clock(model.now)}", classes=["rpsim-clock"])
+
+
+@solara.component
+def OnePage(components: list, model: AppModel) -> None:  # noqa: N802 (a component)
+    """The page's components one under the other, without Mesa's tab bar (a lone, empty
+    "PAGE 0" tab)."""
+    with solara.Column():
+        for component in components:
+            _viz._wrap_component(component[0] if isinstance(component, tuple) else component)(model)
+
+
+# Mesa 3.5's SolaraViz has no option for either: it shows `ShowSteps` in its Information card
+# and `ComponentsView` (tabs) for the components; both are looked up in its module when the
+# page renders, so these replace them for this page.
+_viz.ShowSteps = Clock
+_viz.ComponentsView = OnePage
 
 
 @solara.component

@@ -7,6 +7,8 @@ The server runs in its own process: `solara run simulation.app.page` (PAGE_MODUL
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import warnings
@@ -107,6 +109,32 @@ def server_env(scenario: str | None = None) -> dict[str, str]:
     return env
 
 
+class ServerError(RuntimeError):
+    """The page server cannot start (its port is taken) or stopped with an error."""
+
+
+def check_port(host: str, port: int) -> None:
+    """ServerError unless `port` on `host` can be listened on (checked before the server
+    starts: a taken port must not end in exit 0)."""
+    if not 1 <= port <= 65535:
+        raise ServerError(f"--port must be from 1 to 65535, got {port}")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ServerError(f"--host {host}: unknown address ({exc.strerror})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise ServerError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(
     scenario: str | None = None, port: int = 8765, host: str = "127.0.0.1", wait: bool = True
 ) -> subprocess.Popen | None:
@@ -117,17 +145,29 @@ def serve(
     """
     if scenario:
         load_scenario(scenario)  # bad files fail here, with file:line, not inside the server
+    check_port(host, port)
     ensure_offline_assets()
     # cwd=ROOT so that `simulation.app.page` imports even when rpsim is not installed.
     proc = subprocess.Popen(server_command(port, host), env=server_env(scenario), cwd=ROOT)
     if not wait:
         return proc
     print(f"rpsim app: http://{host}:{port}  (Ctrl-C stops it)", flush=True)
+    # SIGTERM (kill, a service manager) stops the server too, as Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        proc.wait()
+        code = proc.wait()
     except KeyboardInterrupt:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if code != 0:
+        raise ServerError(f"the page server stopped with exit code {code}")
     return None
 
 
