@@ -211,7 +211,7 @@ def test_a_killed_plan_resumes_to_the_same_result(tmp_path):
     ("change", "needle"),
     [
         ({"budget_cny": 100_000}, "below the cheapest feasible design"),
-        ({"objectives": ["true_crime", "response_mean_min"]}, "unknown objective metric"),
+        ({"objectives": ["true_crime_rate", "response_mean_min"]}, "unknown objective metric"),
         (
             {"constraints": {"min_night_officers_per_station": 3}},
             "min_night_officers_per_station",
@@ -231,7 +231,11 @@ def test_a_killed_plan_resumes_to_the_same_result(tmp_path):
     ],
 )
 def test_impossible_plans_are_one_line(tmp_path, capsys, change, needle):
-    county = dict(SPLIT_COUNTY, region={**SPLIT_COUNTY["region"], "villages": 4})
+    county = dict(
+        SPLIT_COUNTY,
+        region={**SPLIT_COUNTY["region"], "villages": 4},
+        policing={**SPLIT_COUNTY["policing"], "auxiliaries": 3},
+    )
     plan = {**TINY_PLAN, **change}
     path = write_plan(tmp_path, county, plan)
     code = main(["plan", str(path), "--out", str(tmp_path / "o"), "-q"])
