@@ -341,7 +341,11 @@ def write_outputs(
             out / "maps" / "today.png",
         )
     _save(frontier_figure(table, spec), out / "frontier.png")
+    from importlib.metadata import version
+
     manifest = {
+        "rpsim_version": version("rpsim"),  # marks an rpsim results folder (rpsim report)
+        "mesa_version": version("mesa"),
         "plan": spec.model_dump(mode="json"),
         "git_commit": git_commit(),
         **manifest,
