@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    scenario = Scenario.model_validate({**SCENARIO, "days": args.days})
+    # One simulated year, as measured before the warm-up existed (warmup_days 0).
+    scenario = Scenario.model_validate({**SCENARIO, "days": args.days, "warmup_days": 0})
     t0 = time.perf_counter()
     model = CountingModel(scenario, seed=args.seed)
     model.events_run = 0

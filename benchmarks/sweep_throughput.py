@@ -38,7 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        (tmp / "base.yaml").write_text(yaml.safe_dump({**COUNTY, "days": args.days}))
+        (tmp / "base.yaml").write_text(
+            yaml.safe_dump({**COUNTY, "days": args.days, "warmup_days": 0})
+        )
         (tmp / "sweep.yaml").write_text(
             yaml.safe_dump(
                 {

@@ -11,6 +11,7 @@ declared as per-run are exactly the keys `simulation.metrics.summary` returns.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +38,9 @@ UNITS = {
     "days": Unit(" (days)", "days", "{:g}"),
     "CNY": Unit(" (CNY)", "CNY", "{:,.0f}"),
 }
+
+
+_CJK_IN_BRACKETS = re.compile(r"\s*\([^)]*[\u3400-\u9fff][^)]*\)")
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,10 @@ class Metric:
 
     @property
     def axis_label(self) -> str:
-        """The label with the unit in words, for a figure's axis."""
-        return f"{self.label} ({self.unit_words})" if self.unit_words else self.label
+        """The label with the unit in words, for a figure's axis. Chinese terms in brackets are
+        left out: matplotlib's default font has no CJK glyphs (they would draw as boxes)."""
+        label = _CJK_IN_BRACKETS.sub("", self.label)
+        return f"{label} ({self.unit_words})" if self.unit_words else label
 
     def show(self, value: object) -> str:
         """A value in the metric's format; '–' when missing."""

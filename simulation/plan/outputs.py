@@ -130,6 +130,11 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
         aux = pol.auxiliary_villages
         if aux:
             idx = [region.index[n] for n in aux]
+        else:  # posted by the preset's default rule: ask the model where they go
+            from ..model import RuralPolicingModel
+
+            idx = sorted(RuralPolicingModel(design.scenario, seed=0).auxiliary_by_village)
+        if idx:
             ax.scatter(
                 region.x[idx],
                 region.y[idx],
