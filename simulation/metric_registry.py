@@ -21,19 +21,22 @@ from .vocab import Activity, IncidentType
 
 @dataclass(frozen=True)
 class Unit:
-    """How a unit is shown: after a label in tables, in words in the docs, and its format."""
+    """How a unit is shown: after a label in tables, in words in the docs, and its format;
+    and the range a value in it can take (minutes, rates, counts and costs are not negative,
+    shares and scores lie in 0-1)."""
 
     suffix: str  # appended to a label in tables: "response mean (min)"
     words: str  # spelled out for the docs and axis labels
     fmt: str  # default format of a value
+    bounds: tuple[float, float] = (0.0, math.inf)
 
 
 UNITS = {
-    "": Unit("", "", "{}"),
+    "": Unit("", "", "{}", (-math.inf, math.inf)),
     "/1000/yr": Unit(" /1000 registered/yr", "per 1,000 registered residents a year", "{:.1f}"),
     "min": Unit(" (min)", "minutes", "{:.1f}"),
-    "share": Unit("", "share, 0-1", "{:.0%}"),
-    "score": Unit("", "score, 0-1", "{:.3f}"),
+    "share": Unit("", "share, 0-1", "{:.0%}", (0.0, 1.0)),
+    "score": Unit("", "score, 0-1", "{:.3f}", (0.0, 1.0)),
     "count": Unit("", "count", "{:,.0f}"),
     "days": Unit(" (days)", "days", "{:g}"),
     "CNY": Unit(" (CNY)", "CNY", "{:,.0f}"),
@@ -62,10 +65,18 @@ class Metric:
     ratio: tuple[str, str] | None = None
     undefined: str = ""  # why a value can be not defined, in words ("" derives it)
     infinite: str = ""  # how an infinite value reads ("not reached"); "" shows "∞"
+    # The range a value can take, when not the unit's (a cost per incident prevented is
+    # negative when the scenario saves money): intervals are clipped to it.
+    bounds: tuple[float, float] | None = None
 
     @property
     def format(self) -> str:
         return self.fmt or UNITS[self.unit].fmt
+
+    @property
+    def natural_range(self) -> tuple[float, float]:
+        """(lowest, highest) value the metric can take: its own bounds, else its unit's."""
+        return self.bounds if self.bounds is not None else UNITS[self.unit].bounds
 
     @property
     def estimator(self) -> str:
@@ -804,6 +815,7 @@ def _costs() -> list[Metric]:
             per_run=False,
             ratio=("cost_total_cny", "true_incidents"),
             undefined="nothing prevented",
+            bounds=(-math.inf, math.inf),
         ),
     ]
     return out
@@ -834,6 +846,11 @@ def heading(name: str) -> str:
 def axis_label(name: str) -> str:
     """A column's label with its unit in words; an undeclared column's name with spaces."""
     return METRICS[name].axis_label if name in METRICS else name.replace("_", " ")
+
+
+def natural_range(name: str) -> tuple[float, float]:
+    """(lowest, highest) value a column can take; an undeclared column's is unbounded."""
+    return METRICS[name].natural_range if name in METRICS else (-math.inf, math.inf)
 
 
 def show(name: str, value: object) -> str:

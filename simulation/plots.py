@@ -8,6 +8,7 @@ and hatch as well as by colour (a perceptually uniform, greyscale-safe palette).
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
-from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, show
+from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, natural_range, show
 from .runner import mean_ci, pooled_means
 
 Results = str | Path | dict[str, pd.DataFrame]
@@ -130,7 +131,11 @@ def _bars_with_ci(
 
 
 def _ci_by_scenario(summary: pd.DataFrame, metric: str, scenarios: list[str]):
-    stats = [mean_ci(summary.loc[summary["scenario"] == s, metric].to_numpy()) for s in scenarios]
+    bounds = natural_range(metric)
+    stats = [
+        mean_ci(summary.loc[summary["scenario"] == s, metric].to_numpy(), bounds=bounds)
+        for s in scenarios
+    ]
     return [np.array(v) for v in zip(*stats, strict=True)]
 
 
@@ -182,7 +187,7 @@ def response_by_remoteness(results: Results) -> Figure:
         sub = inc[(inc["scenario"] == s) & inc["response_min"].notna()]
         per_rep = sub.groupby(["remoteness", "replicate"])["response_min"].mean()
         stats = [
-            mean_ci(per_rep.loc[b].to_numpy())
+            mean_ci(per_rep.loc[b].to_numpy(), bounds=(0.0, math.inf))  # minutes
             if b in per_rep.index.get_level_values(0)
             else (np.nan,) * 3
             for b in bins
@@ -356,7 +361,7 @@ def cost_frontier(results: Results, outcome: str = "true_crime_per_1000") -> Fig
     for s in scenarios:
         sub = summary[summary["scenario"] == s]
         cost = sub["cost_total_cny"].mean() / 1e6
-        m, lo, hi = mean_ci(sub[outcome].to_numpy())
+        m, lo, hi = mean_ci(sub[outcome].to_numpy(), bounds=natural_range(outcome))
         err = [[m - lo], [hi - m]] if np.isfinite(lo) else None
         ax.errorbar(
             cost,

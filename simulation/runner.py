@@ -19,7 +19,7 @@ from scipy import stats
 
 from .errors import ScenarioError
 from .executor import run_jobs
-from .metric_registry import METRICS
+from .metric_registry import METRICS, natural_range
 from .model import RuralPolicingModel
 from .scenario import Scenario
 from .vocab import RegionType
@@ -206,8 +206,13 @@ class Estimate:
     undefined_share: float = math.nan
 
 
-def mean_ci(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, float]:
-    """Mean and t-based confidence interval of replicate values (NaNs dropped). An infinite
+def mean_ci(
+    values: np.ndarray,
+    level: float = LEVEL,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval of replicate values (NaNs dropped), clipped to
+    `bounds`, the range the values can take (metric_registry.natural_range). An infinite
     value (a median not reached) makes the mean infinite and leaves no interval."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
@@ -217,7 +222,7 @@ def mean_ci(values: np.ndarray, level: float = LEVEL) -> tuple[float, float, flo
     if len(v) < 2 or not np.isfinite(v).all():
         return m, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-    return m, m - half, m + half
+    return m, max(m - half, bounds[0]), min(m + half, bounds[1])
 
 
 def bootstrap_indices(n: int, resamples: int = BOOTSTRAP_RESAMPLES) -> np.ndarray:
@@ -328,7 +333,7 @@ def aggregate(summary: pd.DataFrame) -> pd.DataFrame:
         for metric in metric_columns(summary):
             ratio = _ratio(metric, summary)
             if ratio is None:
-                e = Estimate(*mean_ci(group[metric].to_numpy()))
+                e = Estimate(*mean_ci(group[metric].to_numpy(), bounds=natural_range(metric)))
             else:
                 e = ratio_ci(group[ratio[0]].to_numpy(), group[ratio[1]].to_numpy())
             rows.append(

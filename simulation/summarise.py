@@ -26,8 +26,9 @@ def cell(
     signed: bool = False,
 ) -> str:
     """An estimate with its 95% interval, for people: 'mean ± half-width' (t, symmetric),
-    'estimate [low, high]' (bootstrap), 'not defined: <why>' when the estimate is not, and
-    an unbounded interval with the share of resamples in which the ratio is not defined."""
+    'estimate [low, high]' (bootstrap, or a t interval clipped to the metric's range),
+    'not defined: <why>' when the estimate is not, and an unbounded interval with the share
+    of resamples in which the ratio is not defined."""
 
     def show(x: float) -> str:
         text = metric.show(x)
@@ -46,6 +47,8 @@ def cell(
             )
         return f"{show(value)} [{show(lo)}, {show(hi)}]"
     half = (hi - lo) / 2
+    if not math.isclose(value - lo, hi - value, rel_tol=1e-9, abs_tol=1e-12):
+        return f"{show(value)} [{show(lo)}, {show(hi)}]"  # clipped to the metric's range
     if half == 0:
         return show(value)
     return f"{show(value)} ± {metric.show(half).lstrip('+')}"
@@ -94,7 +97,8 @@ def difference_table(differences: pd.DataFrame | None) -> pd.DataFrame:
 
 INTERVALS = (
     "95% intervals across replicates: 'mean ± half-width' is a t interval of the mean of "
-    "replicate values; 'estimate [low, high]' is a percentile bootstrap interval "
+    "replicate values (shown as [low, high] where it is cut at what the metric can take, "
+    "e.g. 0 or 100%); 'estimate [low, high]' is a percentile bootstrap interval "
     f"({BOOTSTRAP_RESAMPLES:,} resamples of replicates) of a ratio of means, pooled over "
     "replicates (column `interval`)."
 )

@@ -10,13 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.metric_registry import METRICS
+from simulation.metric_registry import METRICS, natural_range
 from simulation.metrics import censored_response, km_quantile
 from simulation.model import RuralPolicingModel
 from simulation.runner import (
     aggregate,
     cost_per_incident_prevented,
     differences,
+    mean_ci,
     paired_ratio_difference_ci,
     ratio_ci,
 )
@@ -171,6 +172,43 @@ def test_aggregate_pools_ratio_metrics_and_names_the_interval():
     assert agg.loc[("base", "arrests"), "interval"] == "t"
     table = headline_table(aggregate(s))
     assert list(table.columns) == ["base", "alt", "interval"]
+
+
+def test_t_intervals_stay_in_the_range_a_metric_can_take():
+    """Two or three replicates give wide t intervals: a count's or a share's must not leave
+    its natural range (no negative arrests, no visibility above 100%); paired differences
+    may be negative and are not clipped."""
+    assert natural_range("visibility") == (0.0, 1.0)  # a share
+    assert natural_range("mean_trust") == (0.0, 1.0)  # a score
+    assert natural_range("response_mean_remote_third_min") == (0.0, math.inf)
+    assert natural_range("arrests") == (0.0, math.inf)
+    assert natural_range("cost_per_incident_prevented_cny") == (-math.inf, math.inf)  # savings
+    assert natural_range("not_a_metric") == (-math.inf, math.inf)
+    _, lo, hi = mean_ci(np.array([0.0, 0.9]))
+    assert lo < 0 and hi > 1  # t(1) = 12.7: the raw interval leaves [0, 1] on both sides
+    assert mean_ci(np.array([0.0, 0.9]), bounds=(0.0, 1.0)) == pytest.approx((0.45, 0.0, 1.0))
+    s = _summary(
+        [10, 10, 10],
+        [10, 10, 10],
+        0.0,
+        0.0,
+        {
+            "base": {"arrests": [1.0, 9.0, 0.0], "visibility": [0.02, 0.97, 0.9]},
+            "alt": {"arrests": [1.0, 1.0, 1.0], "visibility": [0.5, 0.5, 0.5]},
+        },
+    )
+    agg = aggregate(s).set_index(["scenario", "metric"])
+    arrests = agg.loc[("base", "arrests")]  # mean 3.33, raw t interval [-8.9, 15.6]
+    assert arrests["mean"] == pytest.approx(10 / 3)
+    assert arrests["ci_low"] == 0.0 and arrests["ci_high"] > 10
+    seen = agg.loc[("base", "visibility")]  # mean 0.63, raw t interval [-0.7, 1.9]
+    assert (seen["ci_low"], seen["ci_high"]) == (0.0, 1.0)
+    diff = differences(s, "base").set_index("metric").loc["arrests"]
+    assert diff["ci_low"] < 0 < diff["ci_high"]  # a difference keeps its sign
+    # A clipped interval is no longer mean ± half-width: tables show its ends.
+    shown = cell(METRICS["arrests"], *arrests[["mean", "ci_low", "ci_high"]], "t", math.nan)
+    assert shown == f"3 [0, {arrests['ci_high']:,.0f}]"
+    assert cell(METRICS["arrests"], 3.0, 1.0, 5.0, "t", math.nan) == "3 ± 2"
 
 
 # --- censored response times ---------------------------------------------------------------

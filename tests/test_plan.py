@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,8 +21,11 @@ import yaml
 
 from simulation.cli import main
 from simulation.config_files import load_scenario
+from simulation.metric_registry import natural_range
 from simulation.model import RuralPolicingModel
-from simulation.plan.run import evaluate, nondominated, run_plan
+from simulation.plan import run as plan_run
+from simulation.plan.run import Log, evaluate, nondominated, run_plan
+from simulation.plan.screen import _correction, _erlang_c, hypercube
 from simulation.runner import replicate_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,6 +164,55 @@ def test_returned_designs_are_feasible_and_not_dominated(split_plan):
     assert "Deployment plan" in (out / "report.html").read_text()
 
 
+def test_intervals_stay_in_each_metrics_range(split_plan):
+    """Two final seeds give t intervals 12.7 standard errors wide: the table's intervals are
+    clipped to what each metric can take (visibility a share in 0-1, minutes and costs not
+    negative)."""
+    t = split_plan[1].table
+    clipped = 0
+    for col in [c for c in t.columns if c.endswith("_low")]:
+        metric = col.removeprefix("final_").removesuffix("_low")
+        lo, hi = natural_range(metric)
+        low, high = t[col].dropna(), t[col.removesuffix("_low") + "_high"].dropna()
+        assert (low >= lo).all() and (high <= hi).all(), (col, low.min(), high.max())
+        clipped += int((low == lo).sum() + (high == hi).sum())
+    # The clipping is exercised: some raw interval of this plan leaves its metric's range.
+    assert clipped > 0
+
+
+def test_resume_refuses_evaluations_made_by_other_code(split_plan, tmp_path, capsys):
+    """A plan folder records the fingerprint of the code behind each evaluation; --resume with
+    other code (here: a tampered fingerprint) stops with one line and touches nothing."""
+    path, result = split_plan
+    out = tmp_path / "out"
+    shutil.copytree(result.out, out)
+    log = out / "evaluations.jsonl"
+    same = Log(log)
+    same.load()  # this code made it: every evaluation is reusable
+    assert len(same.done) == len(log.read_text().splitlines())
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    rows[3]["code"] = "0" * 16  # one evaluation made by other code
+    log.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    code = main(["plan", str(path), "--out", str(out), "-q", "--resume"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "made by other code" in err[0] and "new --out" in err[0], err
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_a_worker_running_other_code_is_refused(tmp_path, capsys, monkeypatch):
+    """Each run reports the fingerprint of the code where it ran (a Dask worker may hold
+    another install); one that differs from the plan's stops the plan with one line."""
+    monkeypatch.setattr(plan_run, "code_fingerprint", lambda: "f" * 16)
+    path = write_plan(tmp_path, QUEUE_COUNTY, POSTS_PLAN)
+    code = main(["plan", str(path), "--out", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "a worker runs other code" in err[0], err
+    assert not (tmp_path / "out" / "evaluations.jsonl").exists()  # nothing recorded
+
+
 TINY_PLAN = {
     "name": "tiny",
     "seed": 5,
@@ -274,3 +328,56 @@ def test_deployment_fields_place_people_where_named():
     }
     m = RuralPolicingModel(cfg)
     assert sorted(names[r] for r in m.deployment.rooms) == ["V003", "V010"]
+
+
+# --- Larson's hypercube approximation -------------------------------------------------------
+def _larson_q(n: int, rho: float, j: int) -> float:
+    """Larson & Odoni (1981) eq. (5.48), term by term with factorials: Q(N, rho, j) =
+    sum_{k=j}^{N-1} (N-j-1)! (N-k) N^k rho^(k-j) / ((k-j)! N! (1-rho)) P_0, with P_0 the
+    M/M/N empty-system probability [sum_{k<N} (N rho)^k / k! + (N rho)^N / (N! (1-rho))]^-1."""
+    f = math.factorial
+    a = n * rho
+    p0 = 1 / (sum(a**k / f(k) for k in range(n)) + a**n / (f(n) * (1 - rho)))
+    return sum(
+        f(n - j - 1) * (n - k) * n**k * rho ** (k - j) / (f(k - j) * f(n) * (1 - rho)) * p0
+        for k in range(j, n)
+    )
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 12])
+@pytest.mark.parametrize("rho", [0.05, 0.4, 0.9])
+def test_correction_factor_is_larsons(n, rho):
+    q = _correction(n, n * rho)
+    assert q == pytest.approx([_larson_q(n, rho, j) for j in range(n)], rel=1e-9)
+    assert q[0] == pytest.approx(1.0)  # a free first choice: no correction
+    # The dispatch probabilities Q(j) rho^j (1 - rho) of the 1st..Nth choice add up to the
+    # chance that some unit is free, 1 - P_Q (Erlang C): an identity (5.48) must satisfy.
+    chosen = (q * rho ** np.arange(n) * (1 - rho)).sum()
+    assert chosen == pytest.approx(1 - _erlang_c(n, n * rho), rel=1e-9)
+
+
+def test_correction_factor_limits():
+    # One unit: M/M/1, P{F_1} = 1 - rho exactly, so Q = 1 at any load.
+    assert _correction(1, 0.7) == pytest.approx([1.0])
+    # Light load: Q(N, rho, 1) -> 1, but Q(N, rho, j) -> N^j (N-j)! / N! for j >= 2 (the j
+    # busy units are the only calls in the system), not 1.
+    q = _correction(6, 6 * 1e-6)
+    assert q[1] == pytest.approx(1.0, rel=1e-4)
+    assert q[2:] == pytest.approx(
+        [6**j * math.factorial(6 - j) / math.factorial(6) for j in range(2, 6)], rel=1e-4
+    )
+    # Many units at moderate load: busy units are nearly independent, Q(N, rho, j) -> 1.
+    assert _correction(400, 400 * 0.5)[:5] == pytest.approx(1.0, abs=0.02)
+
+
+def test_hypercube_with_one_unit_is_mm1():
+    """One unit and one village: the response is the drive plus the M/M/1 mean wait,
+    rho / (mu - lambda), with a call's busy time the on-scene time plus the round trip."""
+    travel = np.array([[0.0, 10.0], [10.0, 0.0]])
+    calls = np.array([0.0, 0.01])  # per minute, all from village 1; the unit is at village 0
+    h = hypercube(travel, np.array([0]), calls, service_min=30.0, extra_min=2.0)
+    service = 30.0 + 2 * 10.0
+    rho = 0.01 * service
+    assert h.workload == pytest.approx([rho])
+    assert h.all_busy == pytest.approx(rho)
+    assert h.response_by_village[1] == pytest.approx(10.0 + rho / (1 / service - 0.01) + 2.0)

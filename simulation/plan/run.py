@@ -11,16 +11,21 @@
 3. The final re-run: the non-dominated feasible designs (and today's deployment) with more
    seeds, with 95% intervals, and which designs no other design beats with confidence.
 
-Every finished run is appended to `evaluations.jsonl` at once; `--resume` replays the search
-from the same seed and reruns only what is missing, so a resumed plan equals an uninterrupted
-one, on any executor.
+Every finished run is appended to `evaluations.jsonl` at once, keyed by the fingerprint of the
+code that ran it (`code_fingerprint`); `--resume` replays the search from the same seed and
+reruns only what is missing, so a resumed plan equals an uninterrupted one, on any executor. A
+folder whose evaluations were made by other code (another rpsim source, Mesa, NumPy, SciPy or
+NetworkX version) is refused, never mixed.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import os
+import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +37,8 @@ import optuna
 import pandas as pd
 
 from ..errors import Problem, ScenarioError
-from ..executor import describe, make_executor, timed
+from ..executor import ExecutorError, describe, make_executor, timed
+from ..metric_registry import natural_range
 from ..model import RuralPolicingModel
 from ..region import build_region
 from ..runner import mean_ci, replicate_seeds
@@ -57,9 +63,15 @@ CONSTRAINTS = (
 
 
 def evaluate(scenario: Scenario, seed: int) -> dict[str, float]:
-    """One run's numeric summary (the job the executor runs)."""
+    """One run's numeric summary."""
     summary = RuralPolicingModel(scenario, seed=seed).run().results()["summary"]
     return {k: float(v) for k, v in summary.items() if isinstance(v, int | float | np.number)}
+
+
+def _job(scenario: Scenario, seed: int) -> tuple[dict[str, float], str]:
+    """The job the executor runs: one run's summary and the fingerprint of the code that ran
+    it, taken where it ran (a Dask worker may hold another install)."""
+    return evaluate(scenario, seed), code_fingerprint()
 
 
 # --- checks before anything runs ---------------------------------------------------------
@@ -123,14 +135,44 @@ def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) ->
 
 
 # --- the evaluation log -----------------------------------------------------------------
+@functools.cache
+def code_fingerprint() -> str:
+    """What makes a run's numbers: a SHA-256 of the installed `simulation` package's sources
+    (.py and .yaml, with their paths) and the Python minor, Mesa, NumPy, SciPy and NetworkX
+    versions. Two runs with the same design, seed and fingerprint give the same summary."""
+    import mesa
+    import networkx
+    import scipy
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(p for ext in ("*.py", "*.yaml") for p in root.rglob(ext)):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    python = ".".join(platform.python_version_tuple()[:2])
+    for name, version in (
+        ("python", python),
+        ("mesa", mesa.__version__),
+        ("numpy", np.__version__),
+        ("scipy", scipy.__version__),
+        ("networkx", networkx.__version__),
+    ):
+        h.update(f"{name}={version}\0".encode())
+    return h.hexdigest()[:16]
+
+
 @dataclass
 class Log:
-    """evaluations.jsonl: one line per finished run, flushed at once."""
+    """evaluations.jsonl: one line per finished run, flushed at once, each with the
+    fingerprint of the code that ran it."""
 
     path: Path
+    code: str = field(default_factory=code_fingerprint)
     done: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
 
     def load(self) -> None:
+        """The finished runs; FileExistsError if any was made by other code."""
         if not self.path.exists():
             return
         for line in self.path.read_text().splitlines():
@@ -138,14 +180,19 @@ class Log:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line cut by a kill
+            if row.get("code") != self.code:
+                raise FileExistsError(
+                    f"--resume: {self.path.parent} was made by other code (another rpsim "
+                    "source or Mesa/NumPy/SciPy/NetworkX version), so its evaluations cannot be "
+                    "reused; start the plan again with a new --out"
+                )
             self.done[(row["key"], int(row["seed"]))] = row["summary"]
 
     def add(self, key: str, seed: int, summary: dict[str, float], wall_s: float) -> None:
         self.done[(key, seed)] = summary
+        row = {"key": key, "seed": seed, "code": self.code, "wall_s": wall_s, "summary": summary}
         with self.path.open("a") as f:
-            f.write(
-                json.dumps({"key": key, "seed": seed, "wall_s": wall_s, "summary": summary}) + "\n"
-            )
+            f.write(json.dumps(row) + "\n")
             f.flush()
             os.fsync(f.fileno())
 
@@ -163,22 +210,32 @@ class Evaluator:
         if self.executor is None:
             for d, s in jobs:
                 assert d.scenario is not None
-                result, wall = timed(evaluate, (d.scenario, s))
-                self.log.add(d.key, s, result, wall)
-                self.runs += 1
+                result, wall = timed(_job, (d.scenario, s))
+                self._add(d, s, result, wall)
                 tick()
             return
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        pending = {self.executor.submit(timed, evaluate, (d.scenario, s)): (d, s) for d, s in jobs}
+        pending = {self.executor.submit(timed, _job, (d.scenario, s)): (d, s) for d, s in jobs}
         while pending:
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for fut in finished:
                 d, s = pending.pop(fut)
                 result, wall = fut.result()
-                self.log.add(d.key, s, result, wall)
-                self.runs += 1
+                self._add(d, s, result, wall)
                 tick()
+
+    def _add(
+        self, design: Design, seed: int, result: tuple[dict[str, float], str], wall: float
+    ) -> None:
+        summary, code = result
+        if code != self.log.code:
+            raise ExecutorError(
+                f"a worker runs other code than this rpsim (fingerprint {code}, here "
+                f"{self.log.code}): start the workers from the same install"
+            )
+        self.log.add(design.key, seed, summary, wall)
+        self.runs += 1
 
 
 # --- Pareto sets ------------------------------------------------------------------------
@@ -241,6 +298,8 @@ def run_plan(
     text = Path(path).read_text()
     if resume and (out / "plan.yaml").exists() and (out / "plan.yaml").read_text() != text:
         raise FileExistsError(f"{out} holds another plan (its plan.yaml differs): use a new --out")
+    log = Log(out / "evaluations.jsonl")
+    log.load()  # before anything is written: a folder made by other code is left as it is
     out.mkdir(parents=True, exist_ok=True)
     (out / "plan.yaml").write_text(text)
     # 1. The screen: placements for the seed designs and today's deployment.
@@ -250,8 +309,6 @@ def run_plan(
         space.realise(p)
     screen_s = time.perf_counter() - t0
     # 2. The search.
-    log = Log(out / "evaluations.jsonl")
-    log.load()
     search_seeds = replicate_seeds(spec.seed, spec.search.replicates)
     final_seeds = replicate_seeds(spec.seed + 1, spec.search.final_replicates)
     objectives = spec.objectives
@@ -399,6 +456,7 @@ def run_plan(
             "final_s": round(final_s, 2),
             "runs_this_session": evaluator.runs,
             "trials": trials,
+            "code_fingerprint": log.code,
         },
     )
     return result
@@ -462,7 +520,8 @@ def _table(
                     m = lo = hi = math.nan
                 else:
                     m, lo, hi = mean_ci(
-                        np.array([log.done[(key, s)].get(metric, math.nan) for s in seeds])
+                        np.array([log.done[(key, s)].get(metric, math.nan) for s in seeds]),
+                        bounds=natural_range(metric),
                     )
                 row[f"{label}{metric}"] = m
                 if metric not in ("officers", "auxiliaries"):

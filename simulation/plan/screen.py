@@ -7,9 +7,10 @@ with no simulation.
 - maximal covering (Church & ReVelle 1974): p sites maximising the demand within S minutes of a
   site, where sites already open (the stations) cover what they reach;
   both as mixed-integer programmes solved by HiGHS (`scipy.optimize.milp`);
-- Larson's (1975) approximation of the hypercube queueing model (Larson 1974): each unit's
-  workload and the share of each village's calls answered by its 1st, 2nd, ... nearest unit,
-  hence a response-time estimate per village.
+- Larson's (1975) approximation of the hypercube queueing model (Larson 1974) with infinite
+  line capacity (Larson & Odoni 1981, sec. 5.5): each unit's workload and the share of each
+  village's calls answered by its 1st, 2nd, ... nearest unit, hence a response-time estimate
+  per village.
 """
 
 from __future__ import annotations
@@ -111,29 +112,38 @@ def _erlang_b(servers: int, load: float) -> float:
     return b
 
 
-def _correction(n_units: int, rho: float, load: float) -> np.ndarray:
-    """Larson's (1975) correction factors Q(N, rho, j), j = 0..N-1: the probability that j
-    given units are busy and a given other unit is free in the symmetric M/M/N loss system,
-    divided by the independence guess rho^j (1 - rho). With P_k the loss system's state
-    probabilities, Q(j) = sum_{k=j}^{N-1} P_k C(N-j-1, k-j) / C(N, k) / (rho^j (1 - rho));
-    Q(0) = 1."""
+def _correction(n_units: int, load: float) -> np.ndarray:
+    """Larson's (1975) correction factors Q(N, rho, j), j = 0..N-1, of N units with offered load
+    a = lambda / mu < N (rho = a / N) and infinite line capacity (calls that find every unit busy
+    wait): P{B_1 ... B_j F_j+1}, the probability that j units drawn at random are busy and the
+    next one is free, over the independence guess rho^j (1 - rho). Larson & Odoni (1981), Urban
+    Operations Research, sec. 5.5.1, eq. (5.48):
+        Q(N, rho, j) = sum_{k=j}^{N-1} (N-j-1)! (N-k) N^k rho^(k-j) / ((k-j)! N! (1-rho)) P_0,
+    with P_0 the M/M/N probability of an empty system. Q(N, rho, 0) = 1. Computed in logs."""
     N = n_units
-    ks = np.arange(N + 1)
-    log_terms = ks * math.log(load) - gammaln(ks + 1)
-    log_p = log_terms - (log_terms.max() + math.log(np.exp(log_terms - log_terms.max()).sum()))
+    a = max(load, 1e-12)
+    rho = a / N
+    if not rho < 1:
+        raise ValueError(f"offered load {load:g} needs more than {N} units (rho >= 1)")
+    ks = np.arange(N)
+    log_idle = ks * math.log(a) - gammaln(ks + 1)  # log a^k / k!, k < N
+    log_queue = N * math.log(a) - gammaln(N + 1) - math.log(1 - rho)  # k >= N, summed
+    top = max(log_idle.max(), log_queue)
+    log_p0 = -(top + math.log(np.exp(log_idle - top).sum() + math.exp(log_queue - top)))
     j = np.arange(N)[:, None]
-    k = np.arange(N)[None, :]
+    k = ks[None, :]
     valid = k >= j
     kj = np.where(valid, k - j, 0)
-    # log C(N-j-1, k-j) - log C(N, k)
-    log_ratio = (
+    log = (
         gammaln(N - j)
+        + np.log(N - k)
+        + k * math.log(N)
+        + kj * math.log(rho)
         - gammaln(kj + 1)
-        - gammaln(np.maximum(N - j - 1 - kj, 0) + 1)
-        - (gammaln(N + 1) - gammaln(k + 1) - gammaln(N - k + 1))
+        - gammaln(N + 1)
+        - math.log(1 - rho)
+        + log_p0
     )
-    rho = min(max(rho, 1e-9), 1 - 1e-9)
-    log = log_p[:N][None, :] + log_ratio - j * math.log(rho) - math.log(1 - rho)
     return np.where(valid, np.exp(np.minimum(log, 700)), 0.0).sum(axis=1)
 
 
@@ -142,7 +152,7 @@ class Hypercube:
     """Larson's approximation for units at `bases` answering calls from villages."""
 
     workload: np.ndarray  # busy share of each unit
-    all_busy: float  # probability a call finds every unit busy (Erlang)
+    all_busy: float  # probability a call finds every unit busy and waits (Erlang C)
     response_by_village: np.ndarray  # expected minutes, travel plus waiting
 
 
@@ -153,10 +163,13 @@ def hypercube(
     service_min: float,
     extra_min: float = 0.0,
 ) -> Hypercube:
-    """Units at `bases` (village index per unit), nearest free unit dispatched; the loss
-    approximation of Larson (1975) for the dispatch shares, and calls that find all units busy
-    wait as in M/M/N (Erlang C) and then come from an average unit. `extra_min` is added to
-    every response (call handling)."""
+    """Units at `bases` (village index per unit), nearest free unit dispatched, calls that find
+    every unit busy queued: Larson's (1975) approximation with infinite line capacity (Larson &
+    Odoni 1981, sec. 5.5). Unit workloads rho_n solve, by iteration,
+    rho_n = (1/mu) [sum_i lambda_i Q(N, rho, j-1) prod_{l<j} rho_(i,l) (1 - rho_n) + lambda P_Q / N]
+    over the rank j of unit n in village i's preference list, scaled to sum to a = lambda / mu;
+    a queued call (probability P_Q, Erlang C) waits 1 / (N mu - lambda) on average and then
+    comes from any unit. `extra_min` is added to every response (call handling)."""
     N = len(bases)
     lam = float(calls_per_min.sum())
     if N == 0:
@@ -166,29 +179,26 @@ def hypercube(
     # Busy time of a call: on scene plus the drive there and back from the nearest unit.
     service = service_min + 2 * float((calls_per_min @ t.min(axis=1)) / max(lam, 1e-12))
     load = lam * service
-    pn = _erlang_b(N, load)
-    rho_bar = load / N * (1 - pn)  # mean workload of the loss system
-    q = _correction(N, min(rho_bar, 0.999), load)
+    if load >= N:  # the queue grows without bound: every unit busy, waits unbounded
+        return Hypercube(np.ones(N), 1.0, np.full(len(calls_per_min), math.inf))
+    rho_bar = load / N
+    queued = _erlang_c(N, load)  # P_Q: a call finds every unit busy
+    q = _correction(N, load)
     rho = np.full(N, rho_bar)
     for _ in range(60):
         shares = _shares(order, rho, q)
-        new = service * (calls_per_min[:, None] * shares).sum(axis=0)
-        new = new / max(new.sum(), 1e-12) * rho_bar * N  # keep the Erlang mean workload
+        new = service * (calls_per_min[:, None] * shares).sum(axis=0) + queued * rho_bar
+        new = new / max(new.sum(), 1e-12) * load  # the M/M/N mean workload, sum rho_n = a
         if np.abs(new - rho).max() < 1e-5:
             rho = new
             break
         rho = 0.5 * rho + 0.5 * new
     shares = _shares(order, rho, q)  # villages x units, by unit
-    answered = shares.sum(axis=1)
+    answered = shares.sum(axis=1)  # ~ 1 - P_Q
     travel_mean = (shares * t).sum(axis=1) / np.maximum(answered, 1e-12)
-    # Waiting when all are busy (Erlang C), then the mean trip of any unit.
-    if load < N:
-        wait_p = _erlang_c(N, load)
-        wait = wait_p / (N / service - lam) if wait_p > 0 else 0.0
-    else:
-        wait_p, wait = 1.0, math.inf
-    response = (1 - wait_p) * travel_mean + wait_p * (wait + t.mean(axis=1)) + extra_min
-    return Hypercube(rho, pn, response)
+    wait = 1.0 / (N / service - lam)  # mean wait of a call that waits (M/M/N)
+    response = (1 - queued) * travel_mean + queued * (wait + t.mean(axis=1)) + extra_min
+    return Hypercube(rho, queued, response)
 
 
 def _shares(order: np.ndarray, rho: np.ndarray, q: np.ndarray) -> np.ndarray:
