@@ -181,24 +181,36 @@ def test_intervals_stay_in_each_metrics_range(split_plan):
 
 
 def test_resume_refuses_evaluations_made_by_other_code(split_plan, tmp_path, capsys):
-    """A plan folder records the fingerprint of the code behind each evaluation; --resume with
-    other code (here: a tampered fingerprint) stops with one line and touches nothing."""
+    """A plan folder records the fingerprints of the code and of the base scenario behind each
+    evaluation; --resume with other code (here: a tampered fingerprint) or an edited base
+    county stops with one line and touches nothing."""
     path, result = split_plan
-    out = tmp_path / "out"
+    shutil.copy(path, tmp_path / "plan.yaml")
+    shutil.copy(path.parent / "county.yaml", tmp_path / "county.yaml")
+    path, out = tmp_path / "plan.yaml", tmp_path / "out"
     shutil.copytree(result.out, out)
     log = out / "evaluations.jsonl"
-    same = Log(log)
-    same.load()  # this code made it: every evaluation is reusable
-    assert len(same.done) == len(log.read_text().splitlines())
-    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    text = log.read_text()
+    same = Log(log, base=plan_run.scenario_fingerprint(load_scenario(tmp_path / "county.yaml")))
+    same.load()  # this code made it from this county: every evaluation is reusable
+    assert len(same.done) == len(text.splitlines())
+    rows = [json.loads(line) for line in text.splitlines()]
     rows[3]["code"] = "0" * 16  # one evaluation made by other code
     log.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
-    code = main(["plan", str(path), "--out", str(out), "-q", "--resume"])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert code == 2
-    assert len(err) == 1 and "made by other code" in err[0] and "new --out" in err[0], err
-    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+    def resume(needle: str) -> None:
+        before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+        code = main(["plan", str(path), "--out", str(out), "-q", "--resume"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2
+        assert len(err) == 1 and needle in err[0] and "new --out" in err[0], err
+        assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+    resume("made by other code")
+    log.write_text(text)  # this code again, but the county has changed since
+    county = dict(SPLIT_COUNTY, days=SPLIT_COUNTY["days"] + 1)
+    (tmp_path / "county.yaml").write_text(yaml.safe_dump(county))
+    resume("made from another base scenario")
 
 
 def test_a_worker_running_other_code_is_refused(tmp_path, capsys, monkeypatch):

@@ -162,17 +162,25 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def scenario_fingerprint(scenario: Scenario) -> str:
+    """A SHA-256 of a scenario's settings: a design's key names only its decisions, so the
+    base scenario they were applied to is recorded beside each evaluation."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+
+
 @dataclass
 class Log:
     """evaluations.jsonl: one line per finished run, flushed at once, each with the
-    fingerprint of the code that ran it."""
+    fingerprints of the code that ran it and of the base scenario."""
 
     path: Path
+    base: str = ""  # scenario_fingerprint of the base scenario
     code: str = field(default_factory=code_fingerprint)
     done: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
 
     def load(self) -> None:
-        """The finished runs; FileExistsError if any was made by other code."""
+        """The finished runs; FileExistsError if any was made by other code or from another
+        base scenario."""
         if not self.path.exists():
             return
         for line in self.path.read_text().splitlines():
@@ -186,11 +194,24 @@ class Log:
                     "source or Mesa/NumPy/SciPy/NetworkX version), so its evaluations cannot be "
                     "reused; start the plan again with a new --out"
                 )
+            if row.get("base") != self.base:
+                raise FileExistsError(
+                    f"--resume: {self.path.parent} was made from another base scenario (its "
+                    "county or settings have changed since), so its evaluations cannot be "
+                    "reused; start the plan again with a new --out"
+                )
             self.done[(row["key"], int(row["seed"]))] = row["summary"]
 
     def add(self, key: str, seed: int, summary: dict[str, float], wall_s: float) -> None:
         self.done[(key, seed)] = summary
-        row = {"key": key, "seed": seed, "code": self.code, "wall_s": wall_s, "summary": summary}
+        row = {
+            "key": key,
+            "seed": seed,
+            "code": self.code,
+            "base": self.base,
+            "wall_s": wall_s,
+            "summary": summary,
+        }
         with self.path.open("a") as f:
             f.write(json.dumps(row) + "\n")
             f.flush()
@@ -298,7 +319,7 @@ def run_plan(
     text = Path(path).read_text()
     if resume and (out / "plan.yaml").exists() and (out / "plan.yaml").read_text() != text:
         raise FileExistsError(f"{out} holds another plan (its plan.yaml differs): use a new --out")
-    log = Log(out / "evaluations.jsonl")
+    log = Log(out / "evaluations.jsonl", base=scenario_fingerprint(base))
     log.load()  # before anything is written: a folder made by other code is left as it is
     out.mkdir(parents=True, exist_ok=True)
     (out / "plan.yaml").write_text(text)
