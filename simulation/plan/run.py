@@ -14,8 +14,8 @@
 Every finished run is appended to `evaluations.jsonl` at once, keyed by the fingerprint of the
 code that ran it (`code_fingerprint`); `--resume` replays the search from the same seed and
 reruns only what is missing, so a resumed plan equals an uninterrupted one, on any executor. A
-folder whose evaluations were made by other code (another rpsim source, Mesa, NumPy, SciPy or
-NetworkX version) is refused, never mixed.
+folder whose evaluations were made by other code (another rpsim source, Python, Mesa, NumPy,
+SciPy or NetworkX version) or from another base scenario is refused, never mixed.
 """
 
 from __future__ import annotations
@@ -191,8 +191,8 @@ class Log:
             if row.get("code") != self.code:
                 raise FileExistsError(
                     f"--resume: {self.path.parent} was made by other code (another rpsim "
-                    "source or Mesa/NumPy/SciPy/NetworkX version), so its evaluations cannot be "
-                    "reused; start the plan again with a new --out"
+                    "source or Python/Mesa/NumPy/SciPy/NetworkX version), so its evaluations "
+                    "cannot be reused; start the plan again with a new --out"
                 )
             if row.get("base") != self.base:
                 raise FileExistsError(
