@@ -91,12 +91,12 @@ EXTRA: dict[str, tuple[str, list[str], int]] = {
 
 
 def shipped() -> dict[str, Path]:
-    """Every runnable shipped scenario file (region bases, comparisons and sweeps excluded)."""
+    """Every runnable shipped scenario file (not region bases, comparisons, sweeps, plans)."""
     files = [*sorted(ROOT.glob("scenarios/*/*.yaml")), ROOT / "scenarios" / "mouding.yaml"]
     return {
         str(f.relative_to(ROOT / "scenarios")).removesuffix(".yaml").replace("/", "_"): f
         for f in files
-        if f.parent.name not in ("regions", "sweeps")
+        if f.parent.name not in ("regions", "sweeps", "plans")
     }
 
 
