@@ -120,7 +120,7 @@ class Roster:
         by_station: dict[int, list[int]] = {}
         for place in places:
             by_station.setdefault(place, []).append(place)
-        officers = []
+        officers: list[Officer] = []
         for place, members in by_station.items():
             counts = _split_population(len(members), shares)
             if len(members) >= minimum.sum():
