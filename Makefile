@@ -43,6 +43,7 @@ app: venv
 
 bench: venv
 	$(PY) benchmarks/county_year.py
+	$(PY) benchmarks/throughput.py
 
 lint: venv
 	$(VENV)/bin/ruff check simulation tests benchmarks

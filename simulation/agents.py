@@ -10,17 +10,17 @@ so that touching thousands at once stays cheap.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from mesa import Agent
 from mesa.discrete_space import CellAgent
 
 from .movement import Position, Trip, at_village
-from .vocab import Activity, Role
+from .vocab import GUARDING, Activity, Role
 
 if TYPE_CHECKING:
     from .demand import CrimeProcess
+    from .duty import DutyBoard
     from .model import RuralPolicingModel
     from .region import Region
     from .response import Incident
@@ -36,18 +36,23 @@ class Officer(CellAgent):
     `role` is station, village (驻村民警) or district (警务区民警); `villages` are the assigned
     villages, `base` is where the officer waits when idle (the station, or a district police
     room 警务室). `learning_days` is how long a newly posted officer takes to know them.
+    The officer keeps the roster's duty board (duty.py) up to date as its state changes.
     """
 
     def __init__(
         self,
         model: RuralPolicingModel,
         region: Region,
+        board: DutyBoard,
+        index: int,
         station: int,
         shift: Shift,
         learning_days: float,
     ) -> None:
         super().__init__(model)
         self.region = region
+        self.board = board
+        self.index = index  # position in the roster (the order officers decide in)
         self.station = station
         self.base = station
         self.shift = shift
@@ -57,13 +62,13 @@ class Officer(CellAgent):
         self.district: int | None = None
         self.activity = Activity.OFF_DUTY
         self.activity_since = 0.0
-        self.time_use: dict[Activity, float] = defaultdict(float)
+        self._minutes = [0.0] * len(ACTIVITIES)  # time use, by activity
         self.pos: Position = at_village(station)
         self.trip: Trip | None = None
         self.after_trip = Activity.POST  # activity on reaching the trip's destination
         self.on_duty = False
         self.incident: Incident | None = None
-        self.next_decision = 0.0
+        self._next_decision = 0.0
         self.posted_since = -math.inf  # in post since long before the run: knows the villages
         self.next_village = 0  # round-robin pointer over assigned villages
         self.committed_since = 0.0
@@ -71,23 +76,60 @@ class Officer(CellAgent):
         self.casework_owed = 0.0  # minutes of paperwork still to do at base
         self.km_driven = 0.0  # vehicle-km on duty (trips finished or cut short)
         self.station_duty_owed = 0.0  # minutes of this shift's station duties still to do
+        self.guard_village = -1  # the village this officer stands guard in (-1: none)
+        self.visiting = False  # ... on household visits
         self.cell = model.space[station]
 
     # --- state --------------------------------------------------------------------
     @property
     def available(self) -> bool:
         """On duty, not diverted, not committed to an incident."""
-        return self.on_duty and self.incident is None and self.activity != Activity.DIVERTED
+        return self.on_duty and self.incident is None and self.activity is not _DIVERTED
+
+    @property
+    def next_decision(self) -> float:
+        """Minute of the officer's next routine decision (inf: none planned)."""
+        return self._next_decision
+
+    @next_decision.setter
+    def next_decision(self, minute: float) -> None:
+        self._next_decision = minute
+        if minute < math.inf:
+            self.board.due_at(minute, self.index)
+
+    @property
+    def time_use(self) -> dict[Activity, float]:
+        """Minutes spent on each activity so far (booked at each change of activity)."""
+        return {a: m for a, m in zip(ACTIVITIES, self._minutes, strict=True) if m}
+
+    def clear_time_use(self) -> None:
+        self._minutes = [0.0] * len(ACTIVITIES)
 
     def set_activity(self, activity: Activity, t: float) -> None:
         """Switch activity at minute t, booking the time spent on the previous one."""
         spent = t - self.activity_since
-        self.time_use[self.activity] += spent
-        if self.activity == Activity.CASEWORK:
+        previous = self.activity
+        self._minutes[_ORDER[previous]] += spent
+        if previous is _CASEWORK:
             self.casework_owed = max(0.0, self.casework_owed - spent)
-        elif self.activity == Activity.STATION_DUTY:
+        elif previous is _STATION_DUTY:
             self.station_duty_owed = max(0.0, self.station_duty_owed - spent)
         self.activity, self.activity_since = activity, t
+        if activity is not previous and (self.trip is None or self.guard_village >= 0):
+            self._sync_guard()
+
+    def _sync_guard(self) -> None:
+        """Tell the duty board where this officer stands guard, if that changed."""
+        a = self.activity
+        v = -1
+        if self.trip is None and a in _GUARDING:
+            p, q, _f = self.pos
+            if p == q:
+                v = p
+        visiting = v >= 0 and a is _VISIT
+        if v != self.guard_village or visiting != self.visiting:
+            self.board.move_guard(self.guard_village, self.visiting, v, visiting)
+            self.guard_village, self.visiting = v, visiting
 
     def position(self, t: float) -> Position:
         """Exact position at minute t (part-way along a road while travelling)."""
@@ -100,7 +142,7 @@ class Officer(CellAgent):
         trip = self.trip
         if trip is not None and self.incident is None and trip.end <= t:
             self.set_activity(self.after_trip, trip.end)
-            self._end_trip(trip.end)
+            self.km_driven += trip.kms[-1]
             self._arrive_at(trip.destination)
 
     def km_by(self, t: float) -> float:
@@ -115,8 +157,10 @@ class Officer(CellAgent):
 
     def _arrive_at(self, village: int) -> None:
         self.trip = None
-        self.pos = at_village(village)
-        self.cell = self.model.space[village]
+        if self.pos[0] != village or self.pos[1] != village:
+            self.pos = at_village(village)
+            self.cell = self.model.space[village]
+        self._sync_guard()
 
     @property
     def village_here(self) -> int | None:
@@ -135,11 +179,18 @@ class Officer(CellAgent):
         hour = (t % MINUTES_PER_DAY) / 60.0
         return (hour - self.shift.start_hour) % 24 < self.shift.hours
 
+    def come_on_duty(self) -> None:
+        if not self.on_duty:
+            self.on_duty = True
+            self.board.on_duty += 1
+
     def go_off_duty(self, t: float) -> None:
         self.settle(t)
         self._end_trip(t)
         self.set_activity(Activity.OFF_DUTY, t)
-        self.on_duty = False
+        if self.on_duty:
+            self.on_duty = False
+            self.board.on_duty -= 1
         self._arrive_at(self.base)  # the journey home is off duty
         self.next_decision = math.inf
 
@@ -156,15 +207,18 @@ class Officer(CellAgent):
         """Start a proactive trip (patrol, presence, return to base)."""
         pos = self.position(t)
         self._end_trip(t)
-        if pos == at_village(target):
+        if pos[0] == target and pos[1] == target and pos[2] == 0.0:
             self._arrive_at(target)
             self.set_activity(then, t)
             self.next_decision = t + dwell
             return
-        self.trip = Trip.plan(self.region, pos, target, t)
+        trip = self.trip = Trip.plan(self.region, pos, target, t)
         self.after_trip = then
         self.set_activity(travel, t)
-        self.next_decision = self.trip.end + dwell
+        self._sync_guard()  # on the road: guarding nowhere, whatever the activity
+        self.next_decision = trip.end + dwell
+        if dwell > 0.0:  # the arrival is booked at the heartbeat after it
+            self.board.due_at(trip.end, self.index)
 
     # --- responding -----------------------------------------------------------------
     def start_response(
@@ -174,10 +228,12 @@ class Officer(CellAgent):
         minute."""
         self.settle(t)
         self.incident = incident
+        self.board.busy += 1
         start = self.position(t)
         self._end_trip(t)
         self.trip = Trip.plan(self.region, start, village, t + handling, speed)
         self.set_activity(Activity.TRAVEL, t)
+        self._sync_guard()
         self.committed_since = t
         return self.trip.end
 
@@ -191,23 +247,30 @@ class Officer(CellAgent):
     def do_base_work(self, t: float) -> bool:
         """Idle: casework owed first, then the shift's station duties, at base (interrupted
         by any dispatch). False when nothing is owed."""
-        if self.activity in (Activity.CASEWORK, Activity.STATION_DUTY):
-            self.set_activity(self.activity, t)  # book (and deduct) what was done so far
-        for activity, owed in (
-            (Activity.CASEWORK, self.casework_owed),
-            (Activity.STATION_DUTY, self.station_duty_owed),
-        ):
-            if owed > 1e-6:
-                self.go(self.base, t, Activity.TRAVEL, then=activity, dwell=owed)
-                return True
+        activity = self.activity
+        if activity is _CASEWORK or activity is _STATION_DUTY:
+            self.set_activity(activity, t)  # book (and deduct) what was done so far
+        if self.casework_owed > 1e-6:
+            self.go(self.base, t, Activity.TRAVEL, then=_CASEWORK, dwell=self.casework_owed)
+            return True
+        if self.station_duty_owed > 1e-6:
+            self.go(self.base, t, Activity.TRAVEL, then=_STATION_DUTY, dwell=self.station_duty_owed)
+            return True
         return False
 
     def leave_scene(self, t: float) -> None:
         """Clear the scene: the job's time is booked; the officer is free at once."""
         self.incident = None
+        self.board.busy -= 1
         self.committed_minutes += t - self.committed_since
         self.set_activity(Activity.POST, t)
         self.next_decision = t
+
+
+_ORDER = {a: i for i, a in enumerate(ACTIVITIES)}
+_DIVERTED, _CASEWORK, _STATION_DUTY = Activity.DIVERTED, Activity.CASEWORK, Activity.STATION_DUTY
+_VISIT = Activity.VISIT
+_GUARDING = tuple(GUARDING)  # tuple: membership by identity, no hashing
 
 
 class Auxiliary(CellAgent):

@@ -86,14 +86,22 @@ class Community:
         p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
         draw = self.rng.random(vt.n, dtype=np.float32)
         seen = vt.present & (draw < p_village.astype(np.float32)[vt.village])
-        vt.last_contact[seen] = t
-        village_mean = self.village_trust  # yesterday's means: word of mouth lags a day
-        vt.trust += (
-            cfg.contact_gain * (1.0 - vt.trust) * seen
-            + cfg.diffusion_per_day * (village_mean[vt.village] - vt.trust)
-            + cfg.decay_per_day * (vt.trust_disposition - vt.trust)
-        )
-        np.clip(vt.trust, 0.0, 1.0, out=vt.trust)
+        np.putmask(vt.last_contact, seen, t)
+        # trust += gain (1 - trust) seen + diffusion (village mean - trust)
+        #          + decay (disposition - trust), in place, term by term
+        trust = vt.trust
+        change = np.subtract(1.0, trust)
+        change *= cfg.contact_gain
+        change *= seen
+        term = self.village_trust[vt.village]  # yesterday's means: word of mouth lags a day
+        term -= trust
+        term *= cfg.diffusion_per_day
+        change += term
+        np.subtract(vt.trust_disposition, trust, out=term)
+        term *= cfg.decay_per_day
+        change += term
+        trust += change
+        np.clip(trust, 0.0, 1.0, out=trust)
         self.village_trust = vt.village_trust()
 
     # --- measures ---------------------------------------------------------------------
@@ -109,11 +117,15 @@ class Community:
             np.count_nonzero(self.seen_recently(t) & vt.present) / n_present if n_present else 0.0
         )
 
+    def trust_measures(self) -> tuple[float, float]:
+        """Mean trust of the residents present, and the share of them satisfied (trust above
+        the satisfied threshold)."""
+        trust = self.villagers.present_trust()
+        return float(trust.mean()), float((trust > self.config.satisfied_threshold).mean())
+
     def satisfaction(self) -> float:
         """Share of present residents whose trust is above the satisfied threshold."""
-        vt = self.villagers
-        return float((vt.trust[vt.present] > self.config.satisfied_threshold).mean())
+        return self.trust_measures()[1]
 
     def mean_trust(self) -> float:
-        vt = self.villagers
-        return float(vt.trust[vt.present].mean())
+        return self.trust_measures()[0]

@@ -9,6 +9,7 @@ or in which order the runs finished. `rpsim run`, `compare` and `sweep` all go t
 from __future__ import annotations
 
 import copyreg
+import ctypes
 import os
 import signal
 import sys
@@ -149,10 +150,30 @@ def make_executor(
 
 
 def timed(fn: Callable[..., Any], args: tuple) -> tuple[Any, float]:
-    """`fn(*args)` and its wall time, measured where it runs."""
+    """`fn(*args)` and its wall time, measured where it runs; then the heap memory the job
+    freed goes back to the operating system, so that a worker's memory follows the job it
+    runs, not the largest it has run (without it a Dask worker's RSS creeps up over a
+    province sweep: benchmarks/README.md)."""
     t = time.perf_counter()
     result = fn(*args)
-    return result, time.perf_counter() - t
+    wall = time.perf_counter() - t
+    release_memory()
+    return result, wall
+
+
+def release_memory() -> None:
+    """glibc's malloc_trim(0): hand freed heap pages back to the OS (no-op elsewhere)."""
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
 
 
 def run_jobs(

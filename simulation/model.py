@@ -15,6 +15,7 @@ records.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -37,7 +38,7 @@ from .roster import Roster, post_auxiliaries
 from .scenario import MAX_SEED, Scenario
 from .streams import region_rng, spawn
 from .villagers import VillagerTable
-from .vocab import GUARDING, Activity, IncidentType
+from .vocab import IncidentType
 
 
 def as_scenario(config: Scenario | dict | None) -> Scenario:
@@ -179,6 +180,8 @@ class RuralPolicingModel(Model):
         self.start_time = config.warmup_days * MINUTES_PER_DAY  # observation starts, minutes
         self.end_time = self.start_time + config.days * MINUTES_PER_DAY
         self.finished = False
+        self._learned_by = -math.inf  # every officer knows its villages from then on
+        self._learning_today = False  # presence counted officer by officer today
         # Mesa runs step() at hours 1, 2, ...; the first heartbeat is at hour 0.
         self.schedule_event(self.heartbeat, at=0.0, priority=Priority.HIGH)
 
@@ -238,27 +241,35 @@ class RuralPolicingModel(Model):
             if t == self.start_time > 0:
                 self._open_books(t)
         self.roster.shift_change(t, hour, self.response.officer_free)
-        presence = self.presence
-        guardians = np.zeros(self.region.n)
-        next_move = self.next_move
-        busy = on_duty = 0
-        for o in self.officers:
+        board, officers, next_move = self.roster.board, self.officers, self.next_move
+        # Officers with a trip ending or a decision due, in roster order (the order matters:
+        # decisions draw from the behaviour stream).
+        for i in board.due_by(t):
+            o = officers[i]
             if not o.on_duty:
                 continue
-            on_duty += 1
-            if o.incident is not None:
-                busy += 1
             o.settle(t)
             if o.available and o.next_decision <= t:
                 next_move(o, t)
-            v = o.village_here
-            if v is not None and o.activity in GUARDING:
-                guardians[v] += 1.0
-                knowledge = o.knowledge(t)
-                presence.officer_hours[v] += knowledge
-                if o.activity == Activity.VISIT:
-                    presence.visit_hours[v] += 1.0
-                    presence.intel_hours[v] += knowledge
+        presence = self.presence
+        guardians = board.guards.copy()
+        if t >= self._learned_by and not self._learning_today:
+            # Every officer knows its villages: presence hours are head counts.
+            presence.officer_hours += board.guards
+            presence.visit_hours += board.visitors
+            presence.intel_hours += board.visitors
+        else:
+            # Newly posted officers count by how well they know the villages.
+            self._learning_today = True
+            for o in officers:
+                v = o.guard_village
+                if v >= 0:
+                    knowledge = o.knowledge(t)
+                    presence.officer_hours[v] += knowledge
+                    if o.visiting:
+                        presence.visit_hours[v] += 1.0
+                        presence.intel_hours[v] += knowledge
+        busy, on_duty = board.busy, board.on_duty
         if len(self.auxiliary_villages) and self.auxiliaries[0].on_duty(hour):
             guardians[self.auxiliary_villages] += 1.0
             presence.auxiliary_hours[self.auxiliary_villages] += 1.0
@@ -289,14 +300,17 @@ class RuralPolicingModel(Model):
         for o in self.roster.rotate(t):
             if o.villages:
                 self.crime.forget_offenders(o.villages)
+            if o.learning_min > 0:
+                self._learned_by = max(self._learned_by, o.posted_since + o.learning_min)
         presence.new_day()
+        self._learning_today = False
 
     def _open_books(self, t: float) -> None:
         """The warm-up is over: officers' time, presence and the daily record start afresh."""
         for o in self.officers:
             o.settle(t)
             o.set_activity(o.activity, t)
-            o.time_use.clear()
+            o.clear_time_use()
             o.committed_minutes = 0.0
             o.committed_since = t
         self.presence.total[:] = 0.0
@@ -305,11 +319,12 @@ class RuralPolicingModel(Model):
 
     def _record_day(self, t: float) -> None:
         community = self.community
+        mean_trust, satisfaction = community.trust_measures()
         self.daily.append(
             {
                 "day": int(round((t - self.start_time) / MINUTES_PER_DAY)) - 1,
-                "mean_trust": community.mean_trust(),
-                "satisfaction": community.satisfaction(),
+                "mean_trust": mean_trust,
+                "satisfaction": satisfaction,
                 "visibility": float(community.visibility(t)),
                 "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
                 "queued": len(self.command_centre.queue),

@@ -8,7 +8,7 @@ mid-journey routes from where the officer really is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
 
 import numpy as np
 
@@ -32,23 +32,36 @@ def time_to(region: Region, pos: Position, target: int) -> float:
     )
 
 
-@dataclass
 class Trip:
-    """A journey from `origin` (a position) through `nodes`, reached at `times`."""
+    """A journey from `origin` (a position) through `nodes`, reached at `times` (absolute
+    minutes); `kms` is the km driven from the origin on reaching each node. Plain lists:
+    officers plan some 200,000 trips a county-year, most of two or three roads."""
 
-    origin: Position
-    nodes: list[int]
-    times: np.ndarray  # absolute minute each node is reached
-    depart: float
-    kms: np.ndarray  # km driven from the origin on reaching each node
+    __slots__ = ("depart", "destination", "end", "kms", "nodes", "origin", "times")
+
+    def __init__(
+        self,
+        origin: Position,
+        nodes: list[int],
+        times: list[float],
+        depart: float,
+        kms: list[float],
+    ) -> None:
+        self.origin = origin
+        self.nodes = nodes
+        self.times = times
+        self.depart = depart
+        self.kms = kms
+        self.end = times[-1]
+        self.destination = nodes[-1]
 
     def km_at(self, t: float) -> float:
         """Km driven by minute t (linear along each road)."""
-        if t >= self.times[-1]:
-            return float(self.kms[-1])
+        if t >= self.end:
+            return self.kms[-1]
         if t <= self.depart:
             return 0.0
-        return float(np.interp(t, np.r_[self.depart, self.times], np.r_[0.0, self.kms]))
+        return float(np.interp(t, [self.depart, *self.times], [0.0, *self.kms]))
 
     @classmethod
     def plan(
@@ -57,47 +70,41 @@ class Trip:
         """Quickest trip from a position to a village, leaving now."""
         a, b, f = pos
         if a == b or f <= 0.0:
-            nodes, cum = region.route(a, target)
+            nodes, cum, km = region.leg_table(a, target)
+            if speed_factor == 1.0:
+                return cls(at_village(a), nodes, [now + c for c in cum], now, km)
             first = first_km = 0.0
             origin = at_village(a)
-            start = a
         else:
             edge = region.graph[a][b]["minutes"]
             via_a = f * edge + region.travel[a, target]
             via_b = (1.0 - f) * edge + region.travel[b, target]
             share = f if via_a <= via_b else 1.0 - f
             start = a if via_a <= via_b else b
-            (nodes, cum), first = region.route(start, target), share * edge
+            nodes, cum, km = region.leg_table(start, target)
+            first = share * edge
             first_km = share * region.road_km(a, b)
             origin = pos
-        times = now + (first + cum) / speed_factor
-        kms = first_km + region.route_km(start, target)
-        return cls(origin=origin, nodes=nodes, times=times, depart=now, kms=kms)
-
-    @property
-    def end(self) -> float:
-        return float(self.times[-1])
-
-    @property
-    def destination(self) -> int:
-        return self.nodes[-1]
+        times = [now + (first + c) / speed_factor for c in cum]
+        return cls(origin, nodes, times, now, [first_km + k for k in km])
 
     def position(self, t: float) -> Position:
         """Where the traveller is at minute t."""
-        if t >= self.times[-1]:
-            return at_village(self.nodes[-1])
+        times = self.times
+        if t >= self.end:
+            return at_village(self.destination)
         if t <= self.depart:
             return self.origin  # not left yet (call handling)
-        if t < self.times[0]:
+        if t < times[0]:
             # Still on the partial first leg, heading for nodes[0].
             a, b, f = self.origin
-            share = (t - self.depart) / max(self.times[0] - self.depart, 1e-9)
+            share = (t - self.depart) / max(times[0] - self.depart, 1e-9)
             target = self.nodes[0]
             f_now = f + (1.0 - f) * share if target == b else f * (1.0 - share)
             return (a, b, float(min(max(f_now, 0.0), 1.0)))
-        k = int(np.searchsorted(self.times, t, side="right")) - 1
-        span = self.times[k + 1] - self.times[k]
-        return (self.nodes[k], self.nodes[k + 1], float((t - self.times[k]) / max(span, 1e-9)))
+        k = bisect_right(times, t) - 1
+        span = times[k + 1] - times[k]
+        return (self.nodes[k], self.nodes[k + 1], float((t - times[k]) / max(span, 1e-9)))
 
 
 def xy(region: Region, pos: Position) -> tuple[float, float]:

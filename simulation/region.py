@@ -143,6 +143,7 @@ class Region:
         self.index = {name: i for i, name in enumerate(self.names)}
         self._routes: dict[tuple[int, int], tuple[list[int], np.ndarray]] = {}
         self._route_kms: dict[tuple[int, int], np.ndarray] = {}
+        self._legs: dict[tuple[int, int], tuple[list[int], list[float], list[float]]] = {}
         # Road km per minute of driving, for roads a loaded county gives without a length.
         known = [
             (float(d["length_km"]), float(d["minutes"]))
@@ -192,6 +193,15 @@ class Region:
             legs = [self.road_km(u, v) for u, v in itertools.pairwise(nodes)]
             hit = np.concatenate([[0.0], np.cumsum(legs)])
             self._route_kms[key] = hit
+        return hit
+
+    def leg_table(self, i: int, j: int) -> tuple[list[int], list[float], list[float]]:
+        """`route(i, j)` and `route_km(i, j)` as lists of floats (what a trip keeps)."""
+        key = (i, j)
+        hit = self._legs.get(key)
+        if hit is None:
+            nodes, cum = self.route(i, j)
+            hit = self._legs[key] = (nodes, cum.tolist(), self.route_km(i, j).tolist())
         return hit
 
     def village(self, name: str, key: str) -> int:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .agents import Auxiliary, Officer
+from .duty import DutyBoard
 from .errors import ScenarioError
 from .region import Region, _split_population
 from .scenario import PolicingConfig, Shift
@@ -42,6 +43,7 @@ class Roster:
         self.station_duties = proactive  # a pure queue in calls-for-service mode
         self.rotation_days = config.rotation_days
         self.day_shift = day_shift(config.shifts)
+        self.board = DutyBoard(region.n)
         self.officers = self._post_officers(model, region)
         self.starts: list[list[Officer]] = [[] for _ in range(24)]
         self.ends: list[list[Officer]] = [[] for _ in range(24)]
@@ -118,14 +120,24 @@ class Roster:
         by_station: dict[int, list[int]] = {}
         for place in places:
             by_station.setdefault(place, []).append(place)
-        officers = []
+        officers: list[Officer] = []
         for place, members in by_station.items():
             counts = _split_population(len(members), shares)
             if len(members) >= minimum.sum():
                 _at_least(counts, minimum)
             for shift, k in zip(cfg.shifts, counts, strict=True):
                 for _ in range(k):
-                    officers.append(Officer(model, region, place, shift, cfg.learning_days))
+                    officers.append(
+                        Officer(
+                            model,
+                            region,
+                            self.board,
+                            len(officers),
+                            place,
+                            shift,
+                            cfg.learning_days,
+                        )
+                    )
         return officers
 
     def fix_shifts(self) -> None:
@@ -148,7 +160,7 @@ class Roster:
                 continue  # still busy: overtime, or a 24-hour shift rolling over
             was_diverted = o.on_duty and o.activity == Activity.DIVERTED
             starting = not o.on_duty
-            o.on_duty = True
+            o.come_on_duty()
             if self.diversion > 0 and self.rng.random() < self.diversion:
                 o.divert(t)
             elif starting or was_diverted:

@@ -75,6 +75,7 @@ class VillagerTable:
     def _update_present(self) -> None:
         back = self.festival & (self.returns_for_festival < self.return_share)
         self.present = ~self.away | back
+        self.present_index = np.flatnonzero(self.present)
         counts = np.zeros((self.n_households, 3), dtype=np.int32)
         np.add.at(counts, (self.household[self.present], self.age[self.present]), 1)
         self.hh_present_by_age = counts
@@ -105,8 +106,15 @@ class VillagerTable:
         n = len(self.village_start)
         sums = np.bincount(self.village, weights=self.trust * self.present, minlength=n)
         present = self.present_by_village
+        means = sums / np.maximum(present, 1)
+        if present.all():
+            return means
         # A village with nobody present (all away) keeps its registered residents' mean.
         everyone = np.bincount(self.village, weights=self.trust, minlength=n) / np.maximum(
             np.bincount(self.village, minlength=n), 1
         )
-        return np.where(present > 0, sums / np.maximum(present, 1), everyone)
+        return np.where(present > 0, means, everyone)
+
+    def present_trust(self) -> np.ndarray:
+        """Trust of the residents present (not migrants away), in villager order."""
+        return self.trust.take(self.present_index)

@@ -1,0 +1,52 @@
+"""The duty board: what the hourly heartbeat needs to know about officers without asking
+each of them every hour — who has a decision or a trip end due, who stands guard in which
+village, and how many are on duty and busy. The officers keep it up to date as they change
+state (agents.py); the heartbeat reads it (model.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class DutyBoard:
+    """Officers' state as the heartbeat reads it, for a county of `villages` villages."""
+
+    def __init__(self, villages: int) -> None:
+        self._due: dict[int, list[int]] = {}  # heartbeat hour -> officers (stale allowed)
+        self._next_hour = 0  # the first heartbeat not yet handed out
+        self.guards = np.zeros(villages)  # officers on a guarding activity in each village
+        self.visitors = np.zeros(villages)  # of whom on household visits
+        self.on_duty = 0
+        self.busy = 0  # on duty and committed to an incident
+
+    def due_at(self, minute: float, officer: int) -> None:
+        """Officer `officer` may need attention at the first heartbeat at or after `minute`
+        (the next one, if that heartbeat has been handed out already)."""
+        if minute < math.inf:
+            hour = max(math.ceil(minute / 60.0), self._next_hour)
+            due = self._due.get(hour)
+            if due is None:
+                self._due[hour] = [officer]
+            else:
+                due.append(officer)
+
+    def due_by(self, t: float) -> list[int]:
+        """The officers (indices, ascending, once each) with something due at the heartbeat
+        of minute t (a whole hour)."""
+        hour = round(t / 60.0)
+        self._next_hour = hour + 1
+        due = self._due.pop(hour, None)
+        return sorted(set(due)) if due else []
+
+    def move_guard(self, old: int, old_visit: bool, new: int, new_visit: bool) -> None:
+        """An officer's guard post changed from village `old` to `new` (-1: none)."""
+        if old >= 0:
+            self.guards[old] -= 1.0
+            if old_visit:
+                self.visitors[old] -= 1.0
+        if new >= 0:
+            self.guards[new] += 1.0
+            if new_visit:
+                self.visitors[new] += 1.0

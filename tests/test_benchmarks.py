@@ -1,0 +1,87 @@
+"""The benchmark scripts run end to end (tiny sizes; their timings are not checked here)."""
+
+from __future__ import annotations
+
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+
+
+def script(name: str, *args: str, monkeypatch, capsys) -> tuple[int, str]:
+    """Run benchmarks/<name> as `python benchmarks/<name> args` in this process: its exit
+    code and what it printed."""
+    monkeypatch.setattr(sys, "argv", [str(BENCH / name), *args])
+    capsys.readouterr()
+    code = 0
+    try:
+        runpy.run_path(str(BENCH / name), run_name="__main__")
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().out
+
+
+def test_county_year_and_scaling_print_their_figures(monkeypatch, capsys):
+    _, out = script("county_year.py", "--days", "2", "--residents", "20000",
+                    monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert "villagers=20000 villages=15 " in out
+    assert "county-year: wall_s=" in out and "cpu_s=" in out
+    _, out = script("scaling.py", "--sizes", "5000", "--days", "2",
+                    monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert out.splitlines()[1].split()[0] == "5000"
+
+
+@pytest.mark.slow  # two more county-year processes; a thin wrapper of county_year.py
+def test_before_after_prints_both_sides(monkeypatch, capsys):
+    _, out = script("before_after.py", str(ROOT), "--pairs", "1", "--days", "1",
+                    monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert "before cpu_s   min" in out and "after  cpu_s   min" in out
+
+
+def test_throughput_reports_every_workload(monkeypatch, capsys):
+    _, out = script("throughput.py", "--runs", "1", "--days", "1", "--warmup-days", "0",
+                    monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["planner", "sweep_budget", "sweep_sobol"]
+    assert all("county_years_per_core_minute=" in line for line in lines)
+
+
+def test_snapshot_finds_identical_and_different_runs(tmp_path, monkeypatch, capsys):
+    kw = {"monkeypatch": monkeypatch, "capsys": capsys}
+    for folder, days in (("a", "2"), ("b", "2"), ("c", "3")):
+        script("snapshot.py", "save", str(tmp_path / folder), "--days", days,
+               "--only", "hill_clinic_s7", **kw)  # fmt: skip
+    code, out = script("snapshot.py", "compare", str(tmp_path / "a"), str(tmp_path / "b"), **kw)
+    assert code == 0 and "1 of 1 runs identical" in out
+    code, out = script("snapshot.py", "compare", str(tmp_path / "a"), str(tmp_path / "c"), **kw)
+    assert code == 1 and "DIFFERS" in out  # a longer run of the same case is not the same
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_province_sweep_runs_on_a_local_cluster(tmp_path):
+    """The sweep runs through `rpsim sweep --cluster` and the workers' memory is sampled
+    (identity with a serial run: tests/test_sweep.py)."""
+    sweep = {
+        "name": "tiny_province",
+        "base": str(ROOT / "scenarios" / "regions" / "hill.yaml"),
+        "seed": 1,
+        "days": 1,
+        "set": ["region.villages=10", "region.population=5000", "policing.officers=6"],
+        "vary": {"region.type": ["plain", "mountain"], "policing.preset": ["clinic", "hybrid"]},
+    }
+    file = tmp_path / "tiny.yaml"
+    file.write_text(yaml.safe_dump(sweep))
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "province_sweep.py"), "--file", str(file), "--cluster",
+         "local:1", "--out", str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "4 runs of 1 days" in out.stdout
+    assert "worker " in out.stdout  # the worker's memory was sampled
