@@ -3,14 +3,15 @@
     python benchmarks/throughput.py [--runs K]
 
 Each workload runs K times in this one process (as a sweep or planner worker does; the first
-run also pays one-off costs such as loading the compiled numba kernels, and is reported
-apart), on different seeds, and reports CPU time per run (time.process_time, robust to a
+run also pays one-off costs such as imports and caches, and is reported apart), on different
+seeds, and reports CPU time per run (time.process_time, robust to a
 busy machine) and county-years per core-minute = (days / 365) / (CPU minutes per run), both for
-the observed days and for all simulated days (the warm-up, 365 days by default, included).
+the observed days and for all simulated days (the warm-up included).
 
 Workloads:
-- planner: a deployment candidate of Mouding evaluated for a year (scenarios/mouding.yaml,
-  211,000 residents, 89 villages, hybrid) — what `rpsim plan` and `rpsim compare` run;
+- planner: a deployment candidate of Mouding evaluated for a year as `rpsim plan
+  scenarios/plans/mouding.yaml` runs it (211,000 residents, 89 villages, hybrid; the plan's
+  91-day warm-up);
 - sweep_budget: a point of scenarios/sweeps/mouding_budget.yaml (Mouding, 365 days);
 - sweep_sobol: a point of scenarios/sweeps/sensitivity_sobol.yaml (hill county, 40,000
   residents, 180 days).
@@ -23,7 +24,7 @@ import statistics
 import time
 from pathlib import Path
 
-from simulation import load_scenario
+from simulation.plan.spec import load_plan
 from simulation.scenario import WARMUP_DAYS
 from simulation.sweep import load_sweep, run_point
 
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def workloads() -> dict[str, tuple[dict, float]]:
     """Each workload's scenario (a dict, as a sweep worker gets it) and its observed days."""
-    planner = load_scenario(ROOT / "scenarios" / "mouding.yaml").model_dump(mode="json")
+    _spec, plan_base = load_plan(ROOT / "scenarios" / "plans" / "mouding.yaml")
+    planner = plan_base.model_dump(mode="json")
     budget = load_sweep(ROOT / "scenarios" / "sweeps" / "mouding_budget.yaml")
     sobol = load_sweep(ROOT / "scenarios" / "sweeps" / "sensitivity_sobol.yaml")
     out = {"planner": planner}
@@ -60,7 +62,8 @@ def main() -> None:
             wall.append(time.perf_counter() - w0)
         steady = cpu[1:]
         per_core_minute = (days / 365.0) / (statistics.median(steady) / 60.0)
-        simulated = days + scenario.get("warmup_days", WARMUP_DAYS)
+        warmup = scenario.get("warmup_days")
+        simulated = days + (WARMUP_DAYS if warmup is None else warmup)
         print(
             f"{name}: residents={summary['residents']} days={days:g} runs={len(steady)} "
             f"cpu_s median={statistics.median(steady):.2f} min={min(steady):.2f} "

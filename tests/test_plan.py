@@ -393,3 +393,25 @@ def test_hypercube_with_one_unit_is_mm1():
     assert h.workload == pytest.approx([rho])
     assert h.all_busy == pytest.approx(rho)
     assert h.response_by_village[1] == pytest.approx(10.0 + rho / (1 / service - 0.01) + 2.0)
+
+
+def test_screen_posts_auxiliaries_beyond_the_stations_reach():
+    """Maximal covering: the stations already cover the villages within `cover_min`, so the
+    screen's auxiliaries go first to villages no station reaches in time (not to the township
+    seats), and only spare ones to covered villages."""
+    from simulation.plan.design import DesignSpace
+    from simulation.plan.spec import load_plan
+    from simulation.region import build_region
+    from simulation.streams import region_rng
+
+    spec, base = load_plan(ROOT / "scenarios" / "plans" / "mouding.yaml")
+    region = build_region(base.region, region_rng(base.region, base.seed))
+    space = DesignSpace(spec, base, region)
+    covered = (region.travel[:, region.stations] <= spec.search.cover_min).any(axis=1)
+    uncovered = int((~covered).sum())
+    assert 0 < uncovered < region.n
+    for k in (5, uncovered):
+        sites = list(space.auxiliary_sites(k))
+        assert len(sites) == k and not covered[sites].any()
+    sites = list(space.auxiliary_sites(uncovered + 3))
+    assert int(covered[sites].sum()) == 3

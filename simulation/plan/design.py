@@ -127,18 +127,17 @@ class DesignSpace:
     # --- placements from the screen (cached by count) ---------------------------------
     @cache  # noqa: B019 - one space per plan, kept for the plan's life
     def auxiliary_sites(self, k: int) -> tuple[int, ...]:
-        """Maximal covering: stations cover villages within `cover_min`; an auxiliary covers
-        its own village (first presence); k auxiliaries cover the most remaining demand."""
+        """Maximal covering: the stations already cover the villages within `cover_min`;
+        an auxiliary covers its own village (first presence); k auxiliaries cover the most
+        demand the stations leave uncovered."""
         r = self.region
         n = r.n
-        is_station = np.isin(np.arange(n), r.stations)
-        reach = np.where(
-            is_station[None, :], r.travel <= self.spec.search.cover_min, np.eye(n, dtype=bool)
-        )
-        # Demand already covered still counts a little, so spare auxiliaries go where most
-        # calls are.
-        w = self.weight * 1e3 + 1e-9
+        covered = (r.travel[:, r.stations] <= self.spec.search.cover_min).any(axis=1)
+        # Demand the stations cover still counts a little, so spare auxiliaries (more than
+        # the uncovered villages) go where most calls are.
+        w = self.weight * np.where(covered, 1e-3, 1.0) + 1e-12
         k = min(k, n)
+        reach = np.eye(n, dtype=bool)
         return tuple(screen.max_cover(r.travel, w, k, self.spec.search.cover_min, None, reach))
 
     @cache  # noqa: B019
