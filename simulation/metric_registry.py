@@ -636,6 +636,7 @@ def _disputes_and_outcomes() -> list[Metric]:
             "/1000/yr",
             "Disputes that turned violent.",
             "lower",
+            fmt="{:.3g}",  # often well below 1 per 1,000 (Mouding ~0.07): 3 significant digits
         ),
         Metric("arrests", "arrests", "count", "Incidents cleared with an arrest."),
         Metric(
