@@ -15,6 +15,8 @@ that looks complete.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -26,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .config_files import scenario_yaml
@@ -274,3 +277,30 @@ def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
     if not (path / "manifest.json").is_file():
         raise FileNotFoundError(f"{path} is not an rpsim results folder (no manifest.json)")
     return {p.stem: pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """What makes a run's numbers: a SHA-256 of the installed `simulation` package's sources
+    (.py and .yaml, with their paths) and the Python minor, Mesa, NumPy, SciPy and NetworkX
+    versions. Two runs with the same design, seed and fingerprint give the same summary."""
+    import mesa
+    import networkx
+    import scipy
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for ext in ("*.py", "*.yaml") for p in root.rglob(ext)):
+        if "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    python = ".".join(platform.python_version_tuple()[:2])
+    for name, version in (
+        ("python", python),
+        ("mesa", mesa.__version__),
+        ("numpy", np.__version__),
+        ("scipy", scipy.__version__),
+        ("networkx", networkx.__version__),
+    ):
+        h.update(f"{name}={version}\0".encode())
+    return h.hexdigest()[:16]

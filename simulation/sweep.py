@@ -62,7 +62,7 @@ from .config_files import (
 from .errors import Problem, ScenarioError
 from .executor import run_jobs
 from .runner import replicate_seeds, run_once
-from .store import atomic_write_bytes, write_parquet
+from .store import atomic_write_bytes, code_fingerprint, write_parquet
 
 RESULT_IDS = ("run", "point", "replicate", "seed")
 BUILD_POINTS = 16  # design points whose county `rpsim validate` builds (all, in a small design)
@@ -381,7 +381,12 @@ def run_sweep(
 
 def _note(sweep: Sweep) -> dict[str, Any]:
     """What a sweep folder records of its settings (sweep.json), as JSON values."""
-    note = {"spec": sweep.spec.model_dump(), "base": sweep.base, "seeds": sweep.seeds}
+    note = {
+        "spec": sweep.spec.model_dump(),
+        "base": sweep.base,
+        "seeds": sweep.seeds,
+        "code": code_fingerprint(),  # the runs' numbers depend on the code that ran them
+    }
     return json.loads(json.dumps(note, default=str))
 
 
@@ -395,6 +400,12 @@ def _check_resume(sweep: Sweep, out: Path) -> None:
             "folder of an interrupted sweep"
         ) from None
     new = _note(sweep)
+    if old.get("code") != new["code"]:
+        raise FileExistsError(
+            f"--resume: {out} was made by other code (another rpsim source or Python/Mesa/"
+            "NumPy/SciPy/NetworkX version), so its finished runs cannot be mixed with new ones; "
+            "start the sweep again with another --out"
+        )
     changed = [
         f"{k} {old['spec'].get(k)!r} -> {new['spec'].get(k)!r}"
         for k in new["spec"]

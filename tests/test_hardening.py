@@ -219,6 +219,29 @@ def test_resume_finishes_with_the_same_settings_and_refuses_others(tmp_path, cap
     assert "vary" in capsys.readouterr().err
 
 
+def test_resume_refuses_a_sweep_made_by_other_code(tmp_path, capsys):
+    """A sweep folder records the fingerprint of the code that ran it; finished runs made by
+    other code are not mixed with new ones (one line, exit 2, nothing touched)."""
+    write(tmp_path / "s.yaml", SMALL)
+    sweep = write(
+        tmp_path / "sw.yaml",
+        "base: s.yaml\nreplicates: 1\ndays: 1\nvary:\n  policing.officers: [3]\n",
+    )
+    out = tmp_path / "o"
+    args = ["sweep", str(sweep), "-q", "--workers", "1", "--out", str(out)]
+    assert main(args) == 0
+    note = json.loads((out / "sweep.json").read_text())
+    assert len(note["code"]) == 16
+    note["code"] = "0" * 16
+    (out / "sweep.json").write_text(json.dumps(note))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    capsys.readouterr()
+    assert main([*args, "--resume"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "was made by other code" in err and len(err.splitlines()) == 1
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
 def test_a_sweep_that_cannot_reach_its_cluster_leaves_no_folder(tmp_path, capsys):
     """A Dask cluster that cannot start: exit 2, and no folder that blocks the rerun."""
     write(tmp_path / "s.yaml", SMALL)

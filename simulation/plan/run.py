@@ -20,12 +20,10 @@ SciPy or NetworkX version) or from another base scenario is refused, never mixed
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import math
 import os
-import platform
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +41,7 @@ from ..model import RuralPolicingModel
 from ..region import build_region
 from ..runner import mean_ci, replicate_seeds
 from ..scenario import Scenario
-from ..store import write_parquet
+from ..store import code_fingerprint, write_parquet
 from ..streams import region_rng
 from .design import DECISION_COLUMNS, Design, DesignSpace
 from .spec import PlanSpec, line_of, load_plan
@@ -135,33 +133,6 @@ def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) ->
 
 
 # --- the evaluation log -----------------------------------------------------------------
-@functools.cache
-def code_fingerprint() -> str:
-    """What makes a run's numbers: a SHA-256 of the installed `simulation` package's sources
-    (.py and .yaml, with their paths) and the Python minor, Mesa, NumPy, SciPy and NetworkX
-    versions. Two runs with the same design, seed and fingerprint give the same summary."""
-    import mesa
-    import networkx
-    import scipy
-
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for path in sorted(p for ext in ("*.py", "*.yaml") for p in root.rglob(ext)):
-        if "__pycache__" in path.parts:
-            continue
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    python = ".".join(platform.python_version_tuple()[:2])
-    for name, version in (
-        ("python", python),
-        ("mesa", mesa.__version__),
-        ("numpy", np.__version__),
-        ("scipy", scipy.__version__),
-        ("networkx", networkx.__version__),
-    ):
-        h.update(f"{name}={version}\0".encode())
-    return h.hexdigest()[:16]
-
-
 def scenario_fingerprint(scenario: Scenario) -> str:
     """A SHA-256 of a scenario's settings: a design's key names only its decisions, so the
     base scenario they were applied to is recorded beside each evaluation."""
