@@ -94,8 +94,7 @@ class Officer(CellAgent):
     @next_decision.setter
     def next_decision(self, minute: float) -> None:
         self._next_decision = minute
-        if minute < math.inf:
-            self.board.due_at(minute, self.index)
+        self.board.due_at(minute, self.index)
 
     @property
     def time_use(self) -> dict[Activity, float]:
@@ -217,7 +216,7 @@ class Officer(CellAgent):
         self.set_activity(travel, t)
         self._sync_guard()  # on the road: guarding nowhere, whatever the activity
         self.next_decision = trip.end + dwell
-        if dwell > 0.0:  # the arrival is booked at the heartbeat after it
+        if dwell > 0.0:  # the trip ends before the decision: settle it at its own hour
             self.board.due_at(trip.end, self.index)
 
     # --- responding -----------------------------------------------------------------

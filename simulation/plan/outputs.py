@@ -126,6 +126,10 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
         cmap = plt.get_cmap("tab20")
         colour = np.array([cmap(i % 20) for i in nearest], dtype=object)
     ax.scatter(region.x, region.y, s=size, c=list(colour), edgecolor="0.3", linewidth=0.4, zorder=2)
+
+    def mark(villages: list[int] | np.ndarray, **style: Any) -> None:
+        ax.scatter(region.x[villages], region.y[villages], **style)
+
     if pol is not None:
         aux = pol.auxiliary_villages
         if aux:
@@ -135,9 +139,8 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
 
             idx = sorted(RuralPolicingModel(design.scenario, seed=0).auxiliary_by_village)
         if idx:
-            ax.scatter(
-                region.x[idx],
-                region.y[idx],
+            mark(
+                idx,
                 marker="^",
                 s=36,
                 color="C2",
@@ -152,10 +155,8 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
             else None
         )
         if res and pol.preset in ("village_officer", "hybrid"):
-            idx = [region.index[n] for n in res]
-            ax.scatter(
-                region.x[idx],
-                region.y[idx],
+            mark(
+                [region.index[n] for n in res],
                 marker="s",
                 s=40,
                 facecolor="none",
@@ -165,10 +166,8 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
                 label="resident officer",
             )
         if room_names:
-            idx = [region.index[n] for n in room_names]
-            ax.scatter(
-                region.x[idx],
-                region.y[idx],
+            mark(
+                [region.index[n] for n in room_names],
                 marker="s",
                 s=70,
                 color="C4",
@@ -179,9 +178,8 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
         if pol.posts:
             for name, k in pol.posts.items():
                 v = region.index[name]
-                ax.scatter(
-                    [region.x[v]],
-                    [region.y[v]],
+                mark(
+                    [v],
                     marker="P",
                     s=60 + 30 * k,
                     color="C1",
@@ -196,9 +194,8 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
                     fontsize=8,
                 )
             ax.scatter([], [], marker="P", s=60, color="C1", label="officers posted")
-    ax.scatter(
-        region.x[region.stations],
-        region.y[region.stations],
+    mark(
+        region.stations,
         marker="*",
         s=240,
         color="white",
