@@ -29,6 +29,7 @@ class Community:
         self.proactive = proactive
         self.rng = rng
         self.window_min = config.visibility_window_days * MINUTES_PER_DAY
+        self._seen: np.ndarray | None = None  # the daily pass's work arrays (made on first use)
         self.village_trust = villagers.village_trust()  # yesterday's means (word of mouth)
         d, f = config.decay_per_day, config.diffusion_per_day
         if d > 0:
@@ -82,27 +83,34 @@ class Community:
         """Who met police or an auxiliary today, and trust moving with contacts, word of mouth
         in the village, and back toward each person's disposition."""
         vt, cfg = self.villagers, self.config
+        if self._seen is None:  # the day's work arrays, reused: fresh 200,000-row temporaries
+            n = vt.n  # each day cost more in page faults than in arithmetic
+            self._draw = np.empty(n, dtype=np.float32)
+            self._seen = np.empty(n, dtype=bool)
+            self._change, self._term = np.empty(n), np.empty(n)
+        draw, seen, change, term = self._draw, self._seen, self._change, self._term
         contacts = cfg.contacts_per_presence_hour * presence_hours
         p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))
-        draw = self.rng.random(vt.n, dtype=np.float32)
-        seen = vt.present & (draw < p_village.astype(np.float32)[vt.village])
+        self.rng.random(dtype=np.float32, out=draw)
+        # villagers are sorted by village: repeating a per-village value is the gather, cheaper
+        np.less(draw, np.repeat(p_village.astype(np.float32), vt.residents_by_village), out=seen)
+        seen &= vt.present
         np.putmask(vt.last_contact, seen, t)
         # trust += gain (1 - trust) seen + diffusion (village mean - trust)
         #          + decay (disposition - trust), in place, term by term
         trust = vt.trust
-        change = np.subtract(1.0, trust)
+        np.subtract(1.0, trust, out=change)
         change *= cfg.contact_gain
         change *= seen
-        term = self.village_trust[vt.village]  # yesterday's means: word of mouth lags a day
-        term -= trust
-        term *= cfg.diffusion_per_day
+        np.subtract(np.repeat(self.village_trust, vt.residents_by_village), trust, out=term)
+        term *= cfg.diffusion_per_day  # yesterday's means: word of mouth lags a day
         change += term
         np.subtract(vt.trust_disposition, trust, out=term)
         term *= cfg.decay_per_day
         change += term
         trust += change
         np.clip(trust, 0.0, 1.0, out=trust)
-        self.village_trust = vt.village_trust()
+        self.village_trust = vt.village_trust(out=term)
 
     # --- measures ---------------------------------------------------------------------
     def seen_recently(self, t: float) -> np.ndarray:

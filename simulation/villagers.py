@@ -50,6 +50,7 @@ class VillagerTable:
         self.hh_first = np.searchsorted(household, np.arange(self.n_households))
         self.hh_size = np.bincount(household, minlength=self.n_households)
         self.village_start = starts
+        self.residents_by_village = pop
         self.village_end = starts + pop
         self.hh_village_start = hh_start
         self.hh_village_end = hh_start + n_hh
@@ -101,10 +102,12 @@ class VillagerTable:
     def household_trust(self, household: int) -> float:
         return float(self.trust[self.members(household)].mean())
 
-    def village_trust(self) -> np.ndarray:
-        """Mean trust of each village's present residents (migrants away do not count)."""
+    def village_trust(self, out: np.ndarray | None = None) -> np.ndarray:
+        """Mean trust of each village's present residents (migrants away do not count);
+        `out`, a float array of one row per villager, saves a temporary."""
         n = len(self.village_start)
-        sums = np.bincount(self.village, weights=self.trust * self.present, minlength=n)
+        weights = np.multiply(self.trust, self.present, out=out)
+        sums = np.bincount(self.village, weights=weights, minlength=n)
         present = self.present_by_village
         means = sums / np.maximum(present, 1)
         if present.all():
