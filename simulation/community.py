@@ -73,9 +73,12 @@ class Community:
         lo, hi = vt.hh_village_start[village], vt.hh_village_end[village]
         households = lo + (self.rng.random(len(village)) * (hi - lo)).astype(np.int64)
         households = households[hi > lo]
-        visited = np.bincount(households, minlength=vt.n_households)[vt.household]
-        hit = visited > 0
-        keep = (1.0 - self.config.visit_gain) ** visited[hit]
+        visits = np.bincount(households, minlength=vt.n_households)
+        hit_households = np.flatnonzero(visits)
+        hit = vt.members_of(hit_households)  # every member of a visited household
+        keep = (1.0 - self.config.visit_gain) ** np.repeat(
+            visits[hit_households], vt.hh_size[hit_households]
+        )
         vt.trust[hit] = 1.0 - (1.0 - vt.trust[hit]) * keep
         vt.last_contact[hit] = t
 

@@ -175,8 +175,7 @@ class CrimeProcess:
         lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
         if hi <= lo:
             return -1, False
-        hh = np.arange(lo, hi)
-        p_empty = vt.empty_probability(hh, hour)
+        p_empty = vt.empty_probability(slice(lo, hi), hour)
         cfg = self.config
         attract = p_empty + (1.0 - p_empty) * cfg.occupied_attractiveness
         boost = 1.0 + cfg.repeat_boost * np.exp(

@@ -80,19 +80,29 @@ class VillagerTable:
         counts = np.zeros((self.n_households, 3), dtype=np.int32)
         np.add.at(counts, (self.household[self.present], self.age[self.present]), 1)
         self.hh_present_by_age = counts
+        self._empty_by_hour: list[np.ndarray | None] = [None] * 24  # empty_probability's
         self.present_by_village = np.bincount(
             self.village[self.present], minlength=len(self.village_start)
         )
 
-    def empty_probability(self, households: np.ndarray, hour: int) -> np.ndarray:
+    def empty_probability(self, households: np.ndarray | slice, hour: int) -> np.ndarray:
         """Probability each household is empty at this hour (nobody present at home)."""
-        away_home = 1.0 - HOME_BY_HOUR[:, hour]
-        return np.prod(away_home[None, :] ** self.hh_present_by_age[households], axis=1)
+        by_hour = self._empty_by_hour
+        if by_hour[hour] is None:  # every household's, once per hour of the day
+            away_home = 1.0 - HOME_BY_HOUR[:, hour]
+            by_hour[hour] = np.prod(away_home[None, :] ** self.hh_present_by_age, axis=1)
+        return by_hour[hour][households]
 
     # --- trust ----------------------------------------------------------------------
     def members(self, household: int) -> slice:
         start = self.hh_first[household]
         return slice(start, start + self.hh_size[household])
+
+    def members_of(self, households: np.ndarray) -> np.ndarray:
+        """Villagers of the given households (ascending), in household order."""
+        sizes = self.hh_size[households]
+        starts = np.repeat(self.hh_first[households] - np.cumsum(sizes) + sizes, sizes)
+        return starts + np.arange(int(sizes.sum()))
 
     def nudge_trust(self, idx: np.ndarray | slice, gain: float) -> None:
         """Move trust toward 1 (gain > 0) or toward 0 (gain < 0) by a share `gain`."""
