@@ -87,11 +87,12 @@ class VillagerTable:
 
     def empty_probability(self, households: np.ndarray | slice, hour: int) -> np.ndarray:
         """Probability each household is empty at this hour (nobody present at home)."""
-        by_hour = self._empty_by_hour
-        if by_hour[hour] is None:  # every household's, once per hour of the day
+        every = self._empty_by_hour[hour]
+        if every is None:  # every household's, once per hour of the day
             away_home = 1.0 - HOME_BY_HOUR[:, hour]
-            by_hour[hour] = np.prod(away_home[None, :] ** self.hh_present_by_age, axis=1)
-        return by_hour[hour][households]
+            every = np.prod(away_home[None, :] ** self.hh_present_by_age, axis=1)
+            self._empty_by_hour[hour] = every
+        return every[households]
 
     # --- trust ----------------------------------------------------------------------
     def members(self, household: int) -> slice:
