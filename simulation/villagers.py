@@ -80,19 +80,18 @@ class VillagerTable:
         counts = np.zeros((self.n_households, 3), dtype=np.int32)
         np.add.at(counts, (self.household[self.present], self.age[self.present]), 1)
         self.hh_present_by_age = counts
-        self._empty_by_hour: list[np.ndarray | None] = [None] * 24  # empty_probability's
+        most = int(counts.max(initial=0))
+        self._away_power = (1.0 - HOME_BY_HOUR)[:, :, None] ** np.arange(most + 1)
         self.present_by_village = np.bincount(
             self.village[self.present], minlength=len(self.village_start)
         )
 
     def empty_probability(self, households: np.ndarray | slice, hour: int) -> np.ndarray:
-        """Probability each household is empty at this hour (nobody present at home)."""
-        every = self._empty_by_hour[hour]
-        if every is None:  # every household's, once per hour of the day
-            away_home = 1.0 - HOME_BY_HOUR[:, hour]
-            every = np.prod(away_home[None, :] ** self.hh_present_by_age, axis=1)
-            self._empty_by_hour[hour] = every
-        return every[households]
+        """Probability each household is empty at this hour (nobody present at home): the
+        product over age groups of P(away from home) ** members present."""
+        counts = self.hh_present_by_age[households]
+        power = self._away_power[:, hour]  # (age group, members): the same powers, looked up
+        return power[0, counts[:, 0]] * power[1, counts[:, 1]] * power[2, counts[:, 2]]
 
     # --- trust ----------------------------------------------------------------------
     def members(self, household: int) -> slice:
