@@ -33,7 +33,7 @@ demo: venv
 	$(VENV)/bin/rpsim compare scenarios/compare_demo.yaml --out results/demo
 
 test: venv
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow" -n 2 --dist loadfile  # both cores; a test file stays in one worker
 
 validate: venv
 	$(PY) -m pytest tests/validation -m "slow or not slow"
