@@ -86,8 +86,10 @@ class Community:
         """Who met police or an auxiliary today, and trust moving with contacts, word of mouth
         in the village, and back toward each person's disposition."""
         vt, cfg = self.villagers, self.config
-        if self._seen is None:  # the day's work arrays, reused: fresh 200,000-row temporaries
-            n = vt.n  # each day cost more in page faults than in arithmetic
+        if self._seen is None:
+            # The day's work arrays, made once: fresh 200,000-row temporaries every day cost
+            # more in page faults than in arithmetic.
+            n = vt.n
             self._draw = np.empty(n, dtype=np.float32)
             self._seen = np.empty(n, dtype=bool)
             self._change, self._term = np.empty(n), np.empty(n)
