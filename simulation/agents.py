@@ -204,13 +204,8 @@ class Officer(CellAgent):
     # --- movement -----------------------------------------------------------------
     def go(self, target: int, t: float, travel: Activity, then: Activity, dwell: float) -> None:
         """Start a proactive trip (patrol, presence, return to base)."""
-        trip = self.trip
-        if trip is None:
-            pos = self.pos
-        else:  # cut short where it is now
-            pos = trip.position(t)
-            self.km_driven += trip.km_at(t)
-            self.trip = None
+        pos = self.position(t)
+        self._end_trip(t)
         if pos[0] == target and pos[1] == target and pos[2] == 0.0:
             self._arrive_at(target)
             self.set_activity(then, t)
@@ -219,13 +214,10 @@ class Officer(CellAgent):
         trip = self.trip = Trip.plan(self.region, pos, target, t)
         self.after_trip = then
         self.set_activity(travel, t)
-        if self.guard_village >= 0:
-            self._sync_guard()  # on the road: guarding nowhere, whatever the activity
-        self._next_decision = decision = trip.end + dwell
-        board = self.board
-        board.due_at(decision, self.index)
+        self._sync_guard()  # on the road: guarding nowhere, whatever the activity
+        self.next_decision = trip.end + dwell
         if dwell > 0.0:  # the trip ends before the decision: settle it at its own hour
-            board.due_at(trip.end, self.index)
+            self.board.due_at(trip.end, self.index)
 
     # --- responding -----------------------------------------------------------------
     def start_response(

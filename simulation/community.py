@@ -29,7 +29,12 @@ class Community:
         self.proactive = proactive
         self.rng = rng
         self.window_min = config.visibility_window_days * MINUTES_PER_DAY
-        self._seen: np.ndarray | None = None  # the daily pass's work arrays (made on first use)
+        # The daily pass's work arrays, made once: fresh 200,000-row temporaries every day cost
+        # more in page faults than in arithmetic.
+        n = villagers.n
+        self._draw = np.empty(n, dtype=np.float32)
+        self._seen = np.empty(n, dtype=bool)
+        self._change, self._term = np.empty(n), np.empty(n)
         self.village_trust = villagers.village_trust()  # yesterday's means (word of mouth)
         d, f = config.decay_per_day, config.diffusion_per_day
         if d > 0:
@@ -86,13 +91,6 @@ class Community:
         """Who met police or an auxiliary today, and trust moving with contacts, word of mouth
         in the village, and back toward each person's disposition."""
         vt, cfg = self.villagers, self.config
-        if self._seen is None:
-            # The day's work arrays, made once: fresh 200,000-row temporaries every day cost
-            # more in page faults than in arithmetic.
-            n = vt.n
-            self._draw = np.empty(n, dtype=np.float32)
-            self._seen = np.empty(n, dtype=bool)
-            self._change, self._term = np.empty(n), np.empty(n)
         draw, seen, change, term = self._draw, self._seen, self._change, self._term
         contacts = cfg.contacts_per_presence_hour * presence_hours
         p_village = 1.0 - np.exp(-contacts / np.maximum(vt.present_by_village, 1))

@@ -25,9 +25,7 @@ class DutyBoard:
         """Officer `officer` may need attention at the first heartbeat at or after `minute`
         (the next one, if that heartbeat has been handed out already)."""
         if minute < math.inf:
-            hour = math.ceil(minute / 60.0)
-            if hour < self._next_hour:
-                hour = self._next_hour
+            hour = max(math.ceil(minute / 60.0), self._next_hour)
             due = self._due.get(hour)
             if due is None:
                 self._due[hour] = [officer]

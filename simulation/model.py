@@ -38,7 +38,7 @@ from .roster import Roster, post_auxiliaries
 from .scenario import MAX_SEED, Scenario
 from .streams import region_rng, spawn
 from .villagers import VillagerTable
-from .vocab import Activity, IncidentType
+from .vocab import IncidentType
 
 
 def as_scenario(config: Scenario | dict | None) -> Scenario:
@@ -249,8 +249,8 @@ class RuralPolicingModel(Model):
             if not o.on_duty:
                 continue
             o.settle(t)
-            if o.next_decision <= t and o.incident is None and o.activity is not _DIVERTED:
-                next_move(o, t)  # available (on duty, not committed, not diverted) and due
+            if o.available and o.next_decision <= t:
+                next_move(o, t)
         presence = self.presence
         guardians = board.guards.copy()
         if t >= self._learned_by and not self._learning_today:
@@ -351,7 +351,5 @@ class RuralPolicingModel(Model):
         self.finish()
         return collect(self)
 
-
-_DIVERTED = Activity.DIVERTED
 
 __all__ = ["ACTIVITIES", "RuralPolicingModel", "as_scenario"]

@@ -155,14 +155,13 @@ class Roster:
         for o in self.ends[hour]:
             if o.on_duty and o.incident is None and not o.on_shift(t):
                 o.go_off_duty(t)
-        diversion, diverted = self.diversion, Activity.DIVERTED
         for o in self.starts[hour]:
             if o.incident is not None:
                 continue  # still busy: overtime, or a 24-hour shift rolling over
-            was_diverted = o.on_duty and o.activity is diverted
+            was_diverted = o.on_duty and o.activity == Activity.DIVERTED
             starting = not o.on_duty
             o.come_on_duty()
-            if diversion > 0 and self.rng.random() < diversion:
+            if self.diversion > 0 and self.rng.random() < self.diversion:
                 o.divert(t)
             elif starting or was_diverted:
                 if self.station_duties and o.role == Role.STATION:

@@ -97,14 +97,15 @@ class ResidentOfficers(PolicingModel):
     def presence_move(self, officer: Officer, t: float) -> None:
         """A resident officer's routine: stays in the assigned villages in turn, else at base."""
         cfg = self.resident
-        villages, random = officer.villages, self.rng.random
-        if villages and random() < cfg.presence_share:
-            v = villages[officer.next_village % len(villages)]
+        if officer.villages and self.rng.random() < cfg.presence_share:
+            v = officer.villages[officer.next_village % len(officer.villages)]
             officer.next_village += 1
-            dwell = cfg.stay_min_min + (cfg.stay_max_min - cfg.stay_min_min) * random()
-            officer.go(v, t, _TRAVEL, _VISIT, dwell)
+            dwell = cfg.stay_min_min + (cfg.stay_max_min - cfg.stay_min_min) * self.rng.random()
+            officer.go(v, t, Activity.TRAVEL, then=Activity.VISIT, dwell=dwell)
         else:
-            officer.go(officer.base, t, _TRAVEL, _POST, cfg.base_stay_min)
+            officer.go(
+                officer.base, t, Activity.TRAVEL, then=Activity.POST, dwell=cfg.base_stay_min
+            )
 
     def pick_residents(self, officers: list[Officer], n: int) -> list[Officer]:
         """Up to n of a station's officers to give villages: day-shift officers first, then
@@ -190,6 +191,3 @@ class ResidentOfficers(PolicingModel):
             medoids = new
         groups = [sorted(int(v) for v in vs[label == j]) for j in range(k)]
         return [g for g in groups if g]
-
-
-_TRAVEL, _VISIT, _POST = Activity.TRAVEL, Activity.VISIT, Activity.POST
