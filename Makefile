@@ -44,6 +44,7 @@ app: venv
 bench: venv
 	$(PY) benchmarks/county_year.py
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/subsystems.py
 
 lint: venv
 	$(VENV)/bin/ruff check simulation tests benchmarks

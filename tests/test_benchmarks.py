@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+
+from simulation import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -50,6 +54,46 @@ def test_throughput_reports_every_workload(monkeypatch, capsys):
     lines = out.splitlines()
     assert [line.split(":")[0] for line in lines] == ["planner", "sweep_budget", "sweep_sobol"]
     assert all("county_years_per_core_minute=" in line for line in lines)
+
+
+def test_subsystems_prints_every_variant_and_switches_parts_off(monkeypatch, capsys):
+    _, out = script("subsystems.py", "--rounds", "1", "--days", "2", "--residents", "20000",
+                    monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    rows = [line.split() for line in out.splitlines()[1:6]]
+    assert [r[0] for r in rows] == [
+        "full", "no_routine", "no_shifts", "no_daily_pass", "no_incidents"
+    ]  # fmt: skip
+    assert out.splitlines()[-1].startswith("left with every switch off: ")
+
+
+def test_switched_off_parts_really_are_off():
+    """Each switch stops what it names (a 2-day run of a small county): routine trips, anyone
+    going off duty, the daily drift of trust, incidents."""
+    bench = runpy.run_path(str(BENCH / "subsystems.py"))
+    scaled, switched, made = bench["scaled"], bench["switched_off"], bench["Switched"]
+    scenario = Scenario.model_validate({**scaled(20_000), "days": 2})
+    initial_trust = made(scenario, 1, frozenset()).villagers.trust.copy()
+    models = {v: made(scenario, 1, switched(v)).run() for v in bench["VARIANTS"]}
+
+    def km(model):
+        return sum(o.km_by(model.now) for o in model.officers)
+
+    def on_duty(model):
+        return [on for _t, _busy, on in model.hourly_busy]
+
+    def trust_moved(model):
+        return float(np.mean(model.villagers.trust != initial_trust))
+
+    assert km(models["no_routine"]) < 0.5 * km(models["full"])  # only jobs' trips are left
+    shifts, no_shifts = on_duty(models["no_routine"]), on_duty(models["no_shifts"])
+    assert any(b < a for a, b in itertools.pairwise(shifts))  # shifts end
+    assert all(b >= a for a, b in itertools.pairwise(no_shifts))  # nobody goes off duty
+    assert no_shifts[-1] == len(models["no_shifts"].officers)
+    # In two days the daily pass moves the trust of those who met police (5.5 % of residents
+    # at seed 1); without it only a victim's or caller's household could move (none did).
+    assert trust_moved(models["no_shifts"]) > 0.02
+    assert trust_moved(models["no_daily_pass"]) < 0.005
+    assert len(models["no_daily_pass"].incidents) > 0 and not models["no_incidents"].incidents
 
 
 def test_snapshot_finds_identical_and_different_runs(tmp_path, monkeypatch, capsys):
