@@ -327,7 +327,7 @@ class RuralPolicingModel(Model):
                 "satisfaction": satisfaction,
                 "visibility": float(community.visibility(t)),
                 "busy_share": float(np.mean(self._busy_today)) if self._busy_today else 0.0,
-                "queued": len(self.command_centre.queue),
+                "queued": len(self.command_centre.waiting),
                 "open_disputes": len(self.disputes.open),
                 "offenders_jailed": sum(r > t for r in self.crime.in_jail),
                 "festival": bool(self.calendar.is_festival(t - 1)),
