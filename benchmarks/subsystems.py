@@ -1,7 +1,7 @@
 """Cost by subsystem: the county-year of county_year.py with parts of the model switched off,
 to show where a run's time goes and what compiling a part could save at most.
 
-    python benchmarks/subsystems.py [--rounds K] [--days D] [--residents N]
+    python benchmarks/subsystems.py [--rounds K] [--days D] [--residents N] [--alone]
 
 Variants, each switching off one more part (subclasses made here; the model is untouched):
 - full: the county-year as county_year.py runs it;
@@ -21,7 +21,9 @@ The variants run interleaved (one of each per round, in turn), each on the same 
 one process, and the script prints CPU seconds (time.process_time) per variant and the
 difference each switch made. A switched-off part also changes what the rest does (officers
 waiting at base deter other villages; trust no longer moves), so a difference is the part's
-cost to within that, not exactly.
+cost to within that, not exactly. With --alone, each part is switched off by itself instead
+(every variant against the full run): a part's cost in the county as it is, where no_shifts
+alone costs more than the full run (every officer on duty all day makes routine moves).
 """
 
 from __future__ import annotations
@@ -83,16 +85,18 @@ def _none(*_args: object) -> list:
     return []
 
 
-def switched_off(variant: str) -> frozenset[str]:
-    """The parts a variant switches off: each variant adds one to the previous one's."""
+def switched_off(variant: str, alone: bool = False) -> frozenset[str]:
+    """The parts a variant switches off: each variant adds one to the previous one's, or
+    (alone) only its own."""
     parts = ("routine", "shifts", "daily_pass", "incidents")
-    return frozenset(parts[: VARIANTS.index(variant)])
+    k = VARIANTS.index(variant)
+    return frozenset(parts[k - 1 : k] if alone else parts[:k])
 
 
-def run(scenario: Scenario, seed: int, variant: str) -> tuple[float, int]:
+def run(scenario: Scenario, seed: int, variant: str, alone: bool = False) -> tuple[float, int]:
     """CPU seconds to build and run the variant, and its incidents."""
     c0 = time.process_time()
-    model = Switched(scenario, seed, switched_off(variant))
+    model = Switched(scenario, seed, switched_off(variant, alone))
     model.run()
     return time.process_time() - c0, len(model.incidents)
 
@@ -103,25 +107,27 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=365)
     parser.add_argument("--residents", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--alone", action="store_true", help="switch each part off by itself")
     args = parser.parse_args()
     scenario = Scenario.model_validate({**scaled(args.residents), "days": args.days})
     cpu: dict[str, list[float]] = {v: [] for v in VARIANTS}
     incidents: dict[str, int] = {}
     for _ in range(args.rounds):
         for variant in VARIANTS:
-            seconds, incidents[variant] = run(scenario, args.seed, variant)
+            seconds, incidents[variant] = run(scenario, args.seed, variant, args.alone)
             cpu[variant].append(seconds)
     print(f"{'variant':<14} {'cpu_s median':>12} {'saved':>7} {'share':>6}  incidents  all cpu_s")
     full = statistics.median(cpu["full"])
     previous = full
     for variant in VARIANTS:
         median = statistics.median(cpu[variant])
-        saved = previous - median
+        saved = (full if args.alone else previous) - median
         runs = " ".join(f"{c:.2f}" for c in cpu[variant])
         diff = f"{saved:>7.2f} {saved / full:>6.0%}" if variant != "full" else f"{'':>7} {'':>6}"
         print(f"{variant:<14} {median:>12.2f} {diff}  {incidents[variant]:>9}  {runs}")
         previous = median
-    print(f"left with every switch off: {previous:.2f} s ({previous / full:.0%} of full)")
+    if not args.alone:
+        print(f"left with every switch off: {previous:.2f} s ({previous / full:.0%} of full)")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,17 @@ def test_subsystems_prints_every_variant_and_switches_parts_off(monkeypatch, cap
         "full", "no_routine", "no_shifts", "no_daily_pass", "no_incidents"
     ]  # fmt: skip
     assert out.splitlines()[-1].startswith("left with every switch off: ")
+    _, out = script("subsystems.py", "--rounds", "1", "--days", "1", "--residents", "20000",
+                    "--alone", monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert len(out.splitlines()) == 6 and "left with" not in out
+
+
+def test_switched_off_alone_or_in_turn():
+    bench = runpy.run_path(str(BENCH / "subsystems.py"))
+    switched = bench["switched_off"]
+    assert switched("full") == switched("full", alone=True) == frozenset()
+    assert switched("no_daily_pass") == {"routine", "shifts", "daily_pass"}
+    assert switched("no_daily_pass", alone=True) == {"daily_pass"}
 
 
 def test_switched_off_parts_really_are_off():
