@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from simulation.agents import Officer
 
 VARIANTS = ("full", "no_routine", "no_shifts", "no_daily_pass", "no_incidents")
+PARTS = tuple(v.removeprefix("no_") for v in VARIANTS[1:])  # what each variant switches off
 
 
 class Switched(RuralPolicingModel):
@@ -88,9 +89,8 @@ def _none(*_args: object) -> list:
 def switched_off(variant: str, alone: bool = False) -> frozenset[str]:
     """The parts a variant switches off: each variant adds one to the previous one's, or
     (alone) only its own."""
-    parts = ("routine", "shifts", "daily_pass", "incidents")
     k = VARIANTS.index(variant)
-    return frozenset(parts[k - 1 : k] if alone else parts[:k])
+    return frozenset(PARTS[k - 1 : k] if alone else PARTS[:k])
 
 
 def run(scenario: Scenario, seed: int, variant: str, alone: bool = False) -> tuple[float, int]:

@@ -56,7 +56,7 @@ def test_throughput_reports_every_workload(monkeypatch, capsys):
     assert all("county_years_per_core_minute=" in line for line in lines)
 
 
-def test_subsystems_prints_every_variant_and_switches_parts_off(monkeypatch, capsys):
+def test_subsystems_prints_every_variant(monkeypatch, capsys):
     _, out = script("subsystems.py", "--rounds", "1", "--days", "2", "--residents", "20000",
                     monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
     rows = [line.split() for line in out.splitlines()[1:6]]
