@@ -14,9 +14,11 @@ find_python = $(shell \
     $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo $$p; exit 0; }; \
   done)
 
-.PHONY: venv demo test validate bench app lint format clean
+.PHONY: venv demo test validate bench app lint format lock clean
 
-$(VENV)/.installed: pyproject.toml
+# Installed from the lock (every package pinned, with hashes): the same packages on every
+# machine, so one seed gives the same numbers (README, Reproducibility). `make lock` refreshes it.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@BASE="$(find_python)"; \
 	if [ -z "$$BASE" ]; then \
 	  echo "error: rpsim needs Python >= 3.12 (Mesa 3.5). Install one, e.g. 'pyenv install 3.12' or 'apt-get install python3.12 python3.12-venv', then rerun." >&2; \
@@ -24,8 +26,8 @@ $(VENV)/.installed: pyproject.toml
 	fi; \
 	echo "using $$BASE ($$($$BASE --version))"; \
 	[ -x $(PY) ] || $$BASE -m venv $(VENV); \
-	$(PY) -m pip install -q --upgrade pip && \
-	$(PY) -m pip install -q -e '.[dev,app]' && touch $@
+	$(PY) -m pip install -q --require-hashes -r requirements.lock && \
+	$(PY) -m pip install -q --no-deps -e . && touch $@
 
 venv: $(VENV)/.installed
 
@@ -54,6 +56,19 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix simulation tests benchmarks
 	$(VENV)/bin/ruff format simulation tests benchmarks
+
+# Refresh the lock to the newest releases pyproject.toml allows (for Python 3.12 and 3.13,
+# every platform), reinstall from it and re-check that the numbers did not move: the baseline,
+# the effect tests and the same-numbers-on-other-CPUs check. If they moved, the new lock changed
+# the model's numbers: find which package (README, Reproducibility) before committing it.
+UV_VERSION := 0.13.9
+lock: venv
+	$(PY) -m pip install -q 'uv==$(UV_VERSION)'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra app --universal \
+	  --python-version 3.12 --generate-hashes --upgrade --quiet \
+	  --custom-compile-command "make lock" -o requirements.lock
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pytest -q -n 2 tests/test_baseline.py tests/test_effects.py tests/test_reproducibility.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

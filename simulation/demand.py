@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .region import Region
+from .region import Region, straight_km
 from .response import Incident
 from .rhythms import CALLS_BY_HOUR, CRIME_BY_HOUR, MINUTES_PER_DAY
 from .scenario import AddonsConfig, CallsConfig, CrimeConfig, DisputeConfig
@@ -97,9 +97,8 @@ class CrimeProcess:
         self.rate_per_hour = cfg.attempts_per_offender_per_year / HOURS_PER_YEAR
         # Distance decay over straight-line distance (as Wiles & Costello measured it);
         # a journey within the home village counts as crime.intra_village_km.
-        dx = region.x[:, None] - region.x[None, :]
-        dy = region.y[:, None] - region.y[None, :]
-        self.distance_km = np.hypot(dx, dy)
+        xy = np.column_stack([region.x, region.y])
+        self.distance_km = straight_km(xy[:, None], xy[None, :])
         np.fill_diagonal(self.distance_km, cfg.intra_village_km)
         households = villagers.hh_village_end - villagers.hh_village_start
         attract = region.crime_weight * households

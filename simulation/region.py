@@ -214,6 +214,16 @@ class Region:
         return self.index[name]
 
 
+def straight_km(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Straight-line distance between points a and b (x, y on the last axis, km), by IEEE
+    arithmetic alone (products, a sum, a square root: rounded the same on every machine).
+    numpy's norm of a single vector calls BLAS, whose kernel is chosen by the CPU and
+    rounds differently: the same seed gave other road lengths, and so other posts and
+    numbers, on another processor."""
+    d = np.subtract(a, b, dtype=float)
+    return np.sqrt(d[..., 0] * d[..., 0] + d[..., 1] * d[..., 1])
+
+
 def build_region(config: RegionConfig, rng: np.random.Generator) -> Region:
     """Build the county a scenario's `region` section describes."""
     match config.type:
@@ -361,7 +371,7 @@ def generate_region(config: RegionConfig, rng: np.random.Generator) -> Region:
     graph = _road_graph(xy, t["extra"], np.arange(k), ROAD_DIRECTNESS)
     speed = config.road_speed_kmh or t["speed"]
     for u, v, d in graph.edges(data=True):
-        d["length_km"] = float(np.linalg.norm(xy[u] - xy[v]) * t["winding"])
+        d["length_km"] = float(straight_km(xy[u], xy[v]) * t["winding"])
         s = speed * (TOWNSHIP_ROAD_SPEEDUP if (u < k or v < k) else 1.0)
         d["minutes"] = d["length_km"] / s * 60.0
     names = [f"V{i:03d}" for i in range(n)]
@@ -417,7 +427,7 @@ def _road_graph(
         for a, b in ((s[0], s[1]), (s[1], s[2]), (s[0], s[2])):
             pairs.add((min(int(a), int(b)), max(int(a), int(b))))
     edges = np.array(sorted(pairs))
-    length = np.linalg.norm(xy[edges[:, 0]] - xy[edges[:, 1]], axis=1)
+    length = straight_km(xy[edges[:, 0]], xy[edges[:, 1]])
     nbrs: list[list[tuple[int, float]]] = [[] for _ in range(n)]
     for (a, b), ln in zip(edges.tolist(), length.tolist(), strict=True):
         nbrs[a].append((b, ln))
@@ -437,7 +447,7 @@ def _road_graph(
         if joined[v]:
             continue
         joined[v] = True
-        ln_uv = float(np.linalg.norm(xy[u] - xy[v]))
+        ln_uv = float(straight_km(xy[u], xy[v]))
         path[v] = path[u] + ln_uv
         tree.add((min(u, v), max(u, v)))
         for w, ln in nbrs[v]:
@@ -489,7 +499,7 @@ def _pick_stations(xy: np.ndarray, population: np.ndarray, k: int) -> np.ndarray
     order = np.argsort(-population, kind="stable")
     chosen = [int(order[0])]
     for _ in range(k - 1):
-        d = np.min(np.linalg.norm(xy[:, None] - xy[chosen][None], axis=2), axis=1)
+        d = np.min(straight_km(xy[:, None], xy[chosen][None]), axis=1)
         score = d * (1 + population / max(population.max(), 1))
         score[chosen] = -1
         chosen.append(int(score.argmax()))
@@ -509,7 +519,7 @@ def _stations(xy: np.ndarray, population: np.ndarray, config: RegionConfig) -> n
 
 
 def _townships_from_stations(travel_xy: np.ndarray, stations: np.ndarray) -> np.ndarray:
-    d = np.linalg.norm(travel_xy[:, None] - travel_xy[stations][None], axis=2)
+    d = straight_km(travel_xy[:, None], travel_xy[stations][None])
     return d.argmin(axis=1)
 
 
@@ -567,9 +577,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         a, b = idx[u], idx[v]
         if a == b:
             continue
-        length_km = (
-            float(d["length"]) / 1000 if "length" in d else float(np.linalg.norm(xy[a] - xy[b]))
-        )
+        length_km = float(d["length"]) / 1000 if "length" in d else float(straight_km(xy[a], xy[b]))
         minutes = float(d["travel_time"]) / 60 if "travel_time" in d else length_km / speed * 60
         if graph.has_edge(a, b) and graph[a][b]["minutes"] <= minutes:
             continue
@@ -663,7 +671,7 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         i, j = idx[a], idx[b]
         length = float(d.get("length_km", np.nan))
         if not math.isfinite(length):
-            length = float(np.linalg.norm(xy[i] - xy[j]))
+            length = float(straight_km(xy[i], xy[j]))
         minutes = float(d.get("minutes", np.nan))
         if not math.isfinite(minutes):
             minutes = length / speed * 60

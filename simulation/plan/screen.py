@@ -177,7 +177,8 @@ def hypercube(
     t = travel[:, bases]  # villages x units
     order = np.argsort(t, axis=1, kind="stable")  # each village's preference list
     # Busy time of a call: on scene plus the drive there and back from the nearest unit.
-    service = service_min + 2 * float((calls_per_min @ t.min(axis=1)) / max(lam, 1e-12))
+    # (a product and np.sum, not `@`: BLAS rounds by CPU, see region.straight_km)
+    service = service_min + 2 * float(np.sum(calls_per_min * t.min(axis=1)) / max(lam, 1e-12))
     load = lam * service
     if load >= N:  # the queue grows without bound: every unit busy, waits unbounded
         return Hypercube(np.ones(N), 1.0, np.full(len(calls_per_min), math.inf))

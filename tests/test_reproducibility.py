@@ -1,0 +1,96 @@
+"""Same seed, same lock -> same numbers on any machine (README, Reproducibility).
+
+A processor changes two things under the model: the BLAS kernel OpenBLAS picks for it (a
+matrix or vector product is summed in another order) and the SIMD code numpy dispatches to
+(exp, log and friends are other implementations). Either once gave other road lengths in the
+last bit, and so other posts, other trajectories and a failing effect test on another
+machine. Here the same runs are made in two processes, one as this machine runs them and one
+as an older processor would (OpenBLAS's baseline x86-64 kernel, numpy without its AVX-512
+code) and with another hash seed, and every output table must agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RUNS = """
+import hashlib, pickle, sys
+from tests.helpers import small
+from simulation import RuralPolicingModel
+for preset in ("hybrid", "village_officer", "clinic"):
+    # 60 days of the small mountain county: before the fix, seed 0 of hybrid already had
+    # other road lengths and other village officers' posts under another BLAS kernel.
+    model = RuralPolicingModel(small(preset, days=60), seed=0).run()
+    tables = model.results()
+    for name in sorted(tables):
+        table = tables[name]
+        data = table.to_csv(float_format="%.17g") if hasattr(table, "to_csv") else repr(table)
+        print(preset, name, hashlib.sha256(data.encode()).hexdigest())
+"""
+
+
+def _older_cpu_env() -> dict[str, str]:
+    """Environment that makes this process compute as an older x86-64 processor would:
+    OpenBLAS's Prescott (SSE3) kernels, and numpy's dispatch targets above AVX2 switched off
+    (only those this machine has: numpy refuses to disable what it does not know)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    above_avx2 = [f for f in __cpu_dispatch__ if f != "X86_V3" and __cpu_features__.get(f)]
+    env = {**os.environ, "OPENBLAS_CORETYPE": "Prescott", "PYTHONHASHSEED": "12345"}
+    if above_avx2:
+        env["NPY_DISABLE_CPU_FEATURES"] = " ".join(above_avx2)
+    return env
+
+
+def _hashes(env: dict[str, str]) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", RUNS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout.splitlines()
+
+
+def test_same_numbers_on_an_older_processor():
+    here = _hashes({**os.environ, "PYTHONHASHSEED": "0"})
+    older = _hashes(_older_cpu_env())
+    assert len(here) >= 15  # 3 presets x (incidents, daily, villages, officers, roads, summary)
+    differing = [a for a, b in zip(here, older, strict=True) if a != b]
+    assert not differing, f"tables that differ on another processor: {differing}"
+
+
+BLAS_PROBE = """
+import numpy as np
+xy = np.random.default_rng(1).uniform(0, 50, size=(2000, 2, 2))
+print([float(np.linalg.norm(p[0] - p[1])).hex() for p in xy])
+"""
+
+
+def test_the_older_processor_is_really_another_one():
+    """The emulation changes what BLAS computes (the norm of one vector is a BLAS dot), so the
+    test above compares two different machines; on a machine whose own kernel rounds as the
+    baseline one does, it cannot, and says so."""
+    here = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True, check=True
+    ).stdout
+    older = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE],
+        env=_older_cpu_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if here == older:
+        pytest.skip("this machine's BLAS rounds as the baseline kernel does: nothing to emulate")
+    assert here != older
