@@ -1,5 +1,6 @@
 # rpsim — two-command quickstart: `make demo` and `make test`.
-# Mesa 3.5 needs Python >= 3.12; this finds one on PATH or under pyenv by itself.
+# Mesa 3.5 needs Python >= 3.12; this finds one on PATH or under pyenv by itself
+# (or takes PYTHON=/path/to/python3.12).
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -19,7 +20,7 @@ find_python = $(shell \
 # Installed from the lock (every package pinned, with hashes): the same packages on every
 # machine, so one seed gives the same numbers (README, Reproducibility). `make lock` refreshes it.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@BASE="$(find_python)"; \
+	@BASE="$(or $(PYTHON),$(find_python))"; \
 	if [ -z "$$BASE" ]; then \
 	  echo "error: rpsim needs Python >= 3.12 (Mesa 3.5). Install one, e.g. 'pyenv install 3.12' or 'apt-get install python3.12 python3.12-venv', then rerun." >&2; \
 	  exit 1; \
