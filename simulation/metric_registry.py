@@ -60,7 +60,7 @@ class Metric:
     per_run: bool = True  # False: added across replicates by simulation.runner
     fmt: str = ""  # format of a value; "" takes the unit's
     # A ratio: (numerator, denominator) summary columns. Across replicates it is the ratio of
-    # their means (pooled), with a bootstrap interval over replicates; otherwise the mean of
+    # their means (pooled), with Fieller's interval over replicates; otherwise the mean of
     # the replicate values with a t interval.
     ratio: tuple[str, str] | None = None
     undefined: str = ""  # why a value can be not defined, in words ("" derives it)
@@ -88,8 +88,9 @@ class Metric:
 
     @property
     def interval(self) -> str:
-        """The kind of 95% interval across replicates: 't' or 'bootstrap'."""
-        return "t" if self.ratio is None else "bootstrap"
+        """The kind of 95% interval across replicates: 't' or 'fieller' (simulation.intervals;
+        a difference of two ratios has a 'delta' interval)."""
+        return "t" if self.ratio is None else "fieller"
 
     @property
     def why_undefined(self) -> str:

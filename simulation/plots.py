@@ -18,8 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
+from .intervals import mean_ci
 from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, natural_range, show
-from .runner import mean_ci, pooled_means
+from .runner import pooled_means
 
 Results = str | Path | dict[str, pd.DataFrame]
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))

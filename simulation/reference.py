@@ -180,10 +180,9 @@ def _across(m: Metric) -> str:
     num, den = m.ratio
     if not m.per_run:
         return (
-            f"ratio of mean differences: extra `{num}` / `{den}` prevented a year; "
-            "bootstrap interval"
+            f"ratio of mean differences: extra `{num}` / `{den}` prevented a year; Fieller interval"
         )
-    return f"ratio of means: `{num}` / `{den}`; bootstrap interval"
+    return f"ratio of means: `{num}` / `{den}`; Fieller interval (difference: delta-method t)"
 
 
 def metric_table() -> str:

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from . import plots
 from .metric_registry import heading
 from .runner import pooled_means
+from .store import describe_environment
 from .summarise import INTERVALS, difference_table, headline_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
@@ -81,7 +82,8 @@ def _page(title: str, body: list[str], folder: Path) -> str:
         f"results: {html.escape(str(folder))} · rpsim {manifest.get('rpsim_version', '?')} · "
         f"Mesa {manifest.get('mesa_version', '?')} · commit "
         f"{(manifest.get('git_commit') or 'unknown')[:10]} · report written "
-        f"{time.strftime('%Y-%m-%d %H:%M')}"
+        f"{time.strftime('%Y-%m-%d %H:%M')}<br>environment: "
+        f"{html.escape(describe_environment(manifest.get('environment')))}"
     )
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"

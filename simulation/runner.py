@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import ScenarioError
 from .executor import run_jobs
+from .intervals import Estimate, mean_ci, paired_ratio_difference_ci, ratio_ci
 from .metric_registry import METRICS, natural_range
 from .model import RuralPolicingModel
 from .scenario import Scenario
@@ -180,116 +180,6 @@ def metric_columns(summary: pd.DataFrame) -> list[str]:
     ]
 
 
-LEVEL = 0.95
-"""Confidence level of every interval across replicates."""
-BOOTSTRAP_RESAMPLES = 2000
-BOOTSTRAP_SEED = 12
-"""The bootstrap's own seed: the same resamples of replicate indices for every scenario and
-metric, so intervals are reproducible and paired differences resample scenario and baseline
-jointly."""
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """An estimate across replicates with its interval.
-
-    `interval` is 't' (mean of replicate values, t interval) or 'bootstrap' (ratio of means,
-    percentile bootstrap over replicates). `undefined_share` is the share of bootstrap
-    resamples in which the ratio is not defined (its denominator's mean is not above 0); when
-    it is above (1 - LEVEL) / 2 the interval is unbounded (-inf, inf)."""
-
-    value: float
-    low: float
-    high: float
-    estimator: str = "mean"
-    interval: str = "t"
-    undefined_share: float = math.nan
-
-
-def mean_ci(
-    values: np.ndarray,
-    level: float = LEVEL,
-    bounds: tuple[float, float] = (-math.inf, math.inf),
-) -> tuple[float, float, float]:
-    """Mean and t-based confidence interval of replicate values (NaNs dropped), clipped to
-    `bounds`, the range the values can take (metric_registry.natural_range). An infinite
-    value (a median not reached) makes the mean infinite and leaves no interval."""
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if len(v) == 0:
-        return math.nan, math.nan, math.nan
-    m = float(v.mean())
-    if len(v) < 2 or not np.isfinite(v).all():
-        return m, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-    return m, max(m - half, bounds[0]), min(m + half, bounds[1])
-
-
-def bootstrap_indices(n: int, resamples: int = BOOTSTRAP_RESAMPLES) -> np.ndarray:
-    """`resamples` x n replicate indices drawn with replacement, from the fixed bootstrap
-    seed: the same for every metric and scenario with n replicates."""
-    return np.random.default_rng([BOOTSTRAP_SEED, n]).integers(0, n, size=(resamples, n))
-
-
-def _pooled(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """Ratio of means along the last axis; NaN where the denominator's mean is not above 0."""
-    d = den.mean(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(d > 0, num.mean(axis=-1) / np.where(d > 0, d, 1.0), np.nan)
-
-
-def _percentile(value: float, resampled: np.ndarray, estimator: str, level: float) -> Estimate:
-    """The percentile interval of resampled estimates; unbounded when more than (1-level)/2
-    of them are not defined."""
-    undefined = float(np.isnan(resampled).mean())
-    if undefined > (1 - level) / 2:
-        lo, hi = -math.inf, math.inf
-    else:
-        ok = resampled[~np.isnan(resampled)]
-        lo, hi = (float(x) for x in np.percentile(ok, [50 * (1 - level), 50 * (1 + level)]))
-    return Estimate(value, lo, hi, estimator, "bootstrap", undefined)
-
-
-def ratio_ci(
-    num: np.ndarray, den: np.ndarray, level: float = LEVEL, estimator: str = "ratio of means"
-) -> Estimate:
-    """mean(num) / mean(den) over replicates (pooled), NaN when mean(den) <= 0, with a
-    percentile bootstrap interval over replicates (replicates with a NaN dropped)."""
-    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    keep = ~(np.isnan(num) | np.isnan(den))
-    num, den = num[keep], den[keep]
-    if len(num) == 0:
-        return Estimate(math.nan, math.nan, math.nan, estimator, "bootstrap")
-    value = float(_pooled(num, den))
-    if len(num) < 2:
-        return Estimate(value, math.nan, math.nan, estimator, "bootstrap")
-    idx = bootstrap_indices(len(num))
-    return _percentile(value, _pooled(num[idx], den[idx]), estimator, level)
-
-
-def paired_ratio_difference_ci(
-    num: np.ndarray,
-    den: np.ndarray,
-    base_num: np.ndarray,
-    base_den: np.ndarray,
-    level: float = LEVEL,
-) -> Estimate:
-    """Difference of pooled ratios, scenario minus baseline, with a paired percentile
-    bootstrap interval: each resample draws replicate indices once, for both."""
-    arrays = [np.asarray(a, dtype=float) for a in (num, den, base_num, base_den)]
-    keep = ~np.any([np.isnan(a) for a in arrays], axis=0)
-    num, den, base_num, base_den = (a[keep] for a in arrays)
-    estimator = "difference of ratios of means"
-    if len(num) == 0:
-        return Estimate(math.nan, math.nan, math.nan, estimator, "bootstrap")
-    value = float(_pooled(num, den) - _pooled(base_num, base_den))
-    if len(num) < 2:
-        return Estimate(value, math.nan, math.nan, estimator, "bootstrap")
-    idx = bootstrap_indices(len(num))
-    resampled = _pooled(num[idx], den[idx]) - _pooled(base_num[idx], base_den[idx])
-    return _percentile(value, resampled, estimator, level)
-
-
 def pooled_means(runs: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """Mean of every numeric column per group, except that each declared ratio metric is the
     ratio of its numerator's and denominator's means (NaN where the latter is not above 0):
@@ -314,19 +204,13 @@ def _ratio(name: str, summary: pd.DataFrame) -> tuple[str, str] | None:
 
 
 def _row(e: Estimate) -> dict[str, Any]:
-    return {
-        "ci_low": e.low,
-        "ci_high": e.high,
-        "estimator": e.estimator,
-        "interval": e.interval,
-        "undefined_share": e.undefined_share,
-    }
+    return {"ci_low": e.low, "ci_high": e.high, "estimator": e.estimator, "interval": e.interval}
 
 
 def aggregate(summary: pd.DataFrame) -> pd.DataFrame:
     """The estimate and 95% interval of every metric, one row per scenario and metric: the
     mean with a t interval, or for a ratio metric the ratio of means (pooled over replicates)
-    with a percentile bootstrap interval. `mean` holds the estimate; `estimator` and
+    with Fieller's interval (simulation.intervals). `mean` holds the estimate; `estimator` and
     `interval` say which."""
     rows = []
     for label, group in summary.groupby("scenario", sort=False):
@@ -335,7 +219,11 @@ def aggregate(summary: pd.DataFrame) -> pd.DataFrame:
             if ratio is None:
                 e = Estimate(*mean_ci(group[metric].to_numpy(), bounds=natural_range(metric)))
             else:
-                e = ratio_ci(group[ratio[0]].to_numpy(), group[ratio[1]].to_numpy())
+                e = ratio_ci(
+                    group[ratio[0]].to_numpy(),
+                    group[ratio[1]].to_numpy(),
+                    bounds=natural_range(metric),
+                )
             rows.append(
                 {
                     "scenario": label,
@@ -359,8 +247,8 @@ def _paired_mean_difference(scenario: pd.Series, base: pd.Series) -> Estimate:
 
 def cost_per_incident_prevented(scenario: pd.DataFrame, base: pd.DataFrame) -> Estimate:
     """Mean extra annual cost over the mean true incidents a year prevented, paired by
-    replicate (both indexed by replicate), with a bootstrap interval over replicates; NaN
-    (not defined) when the mean prevented is not above 0."""
+    replicate (both indexed by replicate), with Fieller's interval; NaN (not defined) when the
+    mean prevented is not above 0, unbounded when it is not clearly above 0."""
     prevented = (base["true_incidents"] - scenario["true_incidents"]) * 365.0 / base["days"]
     extra_cost = scenario["cost_total_cny"] - base["cost_total_cny"]
     return ratio_ci(
@@ -370,8 +258,8 @@ def cost_per_incident_prevented(scenario: pd.DataFrame, base: pd.DataFrame) -> E
 
 def differences(summary: pd.DataFrame, baseline: str) -> pd.DataFrame:
     """Paired differences against the baseline (same replicate seeds), with 95% intervals:
-    mean differences with t intervals, differences of pooled ratios with paired bootstrap
-    intervals, and the cost per incident prevented (a ratio of mean differences)."""
+    mean differences with t intervals, differences of pooled ratios with paired delta-method
+    t intervals, and the cost per incident prevented (a ratio of mean differences)."""
     if baseline not in set(summary["scenario"]):
         raise ValueError(
             f"baseline {baseline!r} is not among the scenarios {sorted(set(summary['scenario']))}"

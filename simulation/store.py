@@ -61,6 +61,105 @@ def git_commit() -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+LOCK = Path(__file__).resolve().parents[1] / "requirements.lock"
+"""The lock `make` installs from (in a checkout; absent when rpsim is installed otherwise)."""
+NUMBER_PACKAGES = (
+    "mesa",
+    "numpy",
+    "scipy",
+    "networkx",
+    "pandas",
+    "pyarrow",
+    "pydantic",
+    "pyyaml",
+    "optuna",
+    "salib",
+)
+"""The packages a run's numbers, intervals, plans and sweeps are computed with."""
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_versions(path: Path = LOCK) -> dict[str, str]:
+    """Package -> version pinned by a lock file for this interpreter and platform (lines
+    `name==version ; marker`, markers evaluated here; hash lines skipped)."""
+    from packaging.markers import Marker
+
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+))?", line)
+        if m is None:
+            continue
+        if m[3] and not Marker(m[3].strip()).evaluate():
+            continue
+        pins[_normalised(m[1])] = m[2]
+    return pins
+
+
+@functools.cache
+def environment() -> dict[str, Any]:
+    """What besides the seed makes a run's numbers: Python, the machine, the versions of
+    NUMBER_PACKAGES, and the lock: its SHA-256 and every locked package installed at another
+    version or missing (None when rpsim was not installed from a checkout with its lock)."""
+    from importlib.metadata import PackageNotFoundError, distributions, version
+
+    packages: dict[str, str | None] = {}
+    for name in NUMBER_PACKAGES:
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = None
+    lock: dict[str, Any] | None = None
+    if LOCK.is_file():
+        installed = {_normalised(d.metadata["Name"]): d.version for d in distributions()}
+        differences = {
+            name: {"installed": installed.get(name), "locked": pinned}
+            for name, pinned in sorted(locked_versions(LOCK).items())
+            if installed.get(name) != pinned
+        }
+        lock = {
+            "file": LOCK.name,
+            "sha256": hashlib.sha256(LOCK.read_bytes()).hexdigest(),
+            "matches": not differences,
+            "differences": differences,
+        }
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "system": platform.system(),
+        "machine": platform.machine(),
+        "packages": packages,
+        "lock": lock,
+    }
+
+
+def describe_environment(env: dict[str, Any] | None) -> str:
+    """One line for people: the lock and whether the installed packages are its own, the
+    versions that shape the numbers, Python and the machine."""
+    if not env:
+        return "environment not recorded (results written before rpsim recorded it)"
+    lock = env.get("lock")
+    if lock is None:
+        head = "installed without the lock"
+    elif lock.get("matches"):
+        head = f"lock {lock['sha256'][:12]} (installed packages as locked)"
+    else:
+        diffs = lock.get("differences", {})
+        shown = ", ".join(
+            f"{n} {d['installed'] or 'missing'} (locked {d['locked']})"
+            for n, d in list(diffs.items())[:4]
+        )
+        more = f" and {len(diffs) - 4} more" if len(diffs) > 4 else ""
+        head = f"lock {lock['sha256'][:12]}, but installed {shown}{more}"
+    versions = ", ".join(f"{n} {v}" for n, v in env.get("packages", {}).items() if v)
+    return (
+        f"{head}; {versions}; Python {env.get('python', '?')} on {env.get('system', '?')} "
+        f"{env.get('machine', '?')}"
+    )
+
+
 def manifest(results: Results, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Provenance of a set of runs."""
     import mesa
@@ -75,6 +174,7 @@ def manifest(results: Results, extra: dict[str, Any] | None = None) -> dict[str,
         "pandas_version": pd.__version__,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "environment": environment(),
         "git_commit": git_commit(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "wall_s": round(results.wall_s, 3),

@@ -4,16 +4,29 @@ formats are the headline metrics of `simulation.metric_registry`."""
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 import pandas as pd
 
+from .intervals import ROUGH_BELOW
 from .metric_registry import HEADLINE, Metric
-from .runner import BOOTSTRAP_RESAMPLES
 
 
 def _is_nan(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+_PRECISION = re.compile(r"\{:(?P<comma>,?)(?:\.(?P<digits>\d+))?(?P<kind>[f%g])\}")
+
+
+def _with_digits(fmt: str, extra: int) -> str:
+    """A format with `extra` more digits after the point ('{:.0%}' -> '{:.1%}')."""
+    m = _PRECISION.fullmatch(fmt)
+    if m is None or extra == 0:
+        return fmt
+    digits = int(m["digits"]) if m["digits"] is not None else (6 if m["kind"] == "g" else 0)
+    return f"{{:{m['comma']}.{digits + extra}{m['kind']}}}"
 
 
 def cell(
@@ -22,36 +35,43 @@ def cell(
     lo: float,
     hi: float,
     interval: str,
-    undefined: float,
     signed: bool = False,
 ) -> str:
-    """An estimate with its 95% interval, for people: 'mean ± half-width' (t, symmetric),
-    'estimate [low, high]' (bootstrap, or a t interval clipped to the metric's range),
-    'not defined: <why>' when the estimate is not, and an unbounded interval with the share
-    of resamples in which the ratio is not defined."""
-
-    def show(x: float) -> str:
-        text = metric.show(x)
-        return ("+" + text) if signed and x == x and x > 0 and math.isfinite(x) else text
-
+    """An estimate with its 95% interval, for people: 'mean ± half-width' (symmetric: t and
+    delta intervals), 'estimate [low, high]' (Fieller, or a t interval clipped to the
+    metric's range), 'not defined: <why>' when the estimate is not, and 'unbounded' when the
+    ratio's denominator may be zero. Shown with as many more digits as it takes for an
+    interval of non-zero width not to look like a point."""
     if _is_nan(value):
         if metric.ratio is not None or metric.infinite:
             return f"not defined: {metric.why_undefined}"
         return metric.show(value)
     if _is_nan(lo) or _is_nan(hi) or not math.isfinite(value):
-        return show(value)
-    if interval == "bootstrap":
-        if math.isinf(lo) or math.isinf(hi):
-            return (
-                f"{show(value)} [unbounded: {metric.why_undefined} in {undefined:.0%} of resamples]"
-            )
-        return f"{show(value)} [{show(lo)}, {show(hi)}]"
+        return metric.show(value)
+    fmt = metric.format
+
+    def show(x: float, extra: int = 0) -> str:
+        if not math.isfinite(x):
+            return metric.show(x)
+        text = _with_digits(fmt, extra).format(x)
+        return ("+" + text) if signed and x > 0 else text
+
+    if math.isinf(lo) or math.isinf(hi):
+        return f"{show(value)} [unbounded: '{metric.why_undefined}' lies inside the interval]"
     half = (hi - lo) / 2
-    if not math.isclose(value - lo, hi - value, rel_tol=1e-9, abs_tol=1e-12):
-        return f"{show(value)} [{show(lo)}, {show(hi)}]"  # clipped to the metric's range
-    if half == 0:
-        return show(value)
-    return f"{show(value)} ± {metric.show(half).lstrip('+')}"
+    symmetric = math.isclose(value - lo, hi - value, rel_tol=1e-9, abs_tol=1e-12)
+    if symmetric and half == 0:
+        return show(value)  # a point: every replicate (pair) gave the same value
+    for extra in range(7):
+        if symmetric:
+            zero = _with_digits(fmt, extra).format(0.0)
+            if _with_digits(fmt, extra).format(half) != zero:
+                return f"{show(value, extra)} ± {_with_digits(fmt, extra).format(half)}"
+        else:
+            ends = [show(x, extra) for x in (lo, value, hi)]
+            if (lo == value or ends[0] != ends[1]) and (hi == value or ends[2] != ends[1]):
+                return f"{ends[1]} [{ends[0]}, {ends[2]}]"
+    return f"{show(value)} [{show(lo)}, {show(hi)}]"
 
 
 def _table(frame: pd.DataFrame, column: str, signed: bool) -> pd.DataFrame:
@@ -72,7 +92,6 @@ def _table(frame: pd.DataFrame, column: str, signed: bool) -> pd.DataFrame:
                     float(r["ci_low"]),
                     float(r["ci_high"]),
                     str(r.get("interval", "t")),
-                    float(r.get("undefined_share", math.nan)),
                     signed,
                 )
             )
@@ -96,12 +115,23 @@ def difference_table(differences: pd.DataFrame | None) -> pd.DataFrame:
 
 
 INTERVALS = (
-    "95% intervals across replicates: 'mean ± half-width' is a t interval of the mean of "
-    "replicate values (shown as [low, high] where it is cut at what the metric can take, "
-    "e.g. 0 or 100%); 'estimate [low, high]' is a percentile bootstrap interval "
-    f"({BOOTSTRAP_RESAMPLES:,} resamples of replicates) of a ratio of means, pooled over "
-    "replicates (column `interval`)."
+    "95% intervals across replicates, all t intervals with replicates - 1 degrees of freedom: "
+    "'mean ± half-width' for a mean (shown as [low, high] where it is cut at what the metric can "
+    "take, e.g. 0 or 100%) and for a difference of two ratios (paired, delta method); "
+    "'estimate [low, high]' for a ratio of means pooled over replicates (Fieller's interval, "
+    "unbounded when its denominator may be zero); column `interval`."
 )
+
+
+def rough_note(replicates: int) -> str:
+    """A warning for tables made of fewer than ROUGH_BELOW replicates ('' otherwise)."""
+    if replicates >= ROUGH_BELOW:
+        return ""
+    return (
+        f"Only {replicates} replicate(s): the intervals are rough (wide, and they assume "
+        f"replicate values near normal, which so few cannot check); use {ROUGH_BELOW} or more "
+        "before relying on them."
+    )
 
 
 def _width(text: str) -> int:
@@ -157,6 +187,7 @@ def summary_markdown(
         f"{replicates} replicate(s) of {days:g} observed days{warmup} per scenario (common "
         f"random numbers across scenarios); {intervals}. {INTERVALS}",
         "",
+        *([rough_note(replicates), ""] if rough_note(replicates) else []),
         to_markdown(headline_table(aggregate)),
         "",
     ]

@@ -1,5 +1,6 @@
 """Estimators across replicates and within a run, on constructed data where the answer is
-known: ratios of means with bootstrap intervals (and the cost per incident prevented), and
+known: ratios of means with Fieller's intervals (and the cost per incident prevented), differences
+of ratios with paired delta-method intervals (tests/test_intervals.py measures their coverage), and
 Kaplan-Meier response times with incidents still waiting censored."""
 
 from __future__ import annotations
@@ -10,17 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulation.intervals import mean_ci, paired_ratio_difference_ci, ratio_ci
 from simulation.metric_registry import METRICS, natural_range
 from simulation.metrics import censored_response, km_quantile
 from simulation.model import RuralPolicingModel
-from simulation.runner import (
-    aggregate,
-    cost_per_incident_prevented,
-    differences,
-    mean_ci,
-    paired_ratio_difference_ci,
-    ratio_ci,
-)
+from simulation.runner import aggregate, cost_per_incident_prevented, differences
 from simulation.scenario import Scenario
 from simulation.summarise import cell, difference_table, headline_table
 
@@ -33,19 +28,17 @@ def test_ratio_of_means_keeps_zeros_and_negatives():
     # and give (-2 + 2.5) / 2 = 0.25; the ratio of means is (0 - 4 + 10) / (0 + 2 + 4) = 1.
     e = ratio_ci(np.array([0.0, -4.0, 10.0]), np.array([0.0, 2.0, 4.0]))
     assert e.value == pytest.approx(1.0)
-    assert e.estimator == "ratio of means" and e.interval == "bootstrap"
+    assert e.estimator == "ratio of means" and e.interval == "fieller"
 
 
 @pytest.mark.parametrize("den", [[0.0, 0.0, 0.0], [1.0, -1.0, 0.0], [-2.0, 1.0, 0.5]])
 def test_ratio_not_defined_when_mean_denominator_not_positive(den):
     e = ratio_ci(np.array([5.0, 5.0, 5.0]), np.array(den))
     assert math.isnan(e.value)
-    assert cell(COST, e.value, e.low, e.high, e.interval, e.undefined_share) == (
-        "not defined: nothing prevented"
-    )
+    assert cell(COST, e.value, e.low, e.high, e.interval) == "not defined: nothing prevented"
 
 
-def test_bootstrap_interval_is_reproducible_and_covers_the_ratio():
+def test_ratio_interval_is_reproducible_and_covers_the_ratio():
     rng = np.random.default_rng(5)
     covered, trials = 0, 200
     for _ in range(trials):
@@ -56,23 +49,23 @@ def test_bootstrap_interval_is_reproducible_and_covers_the_ratio():
         assert (e.value, e.low, e.high) == (again.value, again.low, again.high)
         assert e.low <= e.value <= e.high
         covered += e.low <= 0.3 <= e.high
-    # Nominal 95%; a percentile bootstrap over 20 replicates runs a little under it. With 200
-    # trials the binomial sd is 1.5 points: 88-99% leaves room for both.
+    # Nominal 95% (Fieller's interval is exact for normal totals; these are near normal). With
+    # 200 trials the binomial sd is 1.5 points: 88-99% is nominal +- 4 sd on the low side.
     assert 0.88 <= covered / trials <= 0.99
 
 
-def test_interval_unbounded_when_resamples_prevent_nothing():
-    prevented = np.array([6.0, -5.0, 2.0, -4.0, 3.0, -1.0])  # mean 1/6, often <= 0 resampled
+def test_interval_unbounded_when_prevented_may_be_zero():
+    prevented = np.array([6.0, -5.0, 2.0, -4.0, 3.0, -1.0])  # mean 1/6, sd 4.4: zero inside
     e = ratio_ci(np.full(6, 100.0), prevented, estimator="ratio of mean differences")
     assert e.value == pytest.approx(600.0)
-    assert e.undefined_share > 0.025
     assert (e.low, e.high) == (-math.inf, math.inf)
-    text = cell(COST, e.value, e.low, e.high, e.interval, e.undefined_share)
-    assert text.startswith("600 [unbounded: nothing prevented in ")
-    # A clear effect keeps a finite interval.
+    text = cell(COST, e.value, e.low, e.high, e.interval)
+    assert text == "600 [unbounded: 'nothing prevented' lies inside the interval]"
+    # A clear effect keeps a finite interval: 100 / 5 = 20, Fieller's ends by hand:
+    # t(5)^2 = 6.608, var(mean prevented) = 0.8 / 6: a = 25 - 0.881, b = 500, c = 10,000;
+    # (b -+ sqrt(b^2 - a c)) / a = (500 -+ 93.86) / 24.119 = 16.84, 24.62.
     clear = ratio_ci(np.full(6, 100.0), np.array([4.0, 5.0, 6.0, 5.0, 4.0, 6.0]))
-    assert clear.undefined_share == 0 and math.isfinite(clear.high)
-    assert clear.low <= 20.0 <= clear.high
+    assert (clear.low, clear.high) == pytest.approx((16.84, 24.62), abs=0.01)
 
 
 def _summary(base_incidents, scen_incidents, base_cost, scen_cost, extra=None):
@@ -105,7 +98,7 @@ def test_cost_per_incident_prevented_is_a_ratio_of_mean_differences():
     s = _summary([10, 10, 10], [10, 9, 8], 1000.0, 1100.0)
     d = differences(s, "base").set_index("metric").loc["cost_per_incident_prevented_cny"]
     assert d["difference"] == pytest.approx(100.0)
-    assert d["estimator"] == "ratio of mean differences" and d["interval"] == "bootstrap"
+    assert d["estimator"] == "ratio of mean differences" and d["interval"] == "fieller"
 
 
 def test_free_model_that_prevents_nothing_is_not_defined_not_zero():
@@ -115,7 +108,7 @@ def test_free_model_that_prevents_nothing_is_not_defined_not_zero():
     assert math.isnan(row["difference"])
     table = difference_table(d)
     assert table.loc[COST.heading, "alt"] == "not defined: nothing prevented"
-    assert table.loc[COST.heading, "interval"] == "bootstrap"
+    assert table.loc[COST.heading, "interval"] == "fieller"
 
 
 def test_cost_per_incident_prevented_scales_to_a_year():
@@ -125,10 +118,10 @@ def test_cost_per_incident_prevented_scales_to_a_year():
     assert cost_per_incident_prevented(alt, base).value == pytest.approx(100.0)
 
 
-def test_paired_bootstrap_keeps_the_replicate_pairs():
+def test_paired_difference_keeps_the_replicate_pairs():
     # Baseline arrests vary a lot between replicates; the scenario clears 10 points more of
-    # the same recorded crimes in every replicate. Paired, every resample differs by exactly
-    # 0.1; resampled independently the interval would be wide.
+    # the same recorded crimes in every replicate. Paired, every replicate's linearised
+    # difference is exactly 0.1; unpaired the interval would be wide.
     crimes = np.array([20.0, 50.0, 80.0, 40.0, 60.0])
     base_arrests = np.array([2.0, 40.0, 10.0, 30.0, 6.0])
     e = paired_ratio_difference_ci(base_arrests + 0.1 * crimes, crimes, base_arrests, crimes)
@@ -149,7 +142,7 @@ def test_paired_bootstrap_keeps_the_replicate_pairs():
     s = pd.concat([s[s.scenario == "base"], s[s.scenario == "alt"].iloc[::-1]])
     row = differences(s, "base").set_index("metric").loc["clearance_rate"]
     assert (row["difference"], row["ci_low"], row["ci_high"]) == pytest.approx((0.1, 0.1, 0.1))
-    assert row["interval"] == "bootstrap"
+    assert row["interval"] == "delta"
 
 
 def test_aggregate_pools_ratio_metrics_and_names_the_interval():
@@ -167,7 +160,7 @@ def test_aggregate_pools_ratio_metrics_and_names_the_interval():
     agg = aggregate(s).set_index(["scenario", "metric"])
     # Ratio of means 10/12, not the mean of the defined replicate ratios (0.5 + 0.9) / 2.
     assert agg.loc[("base", "clearance_rate"), "mean"] == pytest.approx(10 / 12)
-    assert agg.loc[("base", "clearance_rate"), "interval"] == "bootstrap"
+    assert agg.loc[("base", "clearance_rate"), "interval"] == "fieller"
     assert agg.loc[("base", "arrests"), "mean"] == pytest.approx(10 / 3)
     assert agg.loc[("base", "arrests"), "interval"] == "t"
     table = headline_table(aggregate(s))
@@ -206,9 +199,9 @@ def test_t_intervals_stay_in_the_range_a_metric_can_take():
     diff = differences(s, "base").set_index("metric").loc["arrests"]
     assert diff["ci_low"] < 0 < diff["ci_high"]  # a difference keeps its sign
     # A clipped interval is no longer mean ± half-width: tables show its ends.
-    shown = cell(METRICS["arrests"], *arrests[["mean", "ci_low", "ci_high"]], "t", math.nan)
+    shown = cell(METRICS["arrests"], *arrests[["mean", "ci_low", "ci_high"]], "t")
     assert shown == f"3 [0, {arrests['ci_high']:,.0f}]"
-    assert cell(METRICS["arrests"], 3.0, 1.0, 5.0, "t", math.nan) == "3 ± 2"
+    assert cell(METRICS["arrests"], 3.0, 1.0, 5.0, "t") == "3 ± 2"
 
 
 # --- censored response times ---------------------------------------------------------------
@@ -298,3 +291,15 @@ def test_sweeps_pool_ratio_metrics_per_design_point():
     assert means.loc[0, "clearance_rate"] == pytest.approx(2 / 12)
     assert means.loc[1, "clearance_rate"] == pytest.approx(2 / 4)
     assert means.loc[0, "officers"] == 5
+
+
+def test_an_interval_never_looks_like_a_point_unless_it_is_one():
+    """The demo once printed 'satisfaction +8% [+8%, +8%]': intervals of non-zero width get
+    the digits it takes to show their ends apart; a true point stays a point."""
+    share = METRICS["visibility"]  # format {:.0%}
+    assert cell(share, 0.8912, 0.8871, 0.8953, "t") == "89.1% ± 0.4%"
+    assert cell(share, 0.0812, 0.0797, 0.0840, "fieller", signed=True) == "+8.1% [+8.0%, +8.4%]"
+    assert cell(share, 0.0812, 0.0812, 0.0812, "t") == "8%"
+    assert cell(share, 0.08, 0.02, 0.15, "fieller") == "8% [2%, 15%]"  # already apart
+    count = METRICS["arrests"]  # format {:,.0f}
+    assert cell(count, 1200.0, 1199.8, 1200.2, "t") == "1,200.0 ± 0.2"

@@ -94,3 +94,75 @@ def test_the_older_processor_is_really_another_one():
     if here == older:
         pytest.skip("this machine's BLAS rounds as the baseline kernel does: nothing to emulate")
     assert here != older
+
+
+def test_results_record_their_environment_and_the_report_shows_it(tmp_path):
+    """manifest.json says which lock and package versions made the numbers; `rpsim report`
+    prints it under the title."""
+    import hashlib
+    import json
+
+    out = tmp_path / "res"
+    cli = [sys.executable, "-m", "simulation.cli"]
+    run = subprocess.run(
+        [*cli, "run", "--days", "3", "--quiet", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    env = json.loads((out / "manifest.json").read_text())["environment"]
+    import numpy
+
+    assert env["packages"]["numpy"] == numpy.__version__
+    assert set(env["packages"]) >= {"mesa", "numpy", "scipy", "networkx", "pandas"}
+    assert env["python"] == ".".join(map(str, sys.version_info[:3]))
+    lock = env["lock"]
+    assert lock["sha256"] == hashlib.sha256((ROOT / "requirements.lock").read_bytes()).hexdigest()
+    assert lock["matches"] == (lock["differences"] == {})
+    report = subprocess.run(
+        [*cli, "report", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert report.returncode == 0, report.stderr
+    page = (out / "report.html").read_text()
+    assert f"lock {lock['sha256'][:12]}" in page
+    assert f"numpy {numpy.__version__}" in page
+
+
+def test_a_package_off_the_lock_is_named(tmp_path, monkeypatch):
+    """The lock check reads pins for this platform (markers evaluated) and names each
+    installed package at another version or missing."""
+    from simulation import store
+
+    lock = tmp_path / "requirements.lock"
+    lock.write_text(
+        "# made by hand\n"
+        "numpy==0.0.1 \\\n    --hash=sha256:00\n"
+        "colorama==0.4.6 ; sys_platform == 'win32' \\\n    --hash=sha256:11\n"
+        "not-a-real-package==1.0 \\\n    --hash=sha256:22\n"
+    )
+    pins = store.locked_versions(lock)
+    assert "colorama" not in pins or sys.platform == "win32"
+    assert pins["numpy"] == "0.0.1"
+    monkeypatch.setattr(store, "LOCK", lock)
+    store.environment.cache_clear()
+    try:
+        env = store.environment()
+    finally:
+        store.environment.cache_clear()
+    import numpy
+
+    assert not env["lock"]["matches"]
+    assert env["lock"]["differences"]["numpy"] == {
+        "installed": numpy.__version__,
+        "locked": "0.0.1",
+    }
+    assert env["lock"]["differences"]["not-a-real-package"]["installed"] is None
+    text = store.describe_environment(env)
+    assert f"numpy {numpy.__version__} (locked 0.0.1)" in text
+    assert "not-a-real-package missing (locked 1.0)" in text

@@ -19,7 +19,7 @@ from ..config_files import scenario_yaml
 from ..metric_registry import axis_label, show
 from ..region import Region
 from ..scenario import Scenario
-from ..store import atomic_write_bytes, git_commit
+from ..store import atomic_write_bytes, environment, git_commit
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -350,6 +350,7 @@ def write_outputs(
         "mesa_version": version("mesa"),
         "plan": spec.model_dump(mode="json"),
         "git_commit": git_commit(),
+        "environment": environment(),
         **manifest,
         "designs": len(table),
         "simulated": int(table["simulated"].sum()),

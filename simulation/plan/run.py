@@ -36,10 +36,11 @@ import pandas as pd
 
 from ..errors import Problem, ScenarioError
 from ..executor import ExecutorError, describe, make_executor, timed
+from ..intervals import mean_ci
 from ..metric_registry import natural_range
 from ..model import RuralPolicingModel
 from ..region import build_region
-from ..runner import mean_ci, replicate_seeds
+from ..runner import replicate_seeds
 from ..scenario import Scenario
 from ..store import code_fingerprint, write_parquet
 from ..streams import region_rng
