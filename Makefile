@@ -33,7 +33,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 venv: $(VENV)/.installed
 
 demo: venv
-	$(VENV)/bin/rpsim compare scenarios/compare_demo.yaml --out results/demo
+	$(VENV)/bin/rpsim compare scenarios/compare_demo.yaml --out results/demo --workers 2
 
 test: venv
 	$(PY) -m pytest -m "not slow" -n 2 --dist loadfile  # both cores; a test file stays in one worker

@@ -45,7 +45,14 @@ from .store import (
     write_results,
 )
 from .streams import region_rng
-from .summarise import INTERVALS, difference_table, headline_table, summary_markdown, to_text
+from .summarise import (
+    INTERVALS,
+    difference_table,
+    headline_table,
+    rough_note,
+    summary_markdown,
+    to_text,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_REPLICATES, MAX_WORKERS = 10_000, 1024  # stated bounds of --replicates and --workers
@@ -169,6 +176,8 @@ def _finish(
         csv=args.csv,
     )
     _say(args, "\n" + INTERVALS)
+    if rough_note(replicates):
+        _say(args, rough_note(replicates))
     _say(args, to_text(headline_table(agg)))
     if diffs is not None:
         _say(args, f"\nDifference against baseline '{baseline}' (paired by seed):")

@@ -21,7 +21,7 @@ from . import plots
 from .metric_registry import heading
 from .runner import pooled_means
 from .store import describe_environment
-from .summarise import INTERVALS, difference_table, headline_table
+from .summarise import INTERVALS, difference_table, headline_table, rough_note
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
@@ -115,7 +115,7 @@ def comparison_report(folder: Path, out: Path) -> str:
         f"<p>{len(plots.scenario_order(t))} scenario(s) × {reps} replicate(s) of "
         f"{summary['days'].iloc[0]:g} observed days. "
         f"{html.escape(manifest.get('intervals', 'Intervals across replicates').capitalize())}. "
-        f"{html.escape(INTERVALS)}</p>",
+        f"{html.escape(INTERVALS)} {html.escape(rough_note(int(reps)))}</p>",
         "<h2>Headline</h2>",
         _table(headline_table(t["aggregate"])),
     ]

@@ -57,7 +57,7 @@ def cell(
         return ("+" + text) if signed and x > 0 else text
 
     if math.isinf(lo) or math.isinf(hi):
-        return f"{show(value)} [unbounded: '{metric.why_undefined}' lies inside the interval]"
+        return f"{show(value)} [unbounded: maybe {metric.why_undefined}]"
     half = (hi - lo) / 2
     symmetric = math.isclose(value - lo, hi - value, rel_tol=1e-9, abs_tol=1e-12)
     if symmetric and half == 0:
@@ -119,7 +119,7 @@ INTERVALS = (
     "'mean ± half-width' for a mean (shown as [low, high] where it is cut at what the metric can "
     "take, e.g. 0 or 100%) and for a difference of two ratios (paired, delta method); "
     "'estimate [low, high]' for a ratio of means pooled over replicates (Fieller's interval, "
-    "unbounded when its denominator may be zero); column `interval`."
+    "unbounded when its denominator may be zero: 'maybe nothing prevented'); column `interval`."
 )
 
 

@@ -60,7 +60,7 @@ def test_interval_unbounded_when_prevented_may_be_zero():
     assert e.value == pytest.approx(600.0)
     assert (e.low, e.high) == (-math.inf, math.inf)
     text = cell(COST, e.value, e.low, e.high, e.interval)
-    assert text == "600 [unbounded: 'nothing prevented' lies inside the interval]"
+    assert text == "600 [unbounded: maybe nothing prevented]"
     # A clear effect keeps a finite interval: 100 / 5 = 20, Fieller's ends by hand:
     # t(5)^2 = 6.608, var(mean prevented) = 0.8 / 6: a = 25 - 0.881, b = 500, c = 10,000;
     # (b -+ sqrt(b^2 - a c)) / a = (500 -+ 93.86) / 24.119 = 16.84, 24.62.
@@ -303,3 +303,15 @@ def test_an_interval_never_looks_like_a_point_unless_it_is_one():
     assert cell(share, 0.08, 0.02, 0.15, "fieller") == "8% [2%, 15%]"  # already apart
     count = METRICS["arrests"]  # format {:,.0f}
     assert cell(count, 1200.0, 1199.8, 1200.2, "t") == "1,200.0 ± 0.2"
+
+
+def test_tables_of_few_replicates_say_their_intervals_are_rough():
+    from simulation.summarise import rough_note, summary_markdown
+
+    s = _summary([10, 12, 9], [9, 11, 8], 1000.0, 1100.0)
+    agg, diffs = aggregate(s), differences(s, "base")
+    md = summary_markdown("t", agg, diffs, "base", 3, 365, "intervals")
+    assert "Only 3 replicate(s): the intervals are rough" in md
+    assert rough_note(5) == "" and "rough" not in summary_markdown(
+        "t", agg, diffs, "base", 5, 365, "intervals"
+    )
