@@ -105,7 +105,7 @@ def test_results_record_their_environment_and_the_report_shows_it(tmp_path):
     out = tmp_path / "res"
     cli = [sys.executable, "-m", "simulation.cli"]
     run = subprocess.run(
-        [*cli, "run", "--days", "3", "--quiet", "--out", str(out)],
+        [*cli, "run", "--days", "3", "--set", "warmup_days=0", "--quiet", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
