@@ -35,7 +35,7 @@ from .errors import ScenarioError
 from .executor import ExecutorError, check_options, describe
 from .region import build_region
 from .runner import PROGRESS_DAYS, Results, aggregate, differences, interval_note, run_many
-from .scenario import MAX_SEED, Scenario
+from .scenario import MAX_REPLICATES, MAX_SEED, Scenario
 from .store import (
     OutputError,
     check_out,
@@ -55,7 +55,7 @@ from .summarise import (
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-MAX_REPLICATES, MAX_WORKERS = 10_000, 1024  # stated bounds of --replicates and --workers
+MAX_WORKERS = 1024  # stated bound of --workers (--replicates: scenario.MAX_REPLICATES)
 TRACEBACK_ENV = "RPSIM_TRACEBACK"  # set to 1 to see the traceback of an internal error
 
 
@@ -276,9 +276,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
                     load_sweep(f, build=True)
                 case "plan":
-                    from .plan.spec import load_plan
+                    from .plan.run import prepare_plan
 
-                    load_plan(f)
+                    prepare_plan(f)  # every check `rpsim plan` makes before running
                 case _:
                     load_scenario(f)
             _say(args, f"ok   {f} ({kind})")

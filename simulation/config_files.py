@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import Problem, ScenarioError
-from .scenario import MOVED_KEYS, PolicingConfig, Scenario
+from .scenario import MAX_REPLICATES, MAX_SEED, MOVED_KEYS, PolicingConfig, Scenario
 
 LineMap = dict[tuple[str, ...], tuple[str, int]]
 
@@ -424,13 +424,15 @@ class ComparisonSpec(BaseModel):
     description: str = ""
     baseline: str
     scenarios: dict[str, str]  # label -> scenario file, relative to the comparison file
-    replicates: int = 3
-    seed: int = 0
-    days: float | None = None
+    replicates: int = Field(3, ge=1, le=MAX_REPLICATES)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
+    days: float | None = Field(None, gt=0, le=36_500)
     set: list[str] = []  # overrides applied to every scenario
     budget_cny: float | None = Field(
         None,
         gt=0,
+        le=1e12,
+        allow_inf_nan=False,
         description="equal-cost comparison: every scenario is sized to this annual cost",
     )
     size_by: Literal["officers", "auxiliaries"] | dict[str, Literal["officers", "auxiliaries"]] = (
@@ -447,7 +449,10 @@ class ComparisonSpec(BaseModel):
             return self.size_by.get(label, "officers")
         return self.size_by
 
-    counties: Literal["fixed", "per_replicate"] | list[Annotated[int, Field(ge=0)]] = "fixed"
+    counties: (
+        Literal["fixed", "per_replicate"]
+        | Annotated[list[Annotated[int, Field(ge=0, le=MAX_SEED)]], Field(min_length=1)]
+    ) = "fixed"
     # which county each replicate runs on (simulation.runner.Counties)
 
 

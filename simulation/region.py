@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.spatial import Delaunay
 
 from .errors import ScenarioError
-from .scenario import RegionConfig
+from .scenario import MAX_VILLAGES, RegionConfig
 
 # Region-type defaults. Extents for `mountain` follow Mouding county (Chuxiong prefecture
 # profile, 2023: 57.6 km N-S x 53.6 km E-W); away shares follow the seeds (Mouding: ~70,000
@@ -270,6 +270,44 @@ def _check_loaded(
             f"{path}: {population.sum():,.0f} residents in total; at most {most:,} in a county",
             key=key,
         )
+
+
+def _check_size(n: int, path: Path, key: str) -> None:
+    """A loaded county holds at most MAX_VILLAGES villages: the travel matrix of n villages
+    takes 8 n^2 bytes (twice that while it is computed)."""
+    if n > MAX_VILLAGES:
+        need = 8 * n * n / 2**30
+        raise ScenarioError(
+            f"{path} has {n:,} villages: at most {MAX_VILLAGES:,} in a county (its travel "
+            f"matrix would need {need:,.1f} GiB; {MAX_VILLAGES:,} villages need "
+            f"{8 * MAX_VILLAGES**2 / 2**30:.2f} GiB)",
+            key=key,
+        )
+
+
+MAX_ROAD_KM = 1000.0
+"""The longest road between two neighbouring villages a file may give (assumption: longer is
+a unit mistake, metres for kilometres)."""
+MAX_ROAD_MINUTES = 1440.0
+
+
+def _road_value(d: dict, column: str, most: float, row: int, path: Path) -> float:
+    """A road's `length_km` or `minutes` from roads.csv: NaN when not given; a number above
+    0 and at most `most` when given."""
+    raw = d.get(column)
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return math.nan
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = math.nan
+    if not (0 < value <= most):
+        raise ScenarioError(
+            f"{path} line {row + 2}: {column} is {raw!r}; a road's {column} is a number above "
+            f"0 and at most {most:g} (leave it blank to derive it)",
+            key="region.roads_csv",
+        )
+    return value
 
 
 def _split_population(total: int, weights: np.ndarray) -> np.ndarray:
@@ -544,6 +582,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
     nodes = list(g.nodes)
     if len(nodes) < 2:
         raise ScenarioError(f"{path} has fewer than 2 nodes", key="region.graphml")
+    _check_size(len(nodes), path, "region.graphml")
     missing = [v for v in nodes if "x" not in g.nodes[v] or "y" not in g.nodes[v]]
     if missing:
         raise ScenarioError(
@@ -640,6 +679,7 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
             f"{vpath} lists {len(villages)} villages; a county needs at least 2",
             key="region.villages_csv",
         )
+    _check_size(len(villages), vpath, "region.villages_csv")
     names = [str(s) for s in villages["name"]]
     if len(set(names)) != len(names):
         raise ScenarioError("village names must be unique", key="region.villages_csv")
@@ -661,18 +701,23 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
     speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(names)))
-    for d in roads.to_dict("records"):
+    for row, d in enumerate(roads.to_dict("records")):
         a, b = str(d["from"]), str(d["to"])
         for end in (a, b):
             if end not in idx:
                 raise ScenarioError(
                     f"road refers to unknown village {end!r}", key="region.roads_csv"
                 )
+        if a == b:
+            raise ScenarioError(
+                f"{rpath} line {row + 2}: a road from {a!r} to itself; a road joins two villages",
+                key="region.roads_csv",
+            )
         i, j = idx[a], idx[b]
-        length = float(d.get("length_km", np.nan))
+        length = _road_value(d, "length_km", MAX_ROAD_KM, row, rpath)
         if not math.isfinite(length):
             length = float(straight_km(xy[i], xy[j]))
-        minutes = float(d.get("minutes", np.nan))
+        minutes = _road_value(d, "minutes", MAX_ROAD_MINUTES, row, rpath)
         if not math.isfinite(minutes):
             minutes = length / speed * 60
         graph.add_edge(i, j, length_km=length, minutes=minutes)

@@ -31,6 +31,12 @@ INCIDENT_TYPES = tuple(t.value for t in IncidentType)
 # Keys that moved into a preset's own section: old key -> new key (for "did you mean").
 # Seeds are non-negative 64-bit integers (what numpy and Parquet hold).
 MAX_SEED = 2**63 - 1
+MAX_VILLAGES = 5000
+"""The largest county, generated or loaded: its all-pairs travel matrix takes 200 MB (and as
+much again while it is computed); a county of 50,000 villages would take 20 GB."""
+MAX_OFFICERS = 20_000
+MAX_REPLICATES = 10_000
+"""The most replicates of a run or comparison (--replicates and comparison files)."""
 
 MOVED_KEYS = {
     "policing.resident_share": "policing.resident.share",
@@ -88,7 +94,7 @@ class RegionConfig(Section):
     villages: int = Field(
         40,
         ge=2,
-        le=5000,
+        le=MAX_VILLAGES,
         description="number of administrative villages",
         json_schema_extra={
             "unit": "villages",
@@ -298,7 +304,7 @@ class PolicingConfig(Section):
     officers: int = Field(
         16,
         ge=1,
-        le=20_000,
+        le=MAX_OFFICERS,
         description="sworn officers at the county's stations (default: ~4 per 10,000 of the "
         "default county's 40,000 residents)",
         json_schema_extra={
@@ -311,7 +317,7 @@ class PolicingConfig(Section):
     auxiliaries: int | None = Field(
         None,
         ge=0,
-        le=5000,
+        le=MAX_VILLAGES,
         description="village auxiliaries (辅警/协勤); null = one per village for "
         "auxiliary_network and hybrid, none otherwise",
         json_schema_extra={

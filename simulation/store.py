@@ -15,6 +15,7 @@ that looks complete.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -25,6 +26,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +271,57 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_jsonl(path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """The records of an append-only JSON-lines log, and whether its last line was torn (cut
+    by a kill mid-write: no final newline, or not JSON). A torn last line is cut off the file,
+    so the next record starts on a line of its own; its run is simply run again."""
+    if not path.exists():
+        return [], False
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1  # everything up to the last complete line
+    torn = keep < len(data)
+    records = []
+    for line in data[:keep].decode("utf-8", errors="replace").splitlines():
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            torn = True  # a damaged line inside: skipped, its run is run again
+    if keep < len(data):
+        with path.open("r+b") as fh:
+            fh.truncate(keep)
+    return records, torn
+
+
+class FolderBusyError(OutputError):
+    """Another rpsim process is writing into the folder."""
+
+
+@contextlib.contextmanager
+def folder_lock(out: Path) -> Iterator[None]:
+    """Hold `out/.rpsim.lock` for the life of a run, sweep or plan writing into `out`: a
+    second writer is refused at once (FolderBusyError) instead of both running everything. The
+    lock is the kernel's (flock): a killed process leaves no stale lock."""
+    out.mkdir(parents=True, exist_ok=True)
+    fh = open(out / ".rpsim.lock", "a+")  # noqa: SIM115 - held open for the whole block
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # not on Windows: no lock, as before
+            pass
+        except OSError:
+            raise FolderBusyError(
+                f"--out {out}: another rpsim is writing into this folder; wait for it to "
+                "finish (or stop it), then run again with --resume"
+            ) from None
+        yield
+    finally:
+        fh.close()
 
 
 def write_parquet(df: pd.DataFrame, path: Path) -> None:

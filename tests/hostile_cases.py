@@ -509,3 +509,188 @@ CASES: list[Case] = [
         {"a.yaml": "extends: b.yaml\n", "b.yaml": "extends: a.yaml\n"},
     ),
 ]
+
+# --- issue 23: the planner and loaders keep the README's promises ---------------------------
+PLAN_COUNTY = small(region={**BASE["region"], "seed": 3})  # a plan needs a fixed county
+TINY = {
+    "name": "tiny",
+    "base": "county.yaml",
+    "seed": 5,
+    "budget_cny": 2_000_000,
+    "decisions": {"officers": [3, 4], "auxiliaries": [0, 2]},
+    "objectives": ["true_crime_per_1000", "response_mean_min"],
+    "search": {"evaluations": 2, "population": 4, "final_replicates": 2, "final_max": 1},
+}
+
+
+def plan(**change) -> str:
+    """The tiny plan as YAML, top-level keys replaced; `decisions`, `search` and
+    `constraints` are merged into the tiny plan's."""
+    data = {k: dict(v) if isinstance(v, dict) else v for k, v in TINY.items()}
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _p(text: str) -> dict[str, str]:
+    return {"county.yaml": PLAN_COUNTY, "p.yaml": text}
+
+
+CMP = "baseline: a\nscenarios: {a: s.yaml, b: s.yaml}\nreplicates: 1\n"
+BIG_GRAPH = _graphml([(f"n{i}", _node(i, 0, pop="10")) for i in range(5001)], [("n0", "n1")])
+
+CASES += [
+    # 1. a plan name is not a path
+    _c(
+        "plan_name_traversal",
+        23,
+        "plan p.yaml --quiet",
+        _p(plan(name="x/../../../escape_plan")),
+        expect="contained",
+    ),
+    # 2. --resume never writes into a folder rpsim did not start for this plan
+    _c(
+        "plan_resume_foreign_folder",
+        23,
+        "plan p.yaml --out foreign --resume --quiet",
+        {
+            **_p(plan()),
+            "foreign/plan.md": "mine",
+            "foreign/manifest.json": '{"rpsim_version": "0.1.0"}',
+            "foreign/maps/today.png": "my picture",
+            "foreign/important.txt": "keep",
+        },
+        keep=("foreign/plan.md", "foreign/important.txt", "foreign/maps/today.png"),
+    ),
+    # 3. unbounded plan settings
+    _c(
+        "plan_final_replicates_huge",
+        23,
+        "plan p.yaml --quiet",
+        _p(plan(search={"final_replicates": 10**9})),
+    ),
+    _c(
+        "plan_searched_auxiliaries_huge",
+        23,
+        "plan p.yaml --quiet",
+        _p(plan(decisions={"auxiliaries": [0, 10**8], "auxiliary_placement": "search"})),
+    ),
+    _c(
+        "plan_searched_auxiliaries_over_villages",
+        23,
+        "validate p.yaml",
+        _p(plan(decisions={"auxiliaries": [0, 50], "auxiliary_placement": "search"})),
+    ),
+    _c(
+        "plan_searched_posts_huge",
+        23,
+        "plan p.yaml --quiet",
+        _p(plan(decisions={"officers": [3, 10**7], "posts": "search"})),
+    ),
+    _c("plan_population_huge", 23, "plan p.yaml --quiet", _p(plan(search={"population": 10**9}))),
+    _c(
+        "plan_evaluations_huge", 23, "plan p.yaml --quiet", _p(plan(search={"evaluations": 10**12}))
+    ),
+    # more evaluations than the county has designs (2 x 3): the search stops when tried
+    _c(
+        "plan_evaluations_over_designs",
+        23,
+        "plan p.yaml --quiet --out o",
+        _p(plan(search={"evaluations": 100_000})),
+        expect="ok",
+    ),
+    # 4. a loaded county's size is bounded by its travel matrix
+    _c(
+        "graphml_too_many_villages",
+        23,
+        "validate g.yaml",
+        {"g.yaml": _graph_scenario(), "roads.graphml": BIG_GRAPH},
+    ),
+    # 5. bad input is exit 2, not an internal error
+    _c(
+        "plan_unknown_preset",
+        23,
+        "plan p.yaml --quiet",
+        _p(plan(decisions={"presets": ["hybrid", "ninja"]})),
+    ),
+    _c("plan_seed_over_32_bits", 23, "plan p.yaml --quiet", _p(plan(seed=2**32))),
+    _c(
+        "compare_budget_infinite",
+        23,
+        "validate cmp.yaml",
+        {**S, "cmp.yaml": CMP + "budget_cny: .inf\n"},
+    ),
+    _c(
+        "compare_replicates_zero",
+        23,
+        "compare cmp.yaml --quiet",
+        {**S, "cmp.yaml": CMP.replace("replicates: 1", "replicates: 0")},
+    ),
+    _c(
+        "compare_replicates_negative",
+        23,
+        "compare cmp.yaml --quiet",
+        {**S, "cmp.yaml": CMP.replace("replicates: 1", "replicates: -3")},
+    ),
+    _c(
+        "compare_seed_negative",
+        23,
+        "compare cmp.yaml --quiet",
+        {**S, "cmp.yaml": CMP + "seed: -1\n"},
+    ),
+    _c(
+        "compare_no_counties",
+        23,
+        "compare cmp.yaml --quiet",
+        {**S, "cmp.yaml": CMP + "counties: []\n"},
+    ),
+    # 6. bad values refused
+    _c("plan_budget_infinite", 23, "validate p.yaml", _p(plan(budget_cny=float("inf")))),
+    _c(
+        "plan_duplicate_objectives",
+        23,
+        "validate p.yaml",
+        _p(plan(objectives=["true_crime_per_1000", "true_crime_per_1000"])),
+    ),
+    _c(
+        "plan_reversed_district_villages",
+        23,
+        "validate p.yaml",
+        _p(plan(constraints={"district_villages": [8, 5]})),
+    ),
+    _c(
+        "csv_road_negative_length",
+        23,
+        "validate c.yaml",
+        {
+            "c.yaml": _csv_scenario(),
+            "villages.csv": VILLAGES_CSV,
+            "roads.csv": "from,to,length_km\nA,B,-3\nB,C,1\n",
+        },
+    ),
+    _c(
+        "csv_road_huge_length",
+        23,
+        "validate c.yaml",
+        {
+            "c.yaml": _csv_scenario(),
+            "villages.csv": VILLAGES_CSV,
+            "roads.csv": "from,to,length_km\nA,B,1e300\nB,C,1\n",
+        },
+    ),
+    _c(
+        "csv_road_self_loop",
+        23,
+        "validate c.yaml",
+        {"c.yaml": _csv_scenario(), "villages.csv": VILLAGES_CSV, "roads.csv": ROADS_CSV + "C,C\n"},
+    ),
+    _c(
+        "plan_base_is_a_plan",
+        23,
+        "validate q.yaml",
+        {**_p(plan()), "q.yaml": plan(base="p.yaml")},
+    ),
+]

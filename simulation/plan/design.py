@@ -114,6 +114,20 @@ class DesignSpace:
                 out[f"post_{i}"] = CategoricalDistribution(self.names)
         return out
 
+    def size(self) -> int | None:
+        """How many distinct settings of the decision variables there are (None: a continuous
+        variable makes them uncountable); equal settings can still realise one design."""
+        total = 1
+        for dist in self.distributions().values():
+            if isinstance(dist, IntDistribution):
+                total *= dist.high - dist.low + 1
+            elif isinstance(dist, CategoricalDistribution):
+                total *= len(dist.choices)
+            else:
+                return None
+            total = min(total, 10**12)  # beyond any search's evaluations
+        return total
+
     def _officers_range(self) -> tuple[int, int]:
         r = self.spec.decisions.officers
         return (r[0], r[1]) if r is not None else (self.base.policing.officers,) * 2

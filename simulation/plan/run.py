@@ -24,6 +24,9 @@ import hashlib
 import json
 import math
 import os
+import shutil
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,12 +45,22 @@ from ..model import RuralPolicingModel
 from ..region import build_region
 from ..runner import replicate_seeds
 from ..scenario import Scenario
-from ..store import code_fingerprint, write_parquet
+from ..store import (
+    OutputError,
+    code_fingerprint,
+    folder_lock,
+    read_jsonl,
+    safe_name,
+    write_parquet,
+)
 from ..streams import region_rng
 from .design import DECISION_COLUMNS, Design, DesignSpace
 from .spec import PlanSpec, line_of, load_plan
 
 PENALTY = 1e9  # objective value told for designs not simulated (constraint broken)
+SEARCHED_PLACEMENTS = 1000
+"""The most people whose places a search may choose one by one (one decision variable each;
+assumption: beyond this the screen places them far better than any affordable search)."""
 CONSTRAINTS = (
     "budget",
     "min_station_share",
@@ -97,6 +110,23 @@ def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) ->
                     "constraints",
                     "district_villages",
                 )
+    if d.auxiliary_placement == "search" and d.auxiliaries is not None:
+        most = min(len(r.names), SEARCHED_PLACEMENTS)
+        if d.auxiliaries[1] > most:
+            bad(
+                f"auxiliary_placement: search places each auxiliary in a village of its own: at "
+                f"most {most} here ({len(r.names)} villages; at most {SEARCHED_PLACEMENTS} "
+                f"searched placements), got {d.auxiliaries[1]}; use screen or population",
+                "decisions",
+                "auxiliaries",
+            )
+    if d.posts == "search" and hi_o > SEARCHED_PLACEMENTS:
+        bad(
+            f"posts: search searches a post for every officer: at most {SEARCHED_PLACEMENTS} "
+            f"officers, got {hi_o}; use posts: screen",
+            "decisions",
+            "officers",
+        )
     n_shifts = sum(1 for s in base.policing.shifts if s.share > 0)
     night = c.min_night_officers_per_station
     if night is not None and len(r.stations) * n_shifts * night > hi_o:
@@ -150,16 +180,12 @@ class Log:
     code: str = field(default_factory=code_fingerprint)
     done: dict[tuple[str, int], dict[str, float]] = field(default_factory=dict)
 
-    def load(self) -> None:
+    def load(self) -> bool:
         """The finished runs; FileExistsError if any was made by other code or from another
-        base scenario."""
-        if not self.path.exists():
-            return
-        for line in self.path.read_text().splitlines():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by a kill
+        base scenario. True when a torn last line (a kill mid-write) was cut off: its run is
+        run again."""
+        rows, torn = read_jsonl(self.path)
+        for row in rows:
             if row.get("code") != self.code:
                 raise FileExistsError(
                     f"--resume: {self.path.parent} was made by other code (another rpsim "
@@ -173,6 +199,7 @@ class Log:
                     "reused; start the plan again with a new --out"
                 )
             self.done[(row["key"], int(row["seed"]))] = row["summary"]
+        return torn
 
     def add(self, key: str, seed: int, summary: dict[str, float], wall_s: float) -> None:
         self.done[(key, seed)] = summary
@@ -270,6 +297,62 @@ class PlanResult:
     runs: int
 
 
+PLAN_MARK = ".rpsim-plan.json"
+"""Written first into a plan's folder: the plan file's SHA-256. `--resume` writes only into a
+folder that holds it, for the same plan file."""
+
+
+def prepare_plan(path: str | Path) -> tuple[PlanSpec, Scenario, DesignSpace]:
+    """A plan file, its base scenario and its design space over the county, with every check
+    `rpsim plan` makes before running (what `rpsim validate` applies to a plan file)."""
+    spec, base = load_plan(path)
+    region = build_region(base.region, region_rng(base.region, base.seed))
+    space = DesignSpace(spec, base, region)
+    check_plan(spec, base, space, str(path))
+    return spec, base, space
+
+
+def _plan_folder(out: Path, text: str, resume: bool) -> bool:
+    """Whether the plan starts afresh in `out` (else it resumes there); FileExistsError when
+    rpsim must not write there: a folder with anything in it, unless --resume and it is a plan
+    rpsim started from the same file."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: a file is there; rpsim writes a folder")
+    if not out.exists() or not any(out.iterdir()):
+        return True
+    if not resume:
+        raise FileExistsError(f"{out} exists: rerun with --resume to continue it, or --out")
+    try:
+        mark = json.loads((out / PLAN_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FileExistsError(
+            f"--resume: {out} is not a plan folder rpsim started (no {PLAN_MARK}); rpsim "
+            "writes nothing into it: choose another --out"
+        ) from None
+    if not isinstance(mark, dict) or mark.get("plan_sha256") != _sha(text):
+        raise FileExistsError(
+            f"{out} holds another plan (started from another plan file): use a new --out"
+        )
+    return False
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _move_into(assembled: Path, out: Path) -> None:
+    """Move every file of the assembled outputs into `out`, each checked to land inside it,
+    replacing only rpsim's own outputs of an earlier finish of the same plan."""
+    root = out.resolve()
+    for src in sorted(p for p in assembled.rglob("*") if p.is_file()):
+        dst = out / src.relative_to(assembled)
+        if not dst.resolve().is_relative_to(root):
+            raise OutputError(f"refusing to write {dst}: outside the plan's folder {out}")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+    shutil.rmtree(assembled, ignore_errors=True)
+
+
 def run_plan(
     path: str | Path,
     out: str | Path | None = None,
@@ -280,20 +363,35 @@ def run_plan(
     resume: bool = False,
     progress: Callable[..., Any] | None = None,
 ) -> PlanResult:
-    spec, base = load_plan(path)
-    out = Path(out) if out else Path("results") / f"plan-{spec.name}"
-    t0 = time.perf_counter()
-    region = build_region(base.region, region_rng(base.region, base.seed))
-    space = DesignSpace(spec, base, region)
-    check_plan(spec, base, space, str(path))
-    if out.exists() and any(out.iterdir()) and not resume:
-        raise FileExistsError(f"{out} exists: rerun with --resume to continue it, or --out")
+    spec, base, space = prepare_plan(path)
+    out = Path(out) if out else Path("results") / f"plan-{safe_name(spec.name)}"
     text = Path(path).read_text()
-    if resume and (out / "plan.yaml").exists() and (out / "plan.yaml").read_text() != text:
-        raise FileExistsError(f"{out} holds another plan (its plan.yaml differs): use a new --out")
+    fresh = _plan_folder(out, text, resume)
+    with folder_lock(out):
+        if fresh:
+            (out / PLAN_MARK).write_text(json.dumps({"plan_sha256": _sha(text)}))
+        return _run_plan(spec, base, space, out, text, workers, scheduler, cluster, progress)
+
+
+def _run_plan(
+    spec: PlanSpec,
+    base: Scenario,
+    space: DesignSpace,
+    out: Path,
+    text: str,
+    workers: int,
+    scheduler: str | None,
+    cluster: str | None,
+    progress: Callable[..., Any] | None,
+) -> PlanResult:
+    t0 = time.perf_counter()
     log = Log(out / "evaluations.jsonl", base=scenario_fingerprint(base))
-    log.load()  # before anything is written: a folder made by other code is left as it is
-    out.mkdir(parents=True, exist_ok=True)
+    if log.load():
+        print(
+            f"note: {log.path} ended in a torn line (a kill mid-write); it was cut off and its "
+            "run will run again",
+            file=sys.stderr,
+        )
     (out / "plan.yaml").write_text(text)
     # 1. The screen: placements for the seed designs and today's deployment.
     today = space.today()
@@ -339,7 +437,10 @@ def run_plan(
         simulated = 0
         generation = 0
         trials = 0
-        max_trials = 20 * spec.search.evaluations
+        # Never more candidates than the county has designs: a search asked for more
+        # evaluations than there are designs stops when it has tried them.
+        size = space.size()
+        max_trials = 20 * min(spec.search.evaluations, size or spec.search.evaluations)
         while simulated < spec.search.evaluations and trials < max_trials:
             batch = [study.ask(dists) for _ in range(spec.search.population)]
             trials += len(batch)
@@ -430,8 +531,9 @@ def run_plan(
     table = _table(
         spec, designs, order, search_seeds, final_seeds, pareto_keys, finals, log, feasible_after
     )
-    write_parquet(table, out / "pareto.parquet")
-    result = PlanResult(out, table, screen_s, search_s, final_s, evaluator.runs)
+    assembled = Path(tempfile.mkdtemp(dir=out, prefix=".assembling-"))
+    write_parquet(table, assembled / "pareto.parquet")
+    result = PlanResult(assembled, table, screen_s, search_s, final_s, evaluator.runs)
     from .outputs import write_outputs
 
     write_outputs(
@@ -452,7 +554,8 @@ def run_plan(
             "code_fingerprint": log.code,
         },
     )
-    return result
+    _move_into(assembled, out)
+    return PlanResult(out, table, screen_s, search_s, final_s, evaluator.runs)
 
 
 def _table(

@@ -26,12 +26,21 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..config_files import load_scenario, problems_from, read_yaml
 from ..errors import Problem, ScenarioError
 from ..metric_registry import METRICS
-from ..scenario import Scenario
+from ..policing import PRESETS
+from ..scenario import MAX_OFFICERS, MAX_VILLAGES, Scenario
 
 IntRange = tuple[int, int]
 Placement = Literal["screen", "population", "search"]
@@ -50,7 +59,9 @@ class Decisions(_Strict):
     """What the planner may change. A range [lo, hi] is searched; a single value is fixed;
     an absent decision keeps the base scenario's setting."""
 
-    presets: list[str] | None = Field(None, description="policing models to choose from")
+    presets: list[str] | None = Field(
+        None, min_length=1, description="policing models to choose from"
+    )
     officers: IntRange | None = None
     auxiliaries: IntRange | None = None
     auxiliary_placement: Placement = "screen"
@@ -78,9 +89,24 @@ class Decisions(_Strict):
         "officers", "auxiliaries", "resident_officers", "police_rooms", "district_officers"
     )
     @classmethod
-    def _ordered(cls, v: IntRange | None) -> IntRange | None:
+    def _ordered(cls, v: IntRange | None, info: ValidationInfo) -> IntRange | None:
         if v is not None and not (0 <= v[0] <= v[1]):
             raise ValueError(f"a range must be [low, high] with 0 <= low <= high, got {list(v)}")
+        top = MAX_VILLAGES if info.field_name == "auxiliaries" else MAX_OFFICERS
+        if v is not None and v[1] > top:
+            raise ValueError(f"at most {top:,} (as in a scenario), got {v[1]:,}")
+        return v
+
+    @field_validator("presets")
+    @classmethod
+    def _known_presets(cls, v: list[str] | None) -> list[str] | None:
+        for name in v or []:
+            if name not in PRESETS:
+                close = difflib.get_close_matches(name, list(PRESETS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"unknown preset {name!r}{hint}; known: {', '.join(PRESETS)}")
+        if v is not None and len(set(v)) < len(v):
+            raise ValueError(f"a preset is named twice: {v}")
         return v
 
     @field_validator("night_share")
@@ -93,9 +119,16 @@ class Decisions(_Strict):
 
 class Constraints(_Strict):
     min_station_share: float | None = Field(None, ge=0, le=1)
-    min_night_officers_per_station: int | None = Field(None, ge=0)
+    min_night_officers_per_station: int | None = Field(None, ge=0, le=MAX_OFFICERS)
     district_villages: IntRange = (5, 8)  # Hubei rule
     district_officers: IntRange = (1, 2)  # Hubei rule
+
+    @field_validator("district_villages", "district_officers")
+    @classmethod
+    def _ordered(cls, v: IntRange) -> IntRange:
+        if not (1 <= v[0] <= v[1] <= MAX_VILLAGES):
+            raise ValueError(f"a range must be [low, high] with 1 <= low <= high, got {list(v)}")
+        return v
 
 
 class Objective(_Strict):
@@ -109,13 +142,21 @@ class Objective(_Strict):
 
 
 class Search(_Strict):
-    evaluations: int = Field(60, ge=2, description="distinct designs simulated in the search")
-    population: int = Field(12, ge=4, description="NSGA-II population per generation")
-    replicates: int = Field(1, ge=1, description="seeds per design in the search (CRN)")
-    final_replicates: int = Field(5, ge=2, description="seeds per Pareto design at the end")
-    final_max: int = Field(8, ge=1, description="most Pareto designs re-run at the end")
+    """Bounds keep the work proportionate: a plan of the largest allowed search runs
+    100,000 designs x 100 seeds; a search never tries more candidates than the county has
+    distinct designs (DesignSpace.size)."""
+
+    evaluations: int = Field(
+        60, ge=2, le=100_000, description="distinct designs simulated in the search"
+    )
+    population: int = Field(12, ge=4, le=1000, description="NSGA-II population per generation")
+    replicates: int = Field(1, ge=1, le=100, description="seeds per design in the search (CRN)")
+    final_replicates: int = Field(
+        5, ge=2, le=1000, description="seeds per Pareto design at the end"
+    )
+    final_max: int = Field(8, ge=1, le=1000, description="most Pareto designs re-run at the end")
     cover_min: float = Field(
-        15.0, gt=0, description="coverage standard of the maximal covering screen, minutes"
+        15.0, gt=0, le=1440, description="coverage standard of the maximal covering screen, minutes"
     )
 
 
@@ -123,9 +164,10 @@ class PlanSpec(_Strict):
     name: str = "plan"
     description: str = ""
     base: str
-    seed: int = Field(0, ge=0)
-    days: float | None = Field(None, gt=0)
-    budget_cny: float = Field(gt=0)
+    # Optuna's NSGA-II seeds numpy's legacy generator, which takes 32 bits.
+    seed: int = Field(0, ge=0, le=2**32 - 2)
+    days: float | None = Field(None, gt=0, le=36_500)
+    budget_cny: float = Field(gt=0, le=1e12, allow_inf_nan=False)
     set: list[str] = []
     decisions: Decisions = Field(default_factory=Decisions)
     constraints: Constraints = Field(default_factory=Constraints)
@@ -142,6 +184,9 @@ class PlanSpec(_Strict):
     @model_validator(mode="after")
     def _known_metrics(self) -> PlanSpec:
         per_run = [m for m, d in METRICS.items() if d.per_run and d.kind == "metric"]
+        names = [o.metric for o in self.objectives]
+        if len(set(names)) < len(names):
+            raise ValueError(f"an objective is named twice: {names}")
         for o in self.objectives:
             if o.metric not in per_run:
                 close = difflib.get_close_matches(o.metric, per_run, n=1)
@@ -166,6 +211,17 @@ def load_plan(path: str | Path) -> tuple[PlanSpec, Scenario]:
             Problem(
                 key="base",
                 reason=f"file not found: {base_path}",
+                file=str(path),
+                line=lines.get(("base",), (None, None))[1],
+            )
+        )
+    base_data, _ = read_yaml(base_path)
+    if "objectives" in base_data and "base" in base_data:
+        raise ScenarioError(
+            Problem(
+                key="base",
+                reason=f"{base_path} is a plan file, not a scenario: base names the scenario "
+                "whose county and settings the plan starts from",
                 file=str(path),
                 line=lines.get(("base",), (None, None))[1],
             )
