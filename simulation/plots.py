@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.typing import RcKeyType
 
+from .fonts import use_cjk_font
 from .intervals import mean_ci
 from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, natural_range, show
 from .runner import pooled_means
@@ -88,6 +89,7 @@ def _styles(scenarios: list[str]) -> dict[str, dict[str, Any]]:
 
 
 def _figure(width: float = 7.5, height: float = 4.2, **kw) -> tuple[Figure, Any]:
+    use_cjk_font()  # Chinese labels drawn, not boxes, where the system has a CJK font
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained", **kw)
     return fig, ax

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import plots
+from . import fonts, plots
 from .metric_registry import heading
 from .runner import pooled_means
 from .store import describe_environment
@@ -43,6 +43,7 @@ figcaption{font-size:.85em;color:#555}pre{background:#f7f7f7;padding:.8em;overfl
 def figure_html(fig: Figure, caption: str) -> str:
     """A figure as an embedded PNG."""
     buf = io.BytesIO()
+    fonts.prepare(fig)
     fig.savefig(buf, format="png", dpi=120)
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode()

@@ -62,7 +62,14 @@ from .config_files import (
 from .errors import Problem, ScenarioError
 from .executor import run_jobs
 from .runner import replicate_seeds, run_once
-from .store import atomic_write_bytes, code_fingerprint, write_parquet
+from .store import (
+    FolderBusyError,
+    atomic_write_bytes,
+    code_fingerprint,
+    folder_lock,
+    read_jsonl,
+    write_parquet,
+)
 
 RESULT_IDS = ("run", "point", "replicate", "seed")
 BUILD_POINTS = 16  # design points whose county `rpsim validate` builds (all, in a small design)
@@ -306,16 +313,10 @@ class SweepStore:
 
     def finished(self) -> dict[str, dict]:
         """Every run recorded in the status log (the last record of each run wins); a
-        half-written last line from a kill is ignored."""
-        done: dict[str, dict] = {}
-        if self.status_path.exists():
-            for line in self.status_path.read_text(encoding="utf-8").splitlines():
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                done[rec["run"]] = rec
-        return done
+        half-written last line from a kill is cut off (store.read_jsonl): that run runs
+        again, and the next record starts on a line of its own."""
+        records, _ = read_jsonl(self.status_path)
+        return {rec["run"]: rec for rec in records if isinstance(rec, dict) and "run" in rec}
 
     def in_parts(self) -> set[str]:
         runs: set[str] = set()
@@ -372,7 +373,10 @@ def run_sweep(
     if not fresh:
         _check_resume(sweep, out)
     try:
-        return _run_sweep(sweep, out, workers, scheduler, cluster, chunk, progress)
+        with folder_lock(out):  # a second writer is refused, not run alongside
+            return _run_sweep(sweep, out, workers, scheduler, cluster, chunk, progress)
+    except FolderBusyError:
+        raise
     except BaseException:
         if fresh and not SweepStore(out).finished():
             shutil.rmtree(out, ignore_errors=True)

@@ -415,3 +415,39 @@ def test_screen_posts_auxiliaries_beyond_the_stations_reach():
         assert len(sites) == k and not covered[sites].any()
     sites = list(space.auxiliary_sites(uncovered + 3))
     assert int(covered[sites].sum()) == 3
+
+
+def test_a_torn_last_line_is_cut_off_and_its_run_runs_again(tmp_path, capsys):
+    """A kill mid-write leaves half a record; resuming cuts it off, says so, runs that run
+    again, and every line of the log is whole JSON afterwards (the next record used to be
+    appended onto the broken line)."""
+    path = write_plan(tmp_path, SPLIT_COUNTY, TINY_PLAN)
+    out = tmp_path / "o"
+    whole = run_plan(path, out).table
+    log = out / "evaluations.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text("".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])
+    capsys.readouterr()
+    assert main(["plan", str(path), "--out", str(out), "-q", "--resume"]) == 0
+    assert "torn line" in capsys.readouterr().err
+    rows = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(rows) == len(lines)  # the torn run ran again, once
+    pd.testing.assert_frame_equal(_stable(whole), _stable(pd.read_parquet(out / "pareto.parquet")))
+
+
+def test_a_second_writer_is_refused(tmp_path, capsys):
+    """Two `--resume` runs into one folder used to both run everything; the second is now
+    refused at once (exit 2) while the first holds the folder's lock."""
+    from simulation.store import folder_lock
+
+    path = write_plan(tmp_path, SPLIT_COUNTY, TINY_PLAN)
+    out = tmp_path / "o"
+    run_plan(path, out)
+    before = (out / "evaluations.jsonl").read_text()
+    capsys.readouterr()
+    with folder_lock(out):  # another rpsim writing into the folder
+        code = main(["plan", str(path), "--out", str(out), "-q", "--resume"])
+    err = capsys.readouterr().err
+    assert code == 2 and "another rpsim is writing into this folder" in err, err
+    assert (out / "evaluations.jsonl").read_text() == before
+    assert main(["plan", str(path), "--out", str(out), "-q", "--resume"]) == 0  # lock released

@@ -148,3 +148,15 @@ def test_existing_folder_needs_resume(tmp_path):
     path = sweep_file(tmp_path, "replicates: 1\ndays: 2\nvary:\n  policing.officers: [5]\n")
     assert main(["sweep", str(path), "-w", "1", "--out", str(tmp_path / "o"), "-q"]) == 0
     assert main(["sweep", str(path), "-w", "1", "--out", str(tmp_path / "o"), "-q"]) == 2
+
+
+def test_a_torn_status_line_is_cut_off_before_the_next_record(tmp_path):
+    from simulation.sweep import SweepStore
+
+    store = SweepStore(tmp_path)
+    whole = '{"run": "p0-r0", "status": "error", "error": "x"}\n'
+    store.status_path.write_text(whole + '{"run": "p1-r0", "sta')  # killed mid-write
+    assert list(store.finished()) == ["p0-r0"]
+    store.record({"run": "p1-r0", "status": "error", "error": "y"})
+    assert list(SweepStore(tmp_path).finished()) == ["p0-r0", "p1-r0"]
+    assert store.status_path.read_text().count("\n") == 2

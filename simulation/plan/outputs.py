@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .. import fonts
 from ..config_files import scenario_yaml
 from ..metric_registry import axis_label, show
 from ..region import Region
@@ -225,6 +226,7 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
 
 def _save(fig: Figure, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    fonts.prepare(fig)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
 
