@@ -30,8 +30,14 @@ from typing import Any, NoReturn
 
 from tqdm import tqdm
 
-from .config_files import load_comparison, load_scenario, read_yaml, scenario_yaml
-from .errors import ScenarioError
+from .config_files import (
+    ComparisonSpec,
+    load_comparison,
+    load_scenario,
+    read_yaml,
+    scenario_yaml,
+)
+from .errors import Problem, ScenarioError
 from .executor import ExecutorError, check_options, describe
 from .region import build_region
 from .runner import PROGRESS_DAYS, Results, aggregate, differences, interval_note, run_many
@@ -220,11 +226,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     replicates = args.replicates or spec.replicates
     sizings = None
     if spec.budget_cny is not None:  # equal-cost comparison (simulation/plan/budget.py)
-        from .plan.budget import size_comparison
-
         _say(args, f"sizing every scenario to {spec.budget_cny:,.0f} CNY a year ...")
-        rule = {label: spec.sizing_rule(label) for label in scenarios}
-        scenarios, sizings = size_comparison(scenarios, spec.budget_cny, rule, spec.seed)
+        scenarios, sizings = _sized(args.compare_file, spec, scenarios)
     counties = args.counties or spec.counties
     out = _out(args, spec.name)
     days = max(s.days + s.warmup_days for s in scenarios.values())
@@ -250,6 +253,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sized(
+    path: str | Path, spec: ComparisonSpec, scenarios: dict[str, Scenario]
+) -> tuple[dict[str, Scenario], Any]:
+    """An equal-cost comparison's scenarios sized to its budget; a budget no design fits is
+    a problem at the file's `budget_cny` line."""
+    from .plan.budget import size_comparison
+
+    rule = {label: spec.sizing_rule(label) for label in scenarios}
+    try:
+        return size_comparison(scenarios, float(spec.budget_cny or 0), rule, spec.seed)
+    except ScenarioError as exc:
+        _, lines = read_yaml(path)
+        line = lines.get(("budget_cny",), (None, None))[1]
+        raise ScenarioError(
+            [Problem(p.key, p.reason, p.file or str(path), p.line or line) for p in exc.problems]
+        ) from None
+
+
 def _yaml_files(paths: list[str]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
@@ -270,7 +291,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             kind = _kind(f)
             match kind:
                 case "comparison":
-                    load_comparison(f)
+                    spec, scenarios = load_comparison(f)
+                    if spec.budget_cny is not None:  # as `rpsim compare` sizes them
+                        _sized(f, spec, scenarios)
                 case "sweep":
                     from .sweep import load_sweep
 

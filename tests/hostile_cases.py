@@ -694,3 +694,18 @@ CASES += [
         {**_p(plan()), "q.yaml": plan(base="p.yaml")},
     ),
 ]
+CASES += [
+    # errors name the file and line
+    _c(
+        "compare_budget_below_cheapest_validate",
+        23,
+        "validate cmp.yaml",
+        {**S, "cmp.yaml": CMP + "budget_cny: 1000\n"},
+    ),
+    _c(
+        "plan_unknown_objective",
+        23,
+        "validate p.yaml",
+        _p(plan(objectives=["true_crime_rate", "response_mean_min"])),
+    ),
+]

@@ -77,3 +77,20 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch, capsys):
         assert code == 0, err
     else:
         assert code in (0, 2), err
+
+
+def test_errors_name_their_file_and_line(tmp_path, monkeypatch, capsys):
+    """Issue 23: an unknown objective and an equal-cost budget below the cheapest design were
+    reported as '<scenario>: ...' or without a line."""
+    from tests.hostile_cases import CASES
+
+    for name, where in (
+        ("compare_budget_below_cheapest_validate", "cmp.yaml:4: budget_cny"),
+        ("plan_unknown_objective", "p.yaml:"),
+    ):
+        case = next(c for c in CASES if c.name == name)
+        work = prepare(case, tmp_path / name)
+        monkeypatch.chdir(work)
+        assert main(list(case.argv)) == 2
+        err = capsys.readouterr().err
+        assert where in err and "<scenario>" not in err, err

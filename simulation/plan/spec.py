@@ -33,7 +33,6 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from ..config_files import load_scenario, problems_from, read_yaml
@@ -181,20 +180,21 @@ class PlanSpec(_Strict):
             return [{"metric": o} if isinstance(o, str) else o for o in v]
         return v
 
-    @model_validator(mode="after")
-    def _known_metrics(self) -> PlanSpec:
+    @field_validator("objectives")
+    @classmethod
+    def _known_metrics(cls, objectives: list[Objective]) -> list[Objective]:
         per_run = [m for m, d in METRICS.items() if d.per_run and d.kind == "metric"]
-        names = [o.metric for o in self.objectives]
+        names = [o.metric for o in objectives]
         if len(set(names)) < len(names):
             raise ValueError(f"an objective is named twice: {names}")
-        for o in self.objectives:
+        for o in objectives:
             if o.metric not in per_run:
                 close = difflib.get_close_matches(o.metric, per_run, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise ValueError(f"unknown objective metric {o.metric!r}{hint}")
             if o.direction is None and not METRICS[o.metric].better:
                 raise ValueError(f"objective {o.metric!r} needs a direction (lower or higher)")
-        return self
+        return objectives
 
 
 def load_plan(path: str | Path) -> tuple[PlanSpec, Scenario]:
