@@ -24,15 +24,21 @@ BASE = {
 }
 
 
-def small(text: str = "", **sections: dict | float | str) -> str:
-    """The small county as YAML, with sections merged in and raw `text` appended."""
-    data = {k: dict(v) if isinstance(v, dict) else v for k, v in BASE.items()}
-    for key, value in sections.items():
+def merged(base: dict, change: dict) -> str:
+    """`base` as YAML with `change` applied: a section (dict) merged into the base's, any
+    other value replacing it."""
+    data = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for key, value in change.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key].update(value)
         else:
             data[key] = value
-    return yaml.safe_dump(data, sort_keys=False) + text
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def small(text: str = "", **sections: dict | float | str) -> str:
+    """The small county as YAML, with sections merged in and raw `text` appended."""
+    return merged(BASE, sections) + text
 
 
 SMALL = small()
@@ -526,13 +532,7 @@ TINY = {
 def plan(**change) -> str:
     """The tiny plan as YAML, top-level keys replaced; `decisions`, `search` and
     `constraints` are merged into the tiny plan's."""
-    data = {k: dict(v) if isinstance(v, dict) else v for k, v in TINY.items()}
-    for key, value in change.items():
-        if isinstance(value, dict) and isinstance(data.get(key), dict):
-            data[key].update(value)
-        else:
-            data[key] = value
-    return yaml.safe_dump(data, sort_keys=False)
+    return merged(TINY, change)
 
 
 def _p(text: str) -> dict[str, str]:
