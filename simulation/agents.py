@@ -16,6 +16,7 @@ from mesa import Agent
 from mesa.discrete_space import CellAgent
 
 from .movement import Position, Trip, at_village
+from .units import MINUTES_PER_DAY
 from .vocab import GUARDING, Activity, Role
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from .scenario import Shift
 
 ACTIVITIES = tuple(Activity)
-MINUTES_PER_DAY = 1440.0
 
 
 class Officer(CellAgent):

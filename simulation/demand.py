@@ -18,10 +18,10 @@ from .region import Region, straight_km
 from .response import Incident
 from .rhythms import CALLS_BY_HOUR, CRIME_BY_HOUR, MINUTES_PER_DAY
 from .scenario import AddonsConfig, CallsConfig, CrimeConfig, DisputeConfig
+from .units import HOURS_PER_YEAR
 from .villagers import VillagerTable
 from .vocab import DisputeState, IncidentType, Outcome, Source
 
-HOURS_PER_YEAR = 8760.0
 NewIncident = Callable[..., Incident]  # IncidentLog.new
 
 

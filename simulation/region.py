@@ -22,6 +22,7 @@ from scipy.spatial import Delaunay
 
 from .errors import ScenarioError
 from .scenario import MAX_VILLAGES, RegionConfig
+from .units import MINUTES_PER_DAY
 
 # Region-type defaults. Extents for `mountain` follow Mouding county (Chuxiong prefecture
 # profile, 2023: 57.6 km N-S x 53.6 km E-W); away shares follow the seeds (Mouding: ~70,000
@@ -288,7 +289,7 @@ def _check_size(n: int, path: Path, key: str) -> None:
 MAX_ROAD_KM = 1000.0
 """The longest road between two neighbouring villages a file may give (assumption: longer is
 a unit mistake, metres for kilometres)."""
-MAX_ROAD_MINUTES = 1440.0
+MAX_ROAD_MINUTES = MINUTES_PER_DAY
 
 
 def _road_value(d: dict, column: str, most: float, row: int, path: Path) -> float:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .scenario import SeasonConfig
+from .units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_HOUR = 60.0
+__all__ = ["MINUTES_PER_DAY", "MINUTES_PER_HOUR"]  # imported from here by many modules
 
 # Relative offence rate by hour of day (mean 1). Assumption: rural burglary peaks while
 # households work in the fields (9-17 h) and again late at night.

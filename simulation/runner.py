@@ -22,6 +22,7 @@ from .intervals import Estimate, mean_ci, paired_ratio_difference_ci, ratio_ci
 from .metric_registry import METRICS, natural_range
 from .model import RuralPolicingModel
 from .scenario import Scenario
+from .units import MINUTES_PER_DAY
 from .vocab import RegionType
 
 TABLES = ("incidents", "daily", "villages", "officers", "roads")
@@ -82,7 +83,7 @@ def run_once(
     changes nothing."""
     model = RuralPolicingModel(scenario, seed=seed)
     if on_day is not None:
-        for day in range(PROGRESS_DAYS, math.ceil(model.end_time / 1440), PROGRESS_DAYS):
+        for day in range(PROGRESS_DAYS, math.ceil(model.end_time / MINUTES_PER_DAY), PROGRESS_DAYS):
             model.run_until(day * 24)
             on_day(day)
     return model.run().results()

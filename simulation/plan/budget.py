@@ -16,6 +16,7 @@ from ..costs import annual_costs
 from ..errors import ScenarioError
 from ..model import RuralPolicingModel
 from ..scenario import Scenario
+from ..units import MINUTES_PER_DAY
 
 SizeBy = Literal["officers", "auxiliaries"]
 PILOT_DAYS = 60.0
@@ -51,7 +52,7 @@ def pilot_km_per_officer(scenario: Scenario, seed: int, days: float = PILOT_DAYS
     """Vehicle-km per officer-year of a short run (no warm-up: driving settles at once)."""
     pilot = scenario.model_copy(update={"warmup_days": 0})
     m = RuralPolicingModel(pilot, seed=seed).run(days=min(days, scenario.days))
-    years = m.end_time / 1440.0 / 365.0
+    years = m.end_time / MINUTES_PER_DAY / 365.0
     return sum(o.km_by(m.end_time) for o in m.officers) / years / max(len(m.officers), 1)
 
 

@@ -25,6 +25,7 @@ from scipy.special import gammaln
 
 from ..region import Region
 from ..scenario import Scenario
+from ..units import MINUTES_PER_DAY
 
 
 def p_median(
@@ -242,11 +243,11 @@ def demand_per_min(scenario: Scenario, region: Region) -> np.ndarray:
     if c.village_rates_per_day:
         extra = np.zeros(region.n)
         for name, rate in c.village_rates_per_day.items():
-            extra[region.village(name, "calls.village_rates_per_day")] += rate / 1440.0
+            extra[region.village(name, "calls.village_rates_per_day")] += rate / MINUTES_PER_DAY
         if not scenario.proactive:
             return extra
-        return present / 1000.0 * per_1000_year / 365.0 / 1440.0 + extra
-    return present / 1000.0 * per_1000_year / 365.0 / 1440.0
+        return present / 1000.0 * per_1000_year / 365.0 / MINUTES_PER_DAY + extra
+    return present / 1000.0 * per_1000_year / 365.0 / MINUTES_PER_DAY
 
 
 def service_min(scenario: Scenario) -> float:

@@ -40,6 +40,7 @@ from ..errors import Problem, ScenarioError
 from ..metric_registry import METRICS
 from ..policing import PRESETS
 from ..scenario import MAX_OFFICERS, MAX_VILLAGES, Scenario
+from ..units import MINUTES_PER_DAY
 
 IntRange = tuple[int, int]
 Placement = Literal["screen", "population", "search"]
@@ -155,7 +156,10 @@ class Search(_Strict):
     )
     final_max: int = Field(8, ge=1, le=1000, description="most Pareto designs re-run at the end")
     cover_min: float = Field(
-        15.0, gt=0, le=1440, description="coverage standard of the maximal covering screen, minutes"
+        15.0,
+        gt=0,
+        le=MINUTES_PER_DAY,
+        description="coverage standard of the maximal covering screen, minutes",
     )
 
 
