@@ -20,7 +20,7 @@ from .rhythms import CALLS_BY_HOUR, CRIME_BY_HOUR, MINUTES_PER_DAY
 from .scenario import AddonsConfig, CallsConfig, CrimeConfig, DisputeConfig
 from .units import HOURS_PER_YEAR
 from .villagers import VillagerTable
-from .vocab import DisputeState, IncidentType, Outcome, Source
+from .vocab import ARRIVED_TO_FIND, DisputeState, IncidentType, Outcome, Source
 
 NewIncident = Callable[..., Incident]  # IncidentLog.new
 
@@ -343,7 +343,7 @@ class DisputeProcess:
         d = self.disputes[dispute_id]
         d.detected = True
         if d.state != DisputeState.OPEN:
-            return Outcome(f"dispute_{d.state}")
+            return ARRIVED_TO_FIND[d.state]
         if self.behaviour_rng.random() < self.config.mediation_success:
             self.close(d, DisputeState.MEDIATED, t)
             return Outcome.MEDIATED

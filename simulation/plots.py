@@ -22,20 +22,21 @@ from .fonts import use_cjk_font
 from .intervals import mean_ci
 from .metric_registry import METRICS, REMOTENESS_BANDS, axis_label, heading, natural_range, show
 from .runner import pooled_means
+from .vocab import Activity
 
 Results = str | Path | dict[str, pd.DataFrame]
 LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 HATCHES = ("", "///", "...", "xx", "\\\\", "oo", "++", "--")
 ACTIVITY_ORDER = (
-    "on_scene",
-    "travel",
-    "casework",
-    "station_duty",
-    "patrol",
-    "visit",
-    "post",
-    "diverted",
+    Activity.ON_SCENE,
+    Activity.TRAVEL,
+    Activity.CASEWORK,
+    Activity.STATION_DUTY,
+    Activity.PATROL,
+    Activity.VISIT,
+    Activity.POST,
+    Activity.DIVERTED,
 )
 
 STYLE: dict[RcKeyType, Any] = {

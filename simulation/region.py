@@ -23,6 +23,7 @@ from scipy.spatial import Delaunay
 from .errors import ScenarioError
 from .scenario import MAX_VILLAGES, RegionConfig
 from .units import MINUTES_PER_DAY
+from .vocab import RegionType
 
 # Region-type defaults. Extents for `mountain` follow Mouding county (Chuxiong prefecture
 # profile, 2023: 57.6 km N-S x 53.6 km E-W); away shares follow the seeds (Mouding: ~70,000
@@ -30,7 +31,7 @@ from .units import MINUTES_PER_DAY
 # Speeds, winding factors and road densities are assumptions describing the terrain classes
 # (mountain: dispersed villages, sparse winding roads).
 TERRAIN = {
-    "plain": {
+    RegionType.PLAIN: {
         "width": 40.0,
         "height": 40.0,
         "speed": 45.0,
@@ -40,7 +41,7 @@ TERRAIN = {
         "away": 0.25,
         "urban": 0.0,
     },
-    "hill": {
+    RegionType.HILL: {
         "width": 50.0,
         "height": 50.0,
         "speed": 35.0,
@@ -50,7 +51,7 @@ TERRAIN = {
         "away": 0.3,
         "urban": 0.0,
     },
-    "mountain": {
+    RegionType.MOUNTAIN: {
         "width": 53.6,
         "height": 57.6,
         "speed": 25.0,
@@ -64,7 +65,7 @@ TERRAIN = {
     # city (`urban`, the default of region.urban_edge_share; assumption) are urban-edge villages
     # with rentals and floating population, more attractive to offenders
     # (region.urban_edge_crime_weight).
-    "periurban": {
+    RegionType.PERIURBAN: {
         "width": 15.0,
         "height": 15.0,
         "speed": 30.0,
@@ -610,7 +611,7 @@ def load_graphml(config: RegionConfig, rng: np.random.Generator) -> Region:
         x, y = (lon - lon.min()) / 1000.0, (lat - lat.min()) / 1000.0
     xy = np.column_stack([x, y])
     idx = {v: i for i, v in enumerate(nodes)}
-    speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
+    speed = config.road_speed_kmh or TERRAIN[RegionType.HILL]["speed"]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(nodes)))
     for u, v, d in g.edges(data=True):
@@ -699,7 +700,7 @@ def load_csv(config: RegionConfig, rng: np.random.Generator) -> Region:
         raise ScenarioError(
             "x_km / y_km must be numbers for every village", key="region.villages_csv"
         )
-    speed = config.road_speed_kmh or TERRAIN["hill"]["speed"]
+    speed = config.road_speed_kmh or TERRAIN[RegionType.HILL]["speed"]
     graph = nx.Graph()
     graph.add_nodes_from(range(len(names)))
     for row, d in enumerate(roads.to_dict("records")):

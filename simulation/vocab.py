@@ -101,6 +101,14 @@ class DisputeState(StrEnum):
     ESCALATED = "escalated"  # turned violent (民转刑)
 
 
+ARRIVED_TO_FIND = {
+    DisputeState.MEDIATED: Outcome.DISPUTE_MEDIATED,
+    DisputeState.RESOLVED: Outcome.DISPUTE_RESOLVED,
+    DisputeState.ESCALATED: Outcome.DISPUTE_ESCALATED,
+}
+"""The outcome of a call to a dispute that was no longer open when the officer came."""
+
+
 class Source(StrEnum):
     """Where an incident came from, when it matters."""
 
