@@ -134,6 +134,11 @@ class Community:
         trust = self.villagers.present_trust()
         return float(trust.mean()), float((trust > self.config.satisfied_threshold).mean())
 
+    def satisfied_residents(self) -> int:
+        """How many present residents have trust above the satisfied threshold."""
+        trust = self.villagers.present_trust()
+        return int(np.count_nonzero(trust > self.config.satisfied_threshold))
+
     def satisfaction(self) -> float:
         """Share of present residents whose trust is above the satisfied threshold."""
         return self.trust_measures()[1]

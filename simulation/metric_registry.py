@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .metrics import REMOTENESS_BINS, REMOTENESS_LABELS
-from .vocab import Activity, IncidentType
+from .vocab import REMOTENESS_BINS, REMOTENESS_LABELS, Activity, IncidentType
 
 
 @dataclass(frozen=True)

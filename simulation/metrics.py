@@ -12,16 +12,22 @@ from scipy import stats
 
 from .agents import ACTIVITIES
 from .costs import annual_costs
+from .metric_registry import METRICS
 from .response import COLUMNS
 from .rhythms import MINUTES_PER_DAY
 from .scenario import INCIDENT_TYPES
-from .vocab import CRIME_TYPES, Activity, DisputeState, IncidentState, Outcome
+from .vocab import (
+    CRIME_TYPES,
+    REMOTENESS_BINS,
+    REMOTENESS_LABELS,
+    Activity,
+    DisputeState,
+    IncidentState,
+    Outcome,
+)
 
 if TYPE_CHECKING:
     from .model import RuralPolicingModel
-
-REMOTENESS_BINS = (0.0, 15.0, 30.0, math.inf)  # minutes from the nearest station
-REMOTENESS_LABELS = ("near", "mid", "remote")
 
 
 def observed_days(model: RuralPolicingModel) -> float:
@@ -137,8 +143,9 @@ def _pct(values: np.ndarray, q: float) -> float:
 def summary(
     model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
 ) -> dict[str, Any]:
-    """Headline metrics of one run."""
-    cfg, region, vt = model.config, model.region, model.villagers
+    """Headline metrics of one run: counts and totals once (`pooling_counts`), every ratio
+    from them (`with_ratios`), and the metrics that are not ratios."""
+    cfg, region = model.config, model.region
     years = observed_days(model) / 365.0
     residents = float(region.population.sum())
     rate = 1000.0 / residents / years
@@ -157,46 +164,21 @@ def summary(
         is_t = incidents["type"] == t
         s[f"true_{t}_per_1000"] = float(is_t.sum() * rate)
         s[f"recorded_{t}_per_1000"] = float((is_t & rep).sum() * rate)
-        s[f"reporting_rate_{t}"] = (
-            float((is_t & rep).sum() / is_t.sum()) if is_t.any() else math.nan
-        )
     crime = incidents["type"].isin(CRIME_TYPES)
     s["true_crime_per_1000"] = float(crime.sum() * rate)
     s["recorded_crime_per_1000"] = float((crime & rep).sum() * rate)
     s["true_incidents"] = len(incidents)
     s["recorded_incidents"] = int(rep.sum())
-    s["reporting_rate"] = float(rep.mean()) if len(incidents) else math.nan
-    s["reporting_rate_crime"] = float(rep[crime].mean()) if crime.any() else math.nan
-    s["reporting_rate_calls"] = float(rep[~crime].mean()) if (~crime).any() else math.nan
     rt = incidents["response_min"].dropna().to_numpy()
     s["responded"] = len(rt)
-    s["response_mean_min"] = float(rt.mean()) if len(rt) else math.nan
     s["response_median_min"] = _pct(rt, 50)
     s["response_p90_min"] = _pct(rt, 90)
     responded = incidents.dropna(subset=["response_min"])
-    for label in REMOTENESS_LABELS:
-        sub = responded.loc[responded["remoteness"] == label, "response_min"]
-        s[f"response_mean_{label}_min"] = float(sub.mean()) if len(sub) else math.nan
-    far = responded["remoteness_min"] >= np.percentile(region.remoteness, 200 / 3)
-    s["response_mean_remote_third_min"] = (
-        float(responded.loc[far, "response_min"].mean()) if far.any() else math.nan
-    )
     by_village = responded.groupby("village")["response_min"].mean().to_numpy()
     s["response_worst5_villages_min"] = (
         float(np.sort(by_village)[-5:].mean()) if len(by_village) else math.nan
     )
-    # Jurisdiction: responses by an officer of another township's station (mutual aid).
-    home = {o.unique_id: region.township[o.station] for o in model.officers}
-    own = (
-        responded["responder"].map(home).to_numpy()
-        == region.township[responded["village"].to_numpy(int)]
-    )
-    s["cross_township_share"] = float((~own).mean()) if len(own) else math.nan
-    s["cross_township_travel_min"] = (
-        float(responded.loc[~own, "travel_min"].mean()) if (~own).any() else math.nan
-    )
     fp = incidents["first_presence_min"].dropna().to_numpy()
-    s["first_presence_mean_min"] = float(fp.mean()) if len(fp) else math.nan
     s["first_presence_median_min"] = _pct(fp, 50)
     s["queued_at_end"] = int((incidents["state"] == IncidentState.QUEUED).sum())
     # Disputes: those that arose in the observed window, and those that closed in it (settled,
@@ -210,22 +192,9 @@ def summary(
     s["disputes_closed"] = len(closed)
     s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in closed)
     s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in closed)
-    s["escalation_rate"] = s["disputes_escalated"] / len(closed) if closed else math.nan
     s["escalated_per_1000"] = s["disputes_escalated"] * rate
-    arrests = int((incidents["outcome"] == Outcome.ARREST).sum())
-    recorded_crime = int((crime & rep).sum())
-    s["arrests"] = arrests
-    s["clearance_rate"] = arrests / recorded_crime if recorded_crime else math.nan
-    present = vt.present
-    community = model.community
-    s["mean_trust"] = community.mean_trust()  # residents present, not migrants away
-    s["satisfaction"] = community.satisfaction()
-    seen = community.seen_recently(model.now)[present]
-    s["visibility"] = float(seen.mean()) if seen.size else math.nan
-    duty = officers["on_duty_min"].sum()
-    s["officer_utilisation"] = float(officers["busy_min"].sum() / duty) if duty else 0.0
-    incident_work = officers["committed_min"].sum() + officers["min_casework"].sum()
-    s["incident_utilisation"] = float(incident_work / duty) if duty else 0.0
+    s["arrests"] = int((incidents["outcome"] == Outcome.ARREST).sum())
+    s["mean_trust"] = model.community.mean_trust()  # residents present, not migrants away
     resident_officers = model.deployment.residents  # village and district officers
     s["villages_per_resident_officer"] = (
         float(np.mean([len(o.villages) for o in resident_officers]))
@@ -238,6 +207,17 @@ def summary(
     s.update(costs(model))
     s.update(censored_response(incidents, model.end_time))
     s.update(pooling_counts(model, incidents, officers))
+    return with_ratios(s)
+
+
+def with_ratios(s: dict[str, Any]) -> dict[str, Any]:
+    """`s` with every per-run ratio metric declared in simulation.metric_registry computed
+    from its numerator and denominator columns (NaN when the denominator is 0): a ratio
+    metric is one declaration, computed in one place."""
+    for m in METRICS.values():
+        if m.ratio is not None and m.per_run and set(m.ratio) <= s.keys():
+            num, den = s[m.ratio[0]], s[m.ratio[1]]
+            s[m.name] = float(num / den) if den > 0 else math.nan
     return s
 
 
@@ -264,8 +244,9 @@ def km_quantile(waits: np.ndarray, answered: np.ndarray, q: float) -> float:
 
 def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any]:
     """Response times over every reported incident needing an officer, those still waiting
-    at the end included: Kaplan-Meier median and p90 (censored at end - report), the share
-    unanswered, and the shares reached within 15 and 30 minutes with their counts."""
+    at the end included: Kaplan-Meier median and p90 (censored at end - report), and the
+    counts behind the share unanswered and the shares reached within 15 and 30 minutes
+    (the shares themselves: `with_ratios`)."""
     need = (
         incidents["reported"].astype(bool)
         & incidents["needs_officer"].astype(bool)
@@ -278,7 +259,6 @@ def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any
     s: dict[str, Any] = {
         "needing_officer": n,
         "unanswered_at_end": unanswered,
-        "unanswered_share": unanswered / n if n else math.nan,
         "response_km_median_min": km_quantile(waits, answered, 0.5),
         "response_km_p90_min": km_quantile(waits, answered, 0.9),
     }
@@ -288,7 +268,6 @@ def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any
         reached = int((known & answered & (waits <= m)).sum())
         s[f"eligible_within_{m}"] = int(known.sum())
         s[f"answered_within_{m}"] = reached
-        s[f"response_within_{m}"] = reached / int(known.sum()) if known.any() else math.nan
     return s
 
 
@@ -330,8 +309,7 @@ def pooling_counts(
     s["first_presence_total_min"] = float(fp.sum())
     present = vt.present
     s["present_residents"] = int(np.count_nonzero(present))
-    threshold = model.config.trust.satisfied_threshold  # as Community.satisfaction
-    s["satisfied_residents"] = int(np.count_nonzero(vt.trust[present] > threshold))
+    s["satisfied_residents"] = model.community.satisfied_residents()
     s["seen_residents"] = int(np.count_nonzero(model.community.seen_recently(model.now)[present]))
     s["officer_on_duty_min"] = float(officers["on_duty_min"].sum())
     s["officer_busy_min"] = float(officers["busy_min"].sum())

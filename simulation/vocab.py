@@ -3,6 +3,7 @@ incident is in its life and how it ended. Values are the strings written to the 
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 
@@ -116,3 +117,9 @@ class Source(StrEnum):
     EMPTY_HOME = "empty_home"
     OCCUPIED_HOME = "occupied_home"
     DISPUTE = "dispute"  # a violent incident from an escalated dispute
+
+
+REMOTENESS_BINS = (0.0, 15.0, 30.0, math.inf)  # minutes from the nearest station
+REMOTENESS_LABELS = ("near", "mid", "remote")
+"""Remoteness bands of villages by drive from the nearest station: near < 15, mid 15-30,
+remote >= 30 minutes."""

@@ -13,7 +13,7 @@ import pytest
 
 from simulation.intervals import mean_ci, paired_ratio_difference_ci, ratio_ci
 from simulation.metric_registry import METRICS, natural_range
-from simulation.metrics import censored_response, km_quantile
+from simulation.metrics import censored_response, km_quantile, with_ratios
 from simulation.model import RuralPolicingModel
 from simulation.runner import aggregate, cost_per_incident_prevented, differences
 from simulation.scenario import Scenario
@@ -234,7 +234,7 @@ def test_censored_response_on_a_constructed_incident_log():
         }
     )
     inc["response_min"] = inc["t_arrival"] - inc["t_report"]
-    s = censored_response(inc, end)
+    s = with_ratios(censored_response(inc, end))
     # Needing an officer by the end: rows 0-4 (5 not reported, 6 handled on the phone, 7
     # reported after the end). Waits: 12, 40, 50c, 10, 5c.
     assert s["needing_officer"] == 5 and s["unanswered_at_end"] == 2

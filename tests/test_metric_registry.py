@@ -85,3 +85,37 @@ def test_console_table_is_aligned_with_chinese_labels(comparison):
     lines = to_text(headline_table(agg)).splitlines()
     assert any("民转刑" in line for line in lines)
     assert len({_width(line) for line in lines}) == 1
+
+
+def test_a_ratio_metric_is_one_declaration(monkeypatch):
+    """Declaring a ratio of two existing summary columns is all it takes: the summary computes
+    it, replicates are pooled as the ratio of means with Fieller's interval, and the docs'
+    table lists it."""
+    import pandas as pd
+
+    from simulation.metric_registry import Metric
+    from simulation.reference import metric_table
+    from simulation.runner import pooled_means
+
+    m = Metric(
+        "arrests_per_response",
+        "arrests per response",
+        "",
+        "Arrests per incident an officer reached.",
+        ratio=("arrests", "responded"),
+    )
+    monkeypatch.setitem(METRICS, m.name, m)
+    runs = [
+        RuralPolicingModel(Scenario(days=20, warmup_days=0), seed=s).run().results()["summary"]
+        for s in (1, 2)
+    ]
+    for s in runs:
+        assert s[m.name] == pytest.approx(s["arrests"] / s["responded"])
+    table = pd.DataFrame([{**s, "scenario": "x", "replicate": i} for i, s in enumerate(runs)])
+    pooled = pooled_means(table, "scenario").loc["x", m.name]
+    assert pooled == pytest.approx(
+        (runs[0]["arrests"] + runs[1]["arrests"]) / (runs[0]["responded"] + runs[1]["responded"])
+    )
+    row = aggregate(table).set_index("metric").loc[m.name]
+    assert row["interval"] == "fieller" and row["mean"] == pytest.approx(pooled)
+    assert "`arrests_per_response`" in metric_table()
