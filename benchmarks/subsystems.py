@@ -70,12 +70,13 @@ class Switched(RuralPolicingModel):
             self.crime.hour = _none  # type: ignore[method-assign,assignment]
             self.calls.hour = _none  # type: ignore[method-assign,assignment]
             self.disputes.day = _none  # type: ignore[method-assign,assignment]
+        if "routine" in off:
+            self.policing.idle = _wait  # type: ignore[method-assign]
 
-    def next_move(self, officer: Officer, t: float) -> None:
-        if "routine" in self.off:
-            officer.next_decision = math.inf  # wait where it is until the next job
-        else:
-            super().next_move(officer, t)
+
+def _wait(officer: Officer, t: float) -> None:
+    """No routine: an idle officer waits where it is until the next job."""
+    officer.next_decision = math.inf
 
 
 def _nothing(*_args: object) -> None:

@@ -1,10 +1,11 @@
-"""Mesa agents: Officer, Auxiliary, Offender and Villager.
+"""The police side's Mesa agents: Officer and Auxiliary.
 
 Officers and auxiliaries are `CellAgent`s on the county's `mesa.discrete_space.Network`
 (one cell per village). An officer's exact position, part-way along a road when
 travelling, is `officer.position(t)`; its `cell` is the village it last stood in.
-Villagers and offenders are views onto numpy columns (see villagers.py, demand.py),
-so that touching thousands at once stays cheap.
+Villagers and offenders are Mesa agents too, as views onto numpy columns beside their
+columns (`Villager` in villagers.py, `Offender` in crime.py), so that touching thousands at
+once stays cheap.
 """
 
 from __future__ import annotations
@@ -12,20 +13,16 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from mesa import Agent
-from mesa.discrete_space import CellAgent
+from mesa import Model
+from mesa.discrete_space import CellAgent, Network
 
 from .movement import Position, Trip, at_village
 from .units import MINUTES_PER_DAY
 from .vocab import GUARDING, Activity, Role
 
 if TYPE_CHECKING:
-    from .demand import CrimeProcess
-    from .duty import DutyBoard
-    from .model import RuralPolicingModel
+    from .duty import DutyBoard, Shift
     from .region import Region
-    from .response import Incident
-    from .scenario import Shift
 
 ACTIVITIES = tuple(Activity)
 
@@ -41,7 +38,8 @@ class Officer(CellAgent):
 
     def __init__(
         self,
-        model: RuralPolicingModel,
+        model: Model,
+        space: Network,
         region: Region,
         board: DutyBoard,
         index: int,
@@ -67,7 +65,7 @@ class Officer(CellAgent):
         self.trip: Trip | None = None
         self.after_trip = Activity.POST  # activity on reaching the trip's destination
         self.on_duty = False
-        self.incident: Incident | None = None
+        self.incident: object | None = None  # the job committed to (response.py owns it)
         self._next_decision = 0.0
         self.posted_since = -math.inf  # in post since long before the run: knows the villages
         self.next_village = 0  # round-robin pointer over assigned villages
@@ -78,7 +76,8 @@ class Officer(CellAgent):
         self.station_duty_owed = 0.0  # minutes of this shift's station duties still to do
         self.guard_village = -1  # the village this officer stands guard in (-1: none)
         self.visiting = False  # ... on household visits
-        self.cell = model.space[station]
+        self.space = space
+        self.cell = space[station]
 
     # --- state --------------------------------------------------------------------
     @property
@@ -101,8 +100,20 @@ class Officer(CellAgent):
         """Minutes spent on each activity so far (booked at each change of activity)."""
         return {a: m for a, m in zip(ACTIVITIES, self._minutes, strict=True) if m}
 
-    def clear_time_use(self) -> None:
+    def close_books(self, t: float) -> None:
+        """Book time use and committed time up to minute t (a job still open counts up to t)."""
+        self.settle(t)
+        self.set_activity(self.activity, t)
+        if self.incident is not None:
+            self.committed_minutes += t - self.committed_since
+            self.committed_since = t
+
+    def open_books(self, t: float) -> None:
+        """Start time use and committed time afresh at minute t (the end of the warm-up)."""
+        self.close_books(t)
         self._minutes = [0.0] * len(ACTIVITIES)
+        self.committed_minutes = 0.0
+        self.committed_since = t
 
     def set_activity(self, activity: Activity, t: float) -> None:
         """Switch activity at minute t, booking the time spent on the previous one."""
@@ -158,7 +169,7 @@ class Officer(CellAgent):
         self.trip = None
         if self.pos[0] != village or self.pos[1] != village:
             self.pos = at_village(village)
-            self.cell = self.model.space[village]
+            self.cell = self.space[village]
         self._sync_guard()
 
     @property
@@ -221,7 +232,7 @@ class Officer(CellAgent):
 
     # --- responding -----------------------------------------------------------------
     def start_response(
-        self, incident: Incident, village: int, t: float, handling: float, speed: float
+        self, incident: object, village: int, t: float, handling: float, speed: float
     ) -> float:
         """Commit to an incident and drive there, leaving after call handling; the arrival
         minute."""
@@ -281,7 +292,7 @@ class Auxiliary(CellAgent):
     """
 
     def __init__(
-        self, model: RuralPolicingModel, village: int, day_start: int, day_hours: int
+        self, model: Model, space: Network, village: int, day_start: int, day_hours: int
     ) -> None:
         super().__init__(model)
         self.village = village
@@ -289,60 +300,7 @@ class Auxiliary(CellAgent):
         self.day_hours = day_hours
         self.busy_until = 0.0
         self.scenes = 0
-        self.cell = model.space[village]
+        self.cell = space[village]
 
     def on_duty(self, hour: int) -> bool:
         return (hour - self.day_start) % 24 < self.day_hours
-
-
-class Offender(CellAgent):
-    """A motivated offender: resident in a village (known to its officer once met) or
-    roaming (homed at a random village, never known through visits). State lives in the crime
-    process's columns; this is a view."""
-
-    def __init__(self, model: RuralPolicingModel, crime: CrimeProcess, index: int) -> None:
-        super().__init__(model)
-        self.crime = crime
-        self.index = index
-        self.cell = model.space[int(crime.home[index])]
-
-    @property
-    def resident(self) -> bool:
-        return bool(self.crime.resident[self.index])
-
-    @property
-    def jailed_until(self) -> float:
-        return float(self.crime.jailed_until[self.index])
-
-    @property
-    def known(self) -> bool:
-        return bool(self.crime.known[self.index])
-
-
-class Villager(Agent):
-    """A villager: a view on row `index` of `model.villagers` (numpy columns)."""
-
-    def __init__(self, model: RuralPolicingModel, index: int) -> None:
-        super().__init__(model)
-        self.index = index
-
-    @property
-    def village(self) -> int:
-        return int(self.model.villagers.village[self.index])
-
-    @property
-    def household(self) -> int:
-        return int(self.model.villagers.household[self.index])
-
-    @property
-    def age_group(self) -> str:
-        return ("child", "adult", "elderly")[self.model.villagers.age[self.index]]
-
-    @property
-    def away(self) -> bool:
-        """True while away as a migrant worker."""
-        return not bool(self.model.villagers.present[self.index])
-
-    @property
-    def trust(self) -> float:
-        return float(self.model.villagers.trust[self.index])

@@ -39,9 +39,10 @@ from .config_files import (
 )
 from .errors import Problem, ScenarioError
 from .executor import ExecutorError, check_options, describe
+from .limits import MAX_REPLICATES, MAX_SEED
 from .region import build_region
 from .runner import PROGRESS_DAYS, Results, aggregate, differences, interval_note, run_many
-from .scenario import MAX_REPLICATES, MAX_SEED, Scenario
+from .scenario import Scenario
 from .store import (
     OutputError,
     check_out,

@@ -5,10 +5,96 @@ and back toward each person's disposition."""
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
-from .rhythms import MINUTES_PER_DAY
-from .scenario import TrustConfig
+from .section import Probability, Section
+from .units import MINUTES_PER_DAY
 from .villagers import VillagerTable
+
+
+class TrustConfig(Section):
+    """Villagers' trust in the police (0-1)."""
+
+    initial_mean: Probability = Field(
+        0.5,
+        description="mean initial trust. Assumption",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
+    initial_sd: float = Field(
+        0.15,
+        ge=0,
+        le=0.5,
+        description="sd of initial trust",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
+    visit_gain: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="trust gain of a household visit",
+        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+    )
+    contact_gain: float = Field(
+        0.002,
+        ge=0,
+        le=1,
+        description="trust gain of a day with a police or auxiliary contact",
+        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+    )
+    fast_response_min: float = Field(
+        20,
+        gt=0,
+        description="a response this fast pleases",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
+    )
+    response_gain: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="trust change after a response",
+        json_schema_extra={"unit": "share", "source": "assumption"},
+    )
+    unresolved_loss: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="trust loss of a victim household whose incident is not reported (nobody "
+        "comes)",
+        json_schema_extra={"unit": "share", "source": "assumption"},
+    )
+    diffusion_per_day: Probability = Field(
+        0.005,
+        description="daily pull of trust toward the village mean (word of mouth)",
+        json_schema_extra={"unit": "share per day", "source": "assumption"},
+    )
+    decay_per_day: Probability = Field(
+        0.005,
+        description="daily pull of each villager's trust back toward their own initial "
+        "trust (a disposition that contacts move only while they last)",
+        json_schema_extra={"unit": "share per day", "source": "assumption"},
+    )
+    satisfied_threshold: Probability = Field(
+        0.6,
+        description="trust above which a resident counts as satisfied",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
+    visibility_window_days: float = Field(
+        30,
+        gt=0,
+        description="a resident who met police or an auxiliary within this many days counts as "
+        "having seen them (visibility, 见警率)",
+        json_schema_extra={"unit": "days", "source": "setting: a month, as 见警率 surveys ask"},
+    )
+    contacts_per_presence_hour: float = Field(
+        8.0,
+        ge=0,
+        description="residents an officer or auxiliary meets per hour of presence in a village "
+        "(shared among its present residents, so big villages see them less)",
+        json_schema_extra={
+            "unit": "residents per hour",
+            "source": "assumption: a walk through the village, a few conversations",
+        },
+    )
 
 
 class Community:

@@ -4,18 +4,23 @@ that name the file, the line, the key and the reason."""
 from __future__ import annotations
 
 import copy
-import difflib
 import os
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from .errors import Problem, ScenarioError
-from .scenario import MAX_REPLICATES, MAX_SEED, MOVED_KEYS, PolicingConfig, Scenario
-
-LineMap = dict[tuple[str, ...], tuple[str, int]]
+from .limits import MAX_REPLICATES, MAX_SEED
+from .scenario import (  # noqa: F401 (re-exported: the file readers' entry points)
+    LineMap,
+    Scenario,
+    fields_at,
+    problems_from,
+    section_at,
+    validate_dict,
+)
 
 # Data files a scenario names: a relative path is relative to the file that sets it.
 PATH_KEYS = ("region.graphml", "region.villages_csv", "region.roads_csv")
@@ -279,83 +284,6 @@ def apply_overrides(data: dict, overrides: list[str], lines: LineMap) -> dict:
         node[keys[-1]] = value
         lines[tuple(keys)] = ("--set", None)  # type: ignore[assignment]
     return out
-
-
-def _section_at(loc: tuple) -> type[BaseModel] | None:
-    """The schema section (a pydantic model) at a key path, preset sections included."""
-    model: Any = Scenario
-    for part in loc:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return (
-                PolicingConfig.preset_sections().get(str(part)) if model is PolicingConfig else None
-            )
-        model = field.annotation
-        while get_origin(model) is not None and not (
-            isinstance(model, type) and issubclass(model, BaseModel)
-        ):
-            args = [a for a in get_args(model) if a is not type(None)]
-            model = args[-1] if args else None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _fields_at(loc: tuple) -> list[str]:
-    """Field names of the schema section at `loc` (for 'did you mean')."""
-    model = _section_at(loc)
-    if model is None:
-        return []
-    names = list(model.model_fields)
-    if model is PolicingConfig:
-        names += list(PolicingConfig.preset_sections())
-    return names
-
-
-def problems_from(exc: ValidationError, lines: LineMap, file: str | None) -> list[Problem]:
-    """One Problem per pydantic error, with file, line, dotted key and a readable reason."""
-    problems = []
-    for err in exc.errors():
-        loc = tuple(str(x) for x in err["loc"])
-        key = ".".join(loc)
-        reason = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            options = _fields_at(tuple(err["loc"][:-1]))
-            close = difflib.get_close_matches(loc[-1], options, n=1)
-            if key in MOVED_KEYS:
-                reason = f"unknown key (moved: did you mean '{MOVED_KEYS[key]}'?)"
-            else:
-                reason = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
-        elif err["type"] == "literal_error":
-            reason = f"{reason}, got {err.get('input')!r}"
-        elif (
-            "input" in err
-            and err["type"] not in ("missing",)
-            and not isinstance(err["input"], (dict, list))
-        ):  # a whole section's value is too long to repeat
-            reason = f"{reason} (got {err['input']!r})"
-        where = None
-        for n in range(len(loc), 0, -1):  # nearest key that has a line
-            if loc[:n] in lines:
-                where = lines[loc[:n]]
-                break
-        problems.append(
-            Problem(
-                key=key,
-                reason=reason,
-                file=where[0] if where else file,
-                line=where[1] if where else None,
-            )
-        )
-    return problems
-
-
-def validate_dict(data: dict, lines: LineMap | None = None, file: str | None = None) -> Scenario:
-    """A Scenario from a plain dict; ScenarioError listing every problem otherwise."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, lines or {}, file)) from None
 
 
 def locate(problems: list[Problem], lines: LineMap, file: str | None) -> list[Problem]:

@@ -7,16 +7,141 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from pydantic import Field, field_validator
+
 from .movement import time_to
 from .region import Region
-from .scenario import DispatchConfig
+from .section import Probability, Section
 from .vocab import IncidentType
 
 if TYPE_CHECKING:
     from .agents import Officer
-    from .response import Incident
+    from .incident import Incident
 
 QueueItem = tuple[int, float, int, "Incident"]  # (priority, time received, id, incident)
+
+
+class DispatchConfig(Section):
+    """The county command centre."""
+
+    call_handling_min: float = Field(
+        2,
+        ge=0,
+        description="report to dispatch when an officer is free, minutes "
+        "(Kansas City: dispatch ~2 min)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "Kansas City response time study: dispatch ~2 min",
+        },
+    )
+    smart_dispatch_factor: Probability = Field(
+        0.5,
+        description="call-handling multiplier with smart dispatch. Assumption",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
+    own_officer_first: bool = Field(
+        True,
+        description="send the village's own officer first when available",
+        json_schema_extra={
+            "unit": "",
+            "source": "setting (seeds: the village's own officer is dispatched first)",
+        },
+    )
+    own_officer_max_extra_min: float | None = Field(
+        10,
+        ge=0,
+        description="the village's own officer goes first only if its travel time is at most "
+        "this much longer than the closest available officer's, minutes; null = always the own "
+        "officer. Assumption",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: a command centre sends the own officer (seeds) unless another "
+            "is clearly nearer; 10 min, the order of call handling plus a short drive",
+        },
+    )
+    mutual_aid_after_min: float | None = Field(
+        60,
+        ge=0,
+        description="jurisdiction first (属地管辖): an incident is answered by its own township's "
+        "station; once it has waited this long in that station's queue, the closest free officer "
+        "of another township within dispatch.mutual_aid_max_travel_min goes (支援), or the first "
+        "such to come free; null = never",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "setting: police stations answer their own jurisdiction (属地管辖); "
+            "assumption: the command centre orders support from another station when the own "
+            "station cannot come within the hour",
+        },
+    )
+    mutual_aid_max_travel_min: float | None = Field(
+        30,
+        ge=0,
+        description="mutual aid comes only from an officer at most this many minutes' drive "
+        "from the incident (a neighbouring station across the township border); null = from "
+        "anywhere in the county",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: support is asked of a neighbouring station's officer within "
+            "half an hour, not of one hours away whose officer would arrive after the own "
+            "station's",
+        },
+    )
+    auxiliary_first_presence: bool = Field(
+        True,
+        description="send the village auxiliary as first presence",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
+    auxiliary_response_min: float = Field(
+        8,
+        ge=0,
+        description="mean time for an auxiliary to reach a scene in its village",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: on foot or motorbike within the village",
+        },
+    )
+    auxiliary_scene_min: float = Field(
+        60,
+        ge=0,
+        description="time a village auxiliary stays at a scene before taking another, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption: an hour at the scene"},
+    )
+    priority: dict[IncidentType, int] = Field(
+        default_factory=lambda: {
+            IncidentType.VIOLENT: 0,
+            IncidentType.PROPERTY: 1,
+            IncidentType.DISPUTE: 1,
+            IncidentType.SERVICE: 2,
+        },
+        description="dispatch priority by incident type, lower is more urgent; first come first "
+        "served within a priority",
+        json_schema_extra={
+            "unit": "rank",
+            "source": "setting: violent before property and disputes before other calls",
+        },
+    )
+    travel_time_cv: float = Field(
+        0.2,
+        ge=0,
+        le=2,
+        description="coefficient of variation of a response trip's duration (traffic, weather, "
+        "finding the house); 0 = deterministic road times",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
+    vehicle_kmh_factor: float = Field(
+        1.0,
+        gt=0,
+        description="response driving speed relative to normal road speed",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
+
+    @field_validator("priority")
+    @classmethod
+    def _every_type_ranked(cls, p: dict[IncidentType, int]) -> dict[IncidentType, int]:
+        missing = set(IncidentType) - set(p)
+        if missing:
+            raise ValueError(f"missing incident type(s) {sorted(map(str, missing))}")
+        return p
 
 
 class CommandCentre:

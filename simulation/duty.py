@@ -8,6 +8,54 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from pydantic import Field, model_validator
+
+from .section import Probability, Section
+
+
+class Shift(Section):
+    """A duty shift: officers of this group are on duty from `start_hour` for `hours`."""
+
+    start_hour: int = Field(
+        ge=0,
+        lt=24,
+        description="shift start, hour of day",
+        json_schema_extra={"unit": "hour of day", "source": "setting"},
+    )
+    hours: int = Field(
+        gt=0,
+        le=24,
+        description="shift length, hours",
+        json_schema_extra={"unit": "hours", "source": "setting"},
+    )
+    share: Probability = Field(
+        description="share of officers on this shift",
+        json_schema_extra={"unit": "share 0-1", "source": "setting"},
+    )
+    station_duty_hours: float = Field(
+        0.0,
+        ge=0,
+        description="hours of station duties (所务) each station officer owes per shift, done at "
+        "the station between calls: household registration desk, inspections of premises, "
+        "meetings, reports (resident officers owe none: their time is reserved for the villages)",
+        json_schema_extra={
+            "unit": "hours per shift",
+            "source": "assumption: 2 h of the 9 h day shift, from a rural station officer's "
+            "log in which inspections and station business fill about 4 of 22 working days "
+            "(Zhang, 派出所功能与国家治理的法治化, K station, May 2014); 0 on evening and night "
+            "duty; resident officers are exempt as the Hubei rule reserves >= 30 h a week of "
+            "theirs for the community",
+        },
+    )
+
+    @model_validator(mode="after")
+    def _duty_fits(self) -> Shift:
+        if self.station_duty_hours > self.hours:
+            raise ValueError(
+                f"station_duty_hours {self.station_duty_hours} is longer than the shift "
+                f"({self.hours} h)"
+            )
+        return self
 
 
 class DutyBoard:

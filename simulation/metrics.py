@@ -4,7 +4,7 @@ summary of every headline metric."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -12,12 +12,12 @@ from scipy import stats
 
 from .agents import ACTIVITIES
 from .costs import annual_costs
+from .incident import COLUMNS
 from .metric_registry import METRICS
-from .response import COLUMNS
 from .rhythms import MINUTES_PER_DAY
-from .scenario import INCIDENT_TYPES
 from .vocab import (
     CRIME_TYPES,
+    INCIDENT_TYPES,
     REMOTENESS_BINS,
     REMOTENESS_LABELS,
     Activity,
@@ -27,15 +27,47 @@ from .vocab import (
 )
 
 if TYPE_CHECKING:
-    from .model import RuralPolicingModel
+    from .agents import Auxiliary, Officer
+    from .community import Community
+    from .disputes import DisputeProcess
+    from .incident import IncidentLog
+    from .policing.base import Deployment, PolicingModel
+    from .presence import Presence
+    from .region import Region
+    from .scenario import Scenario
+    from .villagers import VillagerTable
 
 
-def observed_days(model: RuralPolicingModel) -> float:
+class Run(Protocol):
+    """What the tables are read from: a finished run (model.RuralPolicingModel)."""
+
+    config: Scenario
+    run_seed: int
+    region: Region
+    villagers: VillagerTable
+    incidents: IncidentLog
+    officers: list[Officer]
+    auxiliaries: list[Auxiliary]
+    auxiliary_by_village: dict[int, Auxiliary]
+    policing: PolicingModel
+    deployment: Deployment
+    presence: Presence
+    community: Community
+    disputes: DisputeProcess
+    daily: list[dict[str, float]]
+    start_time: float
+    end_time: float
+
+    @property
+    def now(self) -> float: ...
+
+
+def observed_days(model: Run) -> float:
     """Days after the warm-up: the window every output covers."""
     return (model.end_time - model.start_time) / MINUTES_PER_DAY
 
 
-def incident_table(model: RuralPolicingModel) -> pd.DataFrame:
+def incident_table(model: Run) -> pd.DataFrame:
     """One row per true incident, with every timestamp (minutes) and the outcome."""
     df = pd.DataFrame([i.row() for i in model.incidents], columns=list(COLUMNS))
     for col in ("type", "source", "reporter", "first_presence_by", "state", "outcome"):
@@ -67,7 +99,7 @@ BUSY = (Activity.CASEWORK, Activity.STATION_DUTY, Activity.DIVERTED)
 """Activities besides incidents that count as busy in utilisation."""
 
 
-def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
+def officer_table(model: Run) -> pd.DataFrame:
     """One row per officer: assignment and minutes spent on each activity."""
     rows = []
     for o in model.officers:
@@ -96,7 +128,7 @@ def officer_table(model: RuralPolicingModel) -> pd.DataFrame:
     return df
 
 
-def village_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
+def village_table(model: Run, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per village: population, remoteness, incidents, response, trust."""
     region, vt = model.region, model.villagers
     years = observed_days(model) / 365.0
@@ -140,9 +172,7 @@ def _pct(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
 
 
-def summary(
-    model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
-) -> dict[str, Any]:
+def summary(model: Run, incidents: pd.DataFrame, officers: pd.DataFrame) -> dict[str, Any]:
     """Headline metrics of one run: counts and totals once (`pooling_counts`), every ratio
     from them (`with_ratios`), and the metrics that are not ratios."""
     cfg, region = model.config, model.region
@@ -271,9 +301,7 @@ def censored_response(incidents: pd.DataFrame, end_time: float) -> dict[str, Any
     return s
 
 
-def pooling_counts(
-    model: RuralPolicingModel, incidents: pd.DataFrame, officers: pd.DataFrame
-) -> dict[str, Any]:
+def pooling_counts(model: Run, incidents: pd.DataFrame, officers: pd.DataFrame) -> dict[str, Any]:
     """The numerators and denominators of the summary's ratios (declared in
     simulation.metric_registry), so that replicates can be pooled as ratios of means."""
     region, vt = model.region, model.villagers
@@ -319,7 +347,7 @@ def pooling_counts(
     return s
 
 
-def costs(model: RuralPolicingModel) -> dict[str, float]:
+def costs(model: Run) -> dict[str, float]:
     """Annual cost, CNY (simulation.costs): officers, auxiliaries, vehicles, police rooms, CCTV,
     driving; with the vehicle-km a year that the driving cost prices (averaged over the whole
     run, warm-up included: driving has no slow dynamics)."""
@@ -336,7 +364,7 @@ def costs(model: RuralPolicingModel) -> dict[str, float]:
     return {"vehicle_km_per_year": float(km), **parts}
 
 
-def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFrame:
+def daily_table(model: Run, incidents: pd.DataFrame) -> pd.DataFrame:
     """One row per day: true and recorded incidents by type, trust, visibility, load."""
     days = math.ceil(observed_days(model))
     df = pd.DataFrame(model.daily).drop_duplicates("day", keep="last").set_index("day")
@@ -348,7 +376,7 @@ def daily_table(model: RuralPolicingModel, incidents: pd.DataFrame) -> pd.DataFr
     return df.reset_index()
 
 
-def road_table(model: RuralPolicingModel) -> pd.DataFrame:
+def road_table(model: Run) -> pd.DataFrame:
     """One row per road: its villages, map coordinates, length and travel time."""
     r = model.region
     rows = [
@@ -369,7 +397,7 @@ def road_table(model: RuralPolicingModel) -> pd.DataFrame:
     )
 
 
-def collect(model: RuralPolicingModel) -> dict[str, Any]:
+def collect(model: Run) -> dict[str, Any]:
     """Every table of a finished run."""
     incidents = incident_table(model)
     officers = officer_table(model)

@@ -5,10 +5,15 @@ and the day's presence hours that disputes, intelligence, contacts and trust rea
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .scenario import AddonsConfig
+from .addons import AddonsConfig
+
+if TYPE_CHECKING:
+    from .agents import Officer
+    from .duty import DutyBoard
 
 
 class Presence:
@@ -26,6 +31,39 @@ class Presence:
         self.visit_hours = np.zeros(n)  # officer hours of household visits today
         self.intel_hours = np.zeros(n)  # the same, weighted by the officers' knowledge
         self.total = np.zeros(n)  # officer + auxiliary presence hours, whole run
+        self.learned_by = -math.inf  # every officer knows its villages from then on
+        self._learning_today = False  # presence counted officer by officer today
+
+    def officers(self, board: DutyBoard, officers: list[Officer], t: float) -> np.ndarray:
+        """The hour's officers standing guard, per village (the guardians so far), and their
+        presence, visit and intelligence hours: head counts once every officer knows its
+        villages, else each newly posted officer's hours weighted by its knowledge."""
+        guardians = board.guards.copy()
+        if t >= self.learned_by and not self._learning_today:
+            self.officer_hours += board.guards
+            self.visit_hours += board.visitors
+            self.intel_hours += board.visitors
+        else:
+            self._learning_today = True
+            for o in officers:
+                v = o.guard_village
+                if v >= 0:
+                    knowledge = o.knowledge(t)
+                    self.officer_hours[v] += knowledge
+                    if o.visiting:
+                        self.visit_hours[v] += 1.0
+                        self.intel_hours[v] += knowledge
+        return guardians
+
+    def auxiliaries(self, villages: np.ndarray, guardians: np.ndarray) -> None:
+        """Auxiliaries on duty in `villages` this hour: one more guardian each."""
+        guardians[villages] += 1.0
+        self.auxiliary_hours[villages] += 1.0
+
+    def newcomer(self, officer: Officer) -> None:
+        """An officer newly posted (rotated): presence counts by knowledge until it learns."""
+        if officer.learning_min > 0:
+            self.learned_by = max(self.learned_by, officer.posted_since + officer.learning_min)
 
     def hour(self, guardians: np.ndarray, hour: int) -> np.ndarray:
         """Close the hour's presence (guardians per village); the deterrence offenders meet."""
@@ -44,3 +82,4 @@ class Presence:
         self.auxiliary_hours[:] = 0.0
         self.visit_hours[:] = 0.0
         self.intel_hours[:] = 0.0
+        self._learning_today = False

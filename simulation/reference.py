@@ -23,7 +23,8 @@ from pydantic_core import PydanticUndefined
 
 from .metric_registry import METRICS, Metric
 from .policing import PRESETS
-from .scenario import PolicingConfig, Scenario
+from .policing.settings import PolicingConfig
+from .scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,12 +16,14 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+from pydantic import Field, model_validator
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.spatial import Delaunay
 
 from .errors import ScenarioError
-from .scenario import MAX_VILLAGES, RegionConfig
+from .limits import MAX_SEED, MAX_VILLAGES
+from .section import Probability, Section
 from .units import MINUTES_PER_DAY
 from .vocab import RegionType
 
@@ -88,6 +90,163 @@ ROAD_DIRECTNESS = 0.5
 # bounds themselves are an assumption (every village within one to two hours of a station on
 # those roads). Not enforced by the generator: they follow from spread, winding and speed.
 REMOTEST_MINUTES = {"plain": 45, "hill": 75, "mountain": 120, "periurban": 30}
+
+
+class RegionConfig(Section):
+    """The county: villages joined by roads, township seats with police stations."""
+
+    type: RegionType = Field(
+        RegionType.HILL,
+        description="generator (plain/hill/mountain/periurban) or loader (graphml/csv)",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
+    seed: int | None = Field(
+        0,
+        ge=0,
+        le=MAX_SEED,
+        description="seed of the county layout; null draws it from the run seed "
+        "(a new county per replicate)",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
+    villages: int = Field(
+        40,
+        ge=2,
+        le=MAX_VILLAGES,
+        description="number of administrative villages",
+        json_schema_extra={
+            "unit": "villages",
+            "source": "setting; Mouding: 89 administrative villages (county profile 2023)",
+        },
+    )
+    population: int = Field(
+        40_000,
+        ge=10,
+        le=5_000_000,
+        description="registered residents, persons",
+        json_schema_extra={
+            "unit": "persons",
+            "source": "setting; Mouding: 211,000 (seed document)",
+        },
+    )
+    townships: int = Field(
+        3,
+        ge=1,
+        le=500,
+        description="township seats, each with a police station",
+        json_schema_extra={
+            "unit": "townships",
+            "source": "setting; Mouding: 7 townships (county profile 2023)",
+        },
+    )
+    width_km: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="county extent east-west, km (null: region-type default)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "type defaults: mountain 53.6 km after Mouding (county profile 2023); others assumption",
+        },
+    )
+    height_km: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="county extent north-south, km (null: region-type default)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "type defaults: mountain 57.6 km after Mouding (county profile 2023); others assumption",
+        },
+    )
+    away_share: Probability | None = Field(
+        None,
+        description="share of registered residents away as migrant workers "
+        "(null: region-type default)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "type defaults: mountain 0.33 after Mouding (seed: ~70,000 of 211,000 away); plain 0.25, hill 0.30, periurban 0.10 assumption",
+        },
+    )
+    household_size: float = Field(
+        2.6,
+        ge=1,
+        le=20,
+        description="mean registered persons per household "
+        "(China 2020 census: 2.62 persons per family household)",
+        json_schema_extra={
+            "unit": "persons",
+            "source": "China 2020 census: 2.62 persons per family household",
+        },
+    )
+    file_away_share: Probability = Field(
+        0.3,
+        description="away share of a loaded county (graphml/csv) when `away_share` is null",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: rural China ~30% away (seeds, C5: Mouding ~70,000 of 211,000)",
+        },
+    )
+    road_speed_kmh: float | None = Field(
+        None,
+        gt=0,
+        le=200,
+        description="mean driving speed on village roads, km/h (null: type default)",
+        json_schema_extra={
+            "unit": "km/h",
+            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes: dispersed mountain villages on sparse winding roads)",
+        },
+    )
+    urban_edge_share: Probability | None = Field(
+        None,
+        description="share of a generated county's villages, those nearest the city (beyond "
+        "the western edge), that are urban-edge villages (城中村/城郊结合部) with rentals and "
+        "floating population (null: type default, periurban 0.3, others 0)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: a peri-urban county where about a third of the villages "
+            "border the built-up city; 0 in rural counties",
+        },
+    )
+    urban_edge_crime_weight: float = Field(
+        1.8,
+        gt=0,
+        description="attractiveness to offenders of an urban-edge village's households "
+        "relative to other villages' (1: no spatial difference)",
+        json_schema_extra={
+            "unit": "ratio per household",
+            "source": "assumption for the size; the direction from studies of Chinese cities: "
+            "burglary rises with the floating population from other provinces (Chen et al. "
+            "2017, ZG city), arrests with home rentals (Cheng, Liu & Wang 2017)",
+        },
+    )
+    graphml: str | None = Field(
+        None,
+        description="path of a GraphML road graph (type: graphml)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
+    villages_csv: str | None = Field(
+        None,
+        description="path of a villages CSV (type: csv)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
+    roads_csv: str | None = Field(
+        None,
+        description="path of a roads CSV (type: csv)",
+        json_schema_extra={"unit": "path", "source": "input data"},
+    )
+
+    @model_validator(mode="after")
+    def _loader_paths(self) -> RegionConfig:
+        if self.type == "graphml" and not self.graphml:
+            raise ValueError("region.type 'graphml' needs region.graphml (a file path)")
+        if self.type == "csv" and not (self.villages_csv and self.roads_csv):
+            raise ValueError("region.type 'csv' needs region.villages_csv and region.roads_csv")
+        if self.type not in ("graphml", "csv") and self.townships > self.villages:
+            raise ValueError(
+                f"{self.townships} townships for {self.villages} villages: at most one township "
+                "seat per village"
+            )
+        return self
 
 
 @dataclass

@@ -8,137 +8,172 @@ arrives, stays on scene and leaves with an outcome, and the outcome has conseque
 
 `Response` owns every transition. Demand processes create incidents (`IncidentLog.new`)
 and hand them to `Response.occurred`; the command centre only chooses officers and holds
-the queue; officers only move. Nothing here calls back into the model.
+the queue; officers only move. The response never sees the model: it gets the settings it
+reads, the parties it works with and a clock (`ResponseRules`, `Parties`, `Clock`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import Field, field_validator
 
+from .addons import AddonsConfig
+from .crime import CrimeConfig
+from .dispatch import DispatchConfig
+from .incident import Incident
 from .rhythms import Calendar
-from .scenario import AddonsConfig, CrimeConfig, DispatchConfig, Distribution, ReportingConfig
-from .vocab import CRIME_TYPES, IncidentState, IncidentType, Outcome, Reporter, Responder, Source
+from .section import Distribution, Probability, Section
+from .vocab import (
+    CRIME_TYPES,
+    INCIDENT_TYPES,
+    IncidentState,
+    IncidentType,
+    Outcome,
+    Reporter,
+    Responder,
+)
 
 if TYPE_CHECKING:
     from .agents import Auxiliary, Officer
+    from .clock import Clock
     from .community import Community
-    from .demand import CrimeProcess, DisputeProcess
+    from .crime import CrimeProcess
     from .dispatch import CommandCentre
+    from .disputes import DisputeProcess
+    from .policing.base import PolicingModel
 
-NAN = math.nan
-Schedule = Callable[[Callable[[], None], float], Any]  # schedule(callback, at_minute)
 
+class ReportingConfig(Section):
+    """Whether and when a discovered incident reaches the command centre."""
 
-class Incident:
-    """One true incident. Times are model minutes; NaN means "did not happen (yet)"."""
-
-    __slots__ = (
-        "id",
-        "type",
-        "village",
-        "household",
-        "offender",
-        "dispute",
-        "source",
-        "t_occur",
-        "t_discover",
-        "reported",
-        "reporter",
-        "t_report",
-        "t_dispatch",
-        "responder",
-        "t_first_presence",
-        "first_presence_by",
-        "t_arrival",
-        "t_clear",
-        "state",
-        "outcome",
-        "officer",  # the responding Officer (not a column: `responder` is its id)
-        "needs_officer",  # False: a call handled on the phone, nobody goes
-        "clear_due",  # when the officer on scene will leave (not a column)
-        "lifecycle",  # the Response that moves this incident along (not a column)
-        "__weakref__",  # Mesa holds scheduled callbacks by weak reference
+    probability: dict[str, Probability] = Field(
+        default_factory=lambda: {
+            "property": 0.33,  # NCVS: ~1/3 of household thefts reported
+            # Calibrated: 0.39 at the reference trust gives the NCVS ~42% across a clinic
+            # county, whose victims' trust is spread around the reference (initial_sd).
+            "violent": 0.39,
+            "dispute": 0.35,  # calibrated: dispute calls ~12% of valid 110 calls
+            "service": 0.95,  # assumption: emergencies are called in
+        },
+        description="reporting probability by type at the reference trust "
+        "(NCVS: violent 0.42, household theft ~1/3)",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "NCVS: ~42% of violent victimisations and ~1/3 of household thefts reported (violent 0.39 at the reference trust is calibrated so that a clinic county's violent reporting rate is 0.42: victims' trust keeps its spread, tests/validation/test_reporting_rates.py); dispute 0.35 calibrated to the 110 call mix (Jiangsu 2015, Xuzhou 2017), service 0.95 assumption",
+        },
+    )
+    reference_trust: Probability = Field(
+        0.5,
+        description="trust at which `probability` holds",
+        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+    )
+    trust_logit_slope: float = Field(
+        3.0,
+        ge=0,
+        description="change in log-odds of reporting per unit trust. Assumption",
+        json_schema_extra={"unit": "log-odds per unit trust", "source": "assumption"},
+    )
+    delay_median_min: float = Field(
+        20,
+        gt=0,
+        description="median reporting delay after discovery, minutes "
+        "(Kansas City response time study: ~20 min when discovered later)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "Kansas City response time study: median reporting delay ~20 min when discovered later",
+        },
+    )
+    delay_sigma: float = Field(
+        1.0,
+        gt=0,
+        description="log-sd of the reporting delay",
+        json_schema_extra={"unit": "log-sd", "source": "assumption"},
+    )
+    discovery_mean_min: float = Field(
+        240,
+        ge=0,
+        description="mean delay until an empty-home burglary is discovered, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
+    )
+    occupied_discovery_min: float = Field(
+        5,
+        ge=0,
+        description="delay until a burglary of an occupied home is discovered, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption: someone is at home"},
+    )
+    multi_channel_odds: float = Field(
+        1.5,
+        ge=1,
+        description="odds multiplier with multi-channel reporting. Assumption",
+        json_schema_extra={"unit": "odds ratio", "source": "assumption"},
+    )
+    multi_channel_delay_factor: Probability = Field(
+        0.5,
+        description="delay multiplier with multi-channel reporting. Assumption",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
+    urgent_delay_median_min: float = Field(
+        5,
+        gt=0,
+        description="median reporting delay of violent, dispute and service calls, "
+        "minutes. Assumption (involvement crimes are reported sooner; Kansas City study)",
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: involvement crimes are reported sooner (Kansas City response time study)",
+        },
+    )
+    auxiliary_report_probability: Probability = Field(
+        0.5,
+        description="chance an on-duty village auxiliary learns of an incident in its "
+        "village and reports it at once. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+    )
+    auxiliary_delay_min: float = Field(
+        3,
+        ge=0,
+        description="delay when a village auxiliary reports at once, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
     )
 
-    def __init__(
-        self,
-        id: int,
-        type: IncidentType,
-        village: int,
-        t_occur: float,
-        household: int = -1,
-        offender: int = -1,
-        dispute: int = -1,
-        source: Source = Source.NONE,
-    ) -> None:
-        self.id = id
-        self.type = type
-        self.village = village
-        self.household = household
-        self.offender = offender
-        self.dispute = dispute
-        self.source = source
-        self.t_occur = t_occur
-        self.t_discover = NAN
-        self.reported = False
-        self.reporter = Reporter.NONE
-        self.t_report = NAN
-        self.t_dispatch = NAN
-        self.responder = -1
-        self.t_first_presence = NAN
-        self.first_presence_by = Responder.NONE
-        self.t_arrival = NAN
-        self.t_clear = NAN
-        self.state = IncidentState.UNREPORTED
-        self.outcome = Outcome.NONE
-        self.officer: Officer | None = None
-        self.needs_officer = True
-        self.clear_due = NAN
-        self.lifecycle: Response | None = None
-
-    @property
-    def response_time(self) -> float:
-        """Report to first officer on scene, minutes."""
-        return self.t_arrival - self.t_report
-
-    # Scheduled callbacks (Mesa events hold bound methods of live objects).
-    def call_arrives(self) -> None:
-        assert self.lifecycle is not None
-        self.lifecycle.received(self)
-
-    def mutual_aid_due(self) -> None:
-        assert self.lifecycle is not None
-        self.lifecycle.mutual_aid(self)
-
-    def officer_arrives(self) -> None:
-        assert self.lifecycle is not None
-        self.lifecycle.arrived(self)
-
-    def scene_cleared(self) -> None:
-        assert self.lifecycle is not None
-        self.lifecycle.cleared(self)
-
-    def row(self) -> tuple:
-        return tuple(getattr(self, k) for k in COLUMNS)
+    @field_validator("probability")
+    @classmethod
+    def _known_types(cls, p: dict[str, float]) -> dict[str, float]:
+        unknown = set(p) - set(INCIDENT_TYPES)
+        if unknown:
+            raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
+        missing = set(INCIDENT_TYPES) - set(p)
+        if missing:
+            raise ValueError(f"missing incident type(s) {sorted(missing)}")
+        return p
 
 
-# The incident log's columns: every slot but the object references.
-COLUMNS = tuple(
-    k for k in Incident.__slots__ if k not in ("officer", "clear_due", "lifecycle", "__weakref__")
-)
+def default_on_scene() -> dict[str, Distribution]:
+    # Assumption: on-scene times of rural Chinese stations are not published; these
+    # are of the order reported for US/UK patrol units (30-90 minutes).
+    return {
+        "property": Distribution(kind="lognormal", mean=60, sd=30),
+        "violent": Distribution(kind="lognormal", mean=90, sd=45),
+        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
+        "service": Distribution(kind="lognormal", mean=40, sd=20),
+    }
 
 
-class IncidentLog(list[Incident]):
-    """Every true incident of a run, in the order they were created."""
-
-    def new(self, type: IncidentType, village: int, t_occur: float, **kw: Any) -> Incident:
-        inc = Incident(len(self), type, village, t_occur, **kw)
-        self.append(inc)
-        return inc
+def default_casework() -> dict[str, Distribution]:
+    # Assumption: officer time owed after a scene, done at base when no call needs the officer:
+    # investigation, statements and the case file of a recorded crime (立案) — about an
+    # officer-day for a theft, two for an assault, as a rural station officer's log shows cases
+    # taking days (Zhang, 派出所功能与国家治理的法治化, K station, May 2014) — a mediation
+    # record (调解笔录) for a dispute, the call record for other calls.
+    return {
+        "property": Distribution(kind="lognormal", mean=480, sd=240),
+        "violent": Distribution(kind="lognormal", mean=960, sd=480),
+        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
+        "service": Distribution(kind="lognormal", mean=30, sd=15),
+    }
 
 
 def lognormal_with_mean(rng: np.random.Generator, mean: float, cv: float) -> float:
@@ -175,53 +210,66 @@ def clearance_probability(
     return min(p, crime.max_clearance)
 
 
-class Response:
-    """Moves incidents through their life (see the module docstring).
+@dataclass(frozen=True)
+class ResponseRules:
+    """The settings the response reads: `reporting.*`, `dispatch.*`, the on-scene and casework
+    durations, `crime.*` (clearance) and `addons.*`."""
 
-    Reads `reporting.*`, `dispatch.*`, `on_scene.*`, `crime.*` (clearance), `addons.*`; asks
-    `community` for trust and tells it about victims' experience; asks `command_centre` which
-    officer goes; tells `crime` of arrests and `disputes` of mediations; `idle(officer, t)` is
-    the policing model's next move for an officer with nothing to do.
-    """
+    reporting: ReportingConfig
+    dispatch: DispatchConfig
+    on_scene: dict[str, Distribution]
+    casework: dict[str, Distribution]  # none in calls-for-service mode: scene time only
+    clearance: CrimeConfig
+    addons: AddonsConfig
+    every_call_at_once: bool  # calls-for-service mode: every call reported at once
+
+
+@dataclass(frozen=True)
+class Parties:
+    """Who the response works with: it asks `community` for trust and tells it about victims'
+    experience, asks `command_centre` which officer goes, tells `crime` of arrests and
+    `disputes` of mediations, sends village `auxiliaries` first, and hands an officer with
+    nothing to do to `policing` (its next move)."""
+
+    community: Community
+    auxiliaries: dict[int, Auxiliary]
+    crime: CrimeProcess
+    disputes: DisputeProcess
+    command_centre: CommandCentre
+    policing: PolicingModel
+
+
+class Response:
+    """Moves incidents through their life (see the module docstring), by the `rules`, with the
+    `parties`; schedules each next step on the `clock`. Reporting draws from its stream by
+    incident type (`reporting_rngs`), the rest from the behaviour stream (`rng`)."""
 
     def __init__(
         self,
-        *,
-        reporting: ReportingConfig,
-        dispatch: DispatchConfig,
-        on_scene: dict[str, Distribution],
-        casework: dict[str, Distribution],
-        crime_config: CrimeConfig,
-        addons: AddonsConfig,
-        every_call_at_once: bool,
+        rules: ResponseRules,
+        parties: Parties,
         calendar: Calendar,
-        community: Community,
-        auxiliaries: dict[int, Auxiliary],
-        crime: CrimeProcess,
-        disputes: DisputeProcess,
-        command_centre: CommandCentre,
-        idle: Callable[[Officer, float], None],
+        clock: Clock,
         reporting_rngs: dict[IncidentType, np.random.Generator],
         rng: np.random.Generator,
-        schedule: Schedule,
     ) -> None:
-        self.reporting = reporting
-        self.dispatching = dispatch
-        self.on_scene = on_scene
-        self.casework = casework
-        self.crime_config = crime_config
-        self.addons = addons
-        self.every_call_at_once = every_call_at_once
+        self.reporting = rules.reporting
+        self.dispatching = rules.dispatch
+        self.on_scene = rules.on_scene
+        self.casework = rules.casework
+        self.crime_config = rules.clearance
+        self.addons = rules.addons
+        self.every_call_at_once = rules.every_call_at_once
+        self.community = parties.community
+        self.auxiliaries = parties.auxiliaries
+        self.crime = parties.crime
+        self.disputes = parties.disputes
+        self.command_centre = parties.command_centre
+        self.policing = parties.policing
         self.calendar = calendar
-        self.community = community
-        self.auxiliaries = auxiliaries
-        self.crime = crime
-        self.disputes = disputes
-        self.command_centre = command_centre
-        self.idle = idle
+        self.schedule = clock.at
         self.reporting_rngs = reporting_rngs
         self.rng = rng
-        self.schedule = schedule
 
     # --- occurrence and reporting ----------------------------------------------------
     def occurred(self, inc: Incident) -> None:
@@ -401,4 +449,4 @@ class Response:
         if inc is not None:
             self.dispatch(inc, officer, t, 0.0)  # handled while it waited
         else:
-            self.idle(officer, t)
+            self.policing.idle(officer, t)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
-from .scenario import SeasonConfig
+from .section import Probability, Section
 from .units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 __all__ = ["MINUTES_PER_DAY", "MINUTES_PER_HOUR"]  # imported from here by many modules
@@ -80,6 +81,59 @@ HOME_BY_HOUR = np.array(
 )
 for _row in (CRIME_BY_HOUR, CALLS_BY_HOUR):
     _row /= _row.mean()
+
+
+class SeasonConfig(Section):
+    """Calendar rhythms."""
+
+    start_day_of_year: int = Field(
+        1,
+        ge=1,
+        le=366,
+        description="calendar day of day 0",
+        json_schema_extra={"unit": "day of year", "source": "setting"},
+    )
+    spring_festival_day: int = Field(
+        40,
+        ge=1,
+        le=366,
+        description="day of year of Spring Festival (varies; ~late Jan-Feb)",
+        json_schema_extra={
+            "unit": "day of year",
+            "source": "setting (lunar calendar; late January to mid February)",
+        },
+    )
+    festival_window_days: int = Field(
+        21,
+        ge=0,
+        le=366,
+        description="days around Spring Festival that migrants are home",
+        json_schema_extra={"unit": "days", "source": "assumption"},
+    )
+    festival_return_share: Probability = Field(
+        0.8,
+        description="share of migrant workers home over Spring Festival. Assumption",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: most migrants come home for Spring Festival",
+        },
+    )
+    market_every_days: int = Field(
+        5,
+        ge=0,
+        le=366,
+        description="rural market (赶集) cycle, days; 0 = none",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption: many rural markets (赶集) run on a 5-day cycle",
+        },
+    )
+    market_multiplier: float = Field(
+        1.3,
+        ge=0,
+        description="crime and calls on market days",
+        json_schema_extra={"unit": "ratio", "source": "assumption"},
+    )
 
 
 class Calendar:

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .agents import Auxiliary, Officer
-from .duty import DutyBoard
+from .duty import DutyBoard, Shift
 from .errors import ScenarioError
+from .policing.settings import PolicingConfig
 from .region import Region, _split_population
-from .scenario import PolicingConfig, Shift
 from .vocab import Activity, Role
 
 if TYPE_CHECKING:
-    from .model import RuralPolicingModel
+    from mesa import Model
+    from mesa.discrete_space import Network
 
 
 def day_shift(shifts: list[Shift]) -> Shift:
@@ -31,7 +32,8 @@ class Roster:
 
     def __init__(
         self,
-        model: RuralPolicingModel,
+        model: Model,
+        space: Network,
         config: PolicingConfig,
         region: Region,
         proactive: bool,
@@ -44,11 +46,11 @@ class Roster:
         self.rotation_days = config.rotation_days
         self.day_shift = day_shift(config.shifts)
         self.board = DutyBoard(region.n)
-        self.officers = self._post_officers(model, region)
+        self.officers = self._post_officers(model, space, region)
         self.starts: list[list[Officer]] = [[] for _ in range(24)]
         self.ends: list[list[Officer]] = [[] for _ in range(24)]
 
-    def _post_officers(self, model: RuralPolicingModel, region: Region) -> list[Officer]:
+    def _post_officers(self, model: Model, space: Network, region: Region) -> list[Officer]:
         """Officers split across stations by township population, or at `posts`; then
         across shifts by share. Every station (or post) keeps `min_officers_per_shift` on each
         shift when it has the officers; too few officers for every station is an error if the
@@ -130,6 +132,7 @@ class Roster:
                     officers.append(
                         Officer(
                             model,
+                            space,
                             region,
                             self.board,
                             len(officers),
@@ -170,6 +173,16 @@ class Roster:
                 o.next_decision = t
                 free(o, t)
 
+    def open_books(self, t: float) -> None:
+        """The warm-up is over: every officer's time use starts afresh."""
+        for o in self.officers:
+            o.open_books(t)
+
+    def close_books(self, t: float) -> None:
+        """The end: every officer's time booked up to minute t."""
+        for o in self.officers:
+            o.close_books(t)
+
     def rotate(self, t: float) -> list[Officer]:
         """Daily: officers transferred today (replaced by newcomers who do not yet know the
         villages), each with probability 1 / rotation_days."""
@@ -192,22 +205,29 @@ def _at_least(counts: np.ndarray, floor: np.ndarray) -> None:
 
 
 def post_auxiliaries(
-    model: RuralPolicingModel,
-    n: int,
+    model: Model,
+    space: Network,
+    config: PolicingConfig,
     region: Region,
-    day_start: int,
-    day_hours: int,
-    villages: list[str] | None = None,
+    one_per_village: bool,
+    proactive: bool,
 ) -> dict[int, Auxiliary]:
-    """One auxiliary in each named village, else in each of the n most populous villages
-    (more than villages is an error), by village."""
-    if villages is not None:
-        chosen = [region.village(v, "policing.auxiliary_villages") for v in villages]
-        return {v: Auxiliary(model, v, day_start, day_hours) for v in sorted(chosen)}
+    """Auxiliaries by village: one in each of `policing.auxiliary_villages`, else in each of
+    the `policing.auxiliaries` most populous villages (null: one per village where the preset
+    says so, else none; more than villages is an error). None in calls-for-service mode."""
+    start, hours = config.auxiliary_day_start, config.auxiliary_day_hours
+    if proactive and config.auxiliary_villages is not None:
+        named = config.auxiliary_villages
+        chosen = [region.village(v, "policing.auxiliary_villages") for v in named]
+        return {v: Auxiliary(model, space, v, start, hours) for v in sorted(chosen)}
+    n = config.auxiliaries
+    if n is None:
+        n = region.n if one_per_village else 0
+    n = n if proactive else 0
     if n > region.n:
         raise ScenarioError(
             f"{n} auxiliaries for {region.n} villages: at most one per village",
             key="policing.auxiliaries",
         )
     order = np.argsort(-region.population, kind="stable")[:n]
-    return {v: Auxiliary(model, v, day_start, day_hours) for v in sorted(int(v) for v in order)}
+    return {v: Auxiliary(model, space, v, start, hours) for v in sorted(int(v) for v in order)}

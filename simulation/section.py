@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 import types
 from functools import cache
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -72,3 +72,30 @@ class Section(BaseModel):
 def documented(unit: str, source: str) -> dict[str, Any]:
     """A field's unit and source, as the docs generator (simulation.reference) reads them."""
     return {"unit": unit, "source": source}
+
+
+class Distribution(Section):
+    """A positive duration distribution in minutes."""
+
+    kind: Literal["fixed", "exponential", "lognormal"] = Field(
+        "lognormal",
+        description="shape of the distribution",
+        json_schema_extra={"unit": "", "source": "setting"},
+    )
+    mean: float = Field(
+        ge=0,
+        description="mean, minutes (0: none)",
+        json_schema_extra={"unit": "minutes", "source": "setting"},
+    )
+    sd: float = Field(
+        0.0,
+        ge=0,
+        description="standard deviation, minutes (lognormal only)",
+        json_schema_extra={"unit": "minutes", "source": "setting"},
+    )
+
+    @model_validator(mode="after")
+    def _lognormal_needs_sd(self) -> Distribution:
+        if self.kind == "lognormal" and self.mean > 0 and self.sd <= 0:
+            raise ValueError("a lognormal distribution needs sd > 0")
+        return self

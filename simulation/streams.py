@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scenario import RegionConfig
+from .region import RegionConfig
+from .vocab import IncidentType
 
 STREAMS = (
     "region",
@@ -28,6 +29,19 @@ def spawn(seed: int) -> dict[str, np.random.Generator]:
     """One generator per stream name, from the run seed."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
     return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
+
+
+def reporting_streams(
+    streams: dict[str, np.random.Generator],
+) -> dict[IncidentType, np.random.Generator]:
+    """The reporting stream of each incident type: crimes share one, disputes and calls have
+    their own."""
+    return {
+        IncidentType.PROPERTY: streams["reporting"],
+        IncidentType.VIOLENT: streams["reporting"],
+        IncidentType.DISPUTE: streams["reporting_disputes"],
+        IncidentType.SERVICE: streams["reporting_calls"],
+    }
 
 
 def region_rng(region: RegionConfig, seed: int) -> np.random.Generator:

@@ -48,15 +48,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .config_files import (
     PATH_KEYS,
-    _fields_at,
-    _section_at,
     apply_overrides,
     check_buildable,
+    fields_at,
     load_raw,
     parse_override,
     problems_from,
     read_yaml,
     resolve_path,
+    section_at,
     validate_dict,
 )
 from .errors import Problem, ScenarioError
@@ -143,7 +143,7 @@ def _yaml_value(v: Any) -> str:
 
 def _is_int_key(key: str) -> bool:
     parts = key.split(".")
-    model = _section_at(tuple(parts[:-1]))
+    model = section_at(tuple(parts[:-1]))
     if model is None or parts[-1] not in model.model_fields:
         return False
     return "int" in str(model.model_fields[parts[-1]].annotation).split("|")[0]
@@ -153,7 +153,7 @@ def _check_keys(keys: list[str], where: str, lines: dict, file: str) -> list[Pro
     problems = []
     for key in keys:
         parts = key.split(".")
-        if parts[-1] not in _fields_at(tuple(parts[:-1])):
+        if parts[-1] not in fields_at(tuple(parts[:-1])):
             line = lines.get((*tuple(where.split(".")), key), (file, None))[1]
             problems.append(
                 Problem(

@@ -8,6 +8,7 @@ and a `Villager` agent is created only when someone asks for one (`model.village
 from __future__ import annotations
 
 import numpy as np
+from mesa import Agent, Model
 
 from .region import Region
 from .rhythms import HOME_BY_HOUR
@@ -131,3 +132,33 @@ class VillagerTable:
     def present_trust(self) -> np.ndarray:
         """Trust of the residents present (not migrants away), in villager order."""
         return self.trust.take(self.present_index)
+
+
+class Villager(Agent):
+    """A villager: a view on row `index` of the villager table (numpy columns)."""
+
+    def __init__(self, model: Model, villagers: VillagerTable, index: int) -> None:
+        super().__init__(model)
+        self.villagers = villagers
+        self.index = index
+
+    @property
+    def village(self) -> int:
+        return int(self.villagers.village[self.index])
+
+    @property
+    def household(self) -> int:
+        return int(self.villagers.household[self.index])
+
+    @property
+    def age_group(self) -> str:
+        return ("child", "adult", "elderly")[self.villagers.age[self.index]]
+
+    @property
+    def away(self) -> bool:
+        """True while away as a migrant worker."""
+        return not bool(self.villagers.present[self.index])
+
+    @property
+    def trust(self) -> float:
+        return float(self.villagers.trust[self.index])

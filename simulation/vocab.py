@@ -44,6 +44,8 @@ class IncidentType(StrEnum):
 
 
 CRIME_TYPES = (IncidentType.PROPERTY, IncidentType.VIOLENT)
+INCIDENT_TYPES = tuple(t.value for t in IncidentType)
+"""The incident types as plain strings (the keys of per-type settings)."""
 
 
 class IncidentState(StrEnum):

@@ -71,7 +71,7 @@ def test_presence_hours_count_learning_officers_by_knowledge():
     cfg["policing"].update({"rotation_days": 2, "learning_days": 20})
     model = CheckedModel(cfg, seed=2)
     model.run(days=2.5)  # ends at noon: today's presence so far
-    assert model._learned_by > model.now  # someone is still learning
+    assert model.presence.learned_by > model.now  # someone is still learning
     assert 0 < model.presence.officer_hours.sum() < model.guard_hours_today
     cfg["policing"].update({"rotation_days": None})
     model = CheckedModel(cfg, seed=2)

@@ -10,8 +10,7 @@ import pandas as pd
 from simulation import RuralPolicingModel
 from simulation.cli import main
 from simulation.movement import Trip
-from simulation.region import build_region
-from simulation.scenario import RegionConfig
+from simulation.region import RegionConfig, build_region
 
 from .helpers import small
 

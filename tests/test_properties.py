@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from simulation.config_files import read_yaml, validate_dict
 from simulation.errors import ScenarioError
-from simulation.region import build_region
-from simulation.scenario import RegionConfig, Scenario
+from simulation.region import RegionConfig, build_region
+from simulation.scenario import Scenario
 from simulation.section import MAX_NUMBER, Section
 
 # Few examples each (the suite's time budget); the seeds are derandomised so CI is repeatable.

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from simulation import RuralPolicingModel
-from simulation.region import REMOTEST_MINUTES, build_region
-from simulation.scenario import RegionConfig
+from simulation.region import REMOTEST_MINUTES, RegionConfig, build_region
 
 
 @pytest.mark.parametrize("kind", ["plain", "hill", "mountain", "periurban"])

@@ -16,9 +16,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from ..incident import Incident
 from ..model import RuralPolicingModel
 from ..movement import xy
-from ..response import Incident
 from ..rhythms import MINUTES_PER_DAY
 
 if TYPE_CHECKING:

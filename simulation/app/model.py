@@ -10,9 +10,10 @@ import os
 from typing import Any
 
 from ..config_files import deep_merge, load_scenario, validate_dict
+from ..limits import MAX_SEED
 from ..model import RuralPolicingModel
 from ..policing import PRESETS
-from ..scenario import MAX_SEED, Scenario
+from ..scenario import Scenario
 
 __all__ = [
     "AUX_DEFAULT",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,19 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from .design import Design, DesignSpace
-    from .run import PlanResult
     from .spec import PlanSpec
+
+
+@dataclass
+class PlanResult:
+    """What `rpsim plan` wrote and how long each stage took."""
+
+    out: Path
+    table: pd.DataFrame
+    screen_s: float
+    search_s: float
+    final_s: float
+    runs: int
 
 
 def recommended(table: pd.DataFrame) -> pd.DataFrame:

@@ -55,6 +55,7 @@ from ..store import (
 )
 from ..streams import region_rng
 from .design import DECISION_COLUMNS, Design, DesignSpace
+from .outputs import PlanResult
 from .spec import PlanSpec, line_of, load_plan
 
 PENALTY = 1e9  # objective value told for designs not simulated (constraint broken)
@@ -287,16 +288,6 @@ def dominates_with_confidence(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 # --- the plan -----------------------------------------------------------------------------
-@dataclass
-class PlanResult:
-    out: Path
-    table: pd.DataFrame
-    screen_s: float
-    search_s: float
-    final_s: float
-    runs: int
-
-
 PLAN_MARK = ".rpsim-plan.json"
 """Written first into a plan's folder: the plan file's SHA-256. `--resume` writes only into a
 folder that holds it, for the same plan file."""

@@ -37,9 +37,10 @@ from pydantic import (
 
 from ..config_files import load_scenario, problems_from, read_yaml
 from ..errors import Problem, ScenarioError
+from ..limits import MAX_OFFICERS, MAX_VILLAGES
 from ..metric_registry import METRICS
 from ..policing import PRESETS
-from ..scenario import MAX_OFFICERS, MAX_VILLAGES, Scenario
+from ..scenario import Scenario
 from ..units import MINUTES_PER_DAY
 
 IntRange = tuple[int, int]

@@ -17,9 +17,10 @@ from .registry import PRESETS, SECTIONS, register, unregister
 
 if TYPE_CHECKING:
     from ..agents import Officer
+    from ..duty import Shift
     from ..region import Region
     from ..rhythms import Calendar
-    from ..scenario import PolicingConfig, Shift
+    from .settings import PolicingConfig
 
 for _module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
     importlib.import_module(f"{__name__}.{_module}")

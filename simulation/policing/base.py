@@ -18,9 +18,9 @@ from ..vocab import Activity
 
 if TYPE_CHECKING:
     from ..agents import Officer
+    from ..duty import Shift
     from ..region import Region
     from ..rhythms import Calendar
-    from ..scenario import Shift
 
 
 @dataclass
@@ -86,6 +86,12 @@ class PolicingModel:
     def setup(self) -> Deployment:
         """Assign roles, villages and bases to officers (all station officers here)."""
         return Deployment()
+
+    def idle(self, officer: Officer, t: float) -> None:
+        """An officer on duty with nothing to do: casework and station duties owed first (at
+        base), else this policing model's routine (`next_move`)."""
+        if not officer.do_base_work(t):
+            self.next_move(officer, t)
 
     def next_move(self, officer: Officer, t: float) -> None:
         """Idle on duty: go back to base and wait for calls (坐诊)."""

@@ -1,0 +1,439 @@
+"""Offender-driven crime (routine activity theory): a motivated offender, a suitable target
+(an empty home), no capable guardian. Draws from its own stream with a fixed number of draws per
+hour, whatever the policing, so presets compared on one seed see the same offence attempts
+(common random numbers)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from mesa import Model
+from mesa.discrete_space import CellAgent, Network
+from pydantic import Field
+
+from .addons import AddonsConfig
+from .incident import Incident, NewIncident
+from .region import Region, straight_km
+from .rhythms import CRIME_BY_HOUR
+from .section import Probability, Section
+from .units import HOURS_PER_YEAR, MINUTES_PER_DAY
+from .villagers import VillagerTable
+from .vocab import IncidentType, Source
+
+
+class CrimeConfig(Section):
+    """Offender-driven crime (routine activity theory)."""
+
+    enabled: bool = True
+    offenders_per_1000: float = Field(
+        0.8,
+        ge=0,
+        le=100,
+        description="active offenders per 1,000 registered residents",
+        json_schema_extra={
+            "unit": "per 1,000 residents",
+            "source": "calibrated: recorded property crime ~2-3 per 1,000 a year (China Statistical "
+            "Yearbook 2010: larceny ~2.9 per 1,000 in 2009, all areas)",
+        },
+    )
+    attempts_per_offender_per_year: float = Field(
+        14,
+        ge=0,
+        le=1000,
+        description="offence attempts an active offender makes a year. Assumption",
+        json_schema_extra={"unit": "attempts per year", "source": "assumption"},
+    )
+    resident_offender_share: Probability = Field(
+        0.62,
+        description="share of offenders living in the county's villages "
+        "(Wiles & Costello 2000: 62% of burglaries local)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "Wiles & Costello 2000: 62% of burglaries by local offenders",
+        },
+    )
+    journey_km: float = Field(
+        2.7,
+        gt=0,
+        description="mean journey to crime, km; the distance decay is solved so that the county's "
+        "expected journey equals it (Wiles & Costello 2000: 1.7 miles)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "Wiles & Costello 2000: burglars' mean journey 1.7 miles",
+        },
+    )
+    intra_village_km: float = Field(
+        1.0,
+        gt=0,
+        description="straight-line journey when the target is in the offender's own village, km "
+        "(an administrative village spans several natural villages)",
+        json_schema_extra={
+            "unit": "km",
+            "source": "assumption: Mouding has 89 administrative villages on 1,450 km2 (~16 km2 each; county profile 2023)",
+        },
+    )
+    violent_share: Probability = Field(
+        0.07,
+        description="share of offenders' attempts against persons (robbery, assault)",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "calibrated: recorded violent crime ~0.4 per 1,000 (China Statistical "
+            "Yearbook 2010: homicide, injury, robbery and rape 0.38 per 1,000 in 2009), with "
+            "escalated disputes a quarter to a half of it",
+        },
+    )
+    occupied_attractiveness: Probability = Field(
+        0.12,
+        description="burglary risk of an occupied home relative to an empty one, per "
+        "household-hour",
+        json_schema_extra={
+            "unit": "ratio per household-hour",
+            "source": "calibrated so that ~28% of burglaries happen with someone home at the default occupancy (BJS 2010: 8 of 21 + 8 burglaries per 1,000 households occurred while a household member was present)",
+        },
+    )
+    success_probability: Probability = Field(
+        0.8,
+        description="probability an attempt with no guardian succeeds. Assumption",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+    )
+    guardian_effect: float = Field(
+        0.75,
+        ge=0,
+        description="deterrence per guardian present in the village (success x exp(-effect)). "
+        "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
+        json_schema_extra={
+            "unit": "log-reduction per guardian",
+            "source": "assumption, calibrated so that village auxiliaries cut true crime by ~40% and recorded crime by ~30% (Peterborough PCSO hot spots: ~39%; tests/validation/test_patrol_and_presence.py)",
+        },
+    )
+    residual_deterrence_hours: float = Field(
+        6,
+        gt=0,
+        description="decay time of residual deterrence after presence, hours (Koper)",
+        json_schema_extra={
+            "unit": "hours",
+            "source": "assumption after Koper 1995 (residual deterrence after a stop)",
+        },
+    )
+    repeat_boost: float = Field(
+        25,
+        ge=0,
+        description="extra target weight of a just-victimised household "
+        "(Polvi et al. 1991: >12x expected repeat within a month)",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption calibrated to Polvi et al. 1991 (repeat burglary >12x expected within a month)",
+        },
+    )
+    repeat_decay_days: float = Field(
+        14,
+        gt=0,
+        description="decay of the repeat boost, days",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption after Polvi et al. 1991 (most repeats within weeks)",
+        },
+    )
+    near_repeat_boost: float = Field(
+        1.0,
+        ge=0,
+        description="extra weight of a village after a burglary there. Assumption",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption (near-repeat literature: Johnson & Bowers 2004)",
+        },
+    )
+    intel_per_presence_hour: Probability = Field(
+        0.02,
+        description="chance per knowledge-weighted hour of a village or district officer's "
+        "household visits that a resident offender of the village becomes known to police",
+        json_schema_extra={"unit": "probability per hour", "source": "assumption"},
+    )
+    auxiliary_clearance_bonus: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="clearance bonus when the village has an auxiliary "
+        "(local information). Assumption",
+        json_schema_extra={
+            "unit": "probability points",
+            "source": "assumption: auxiliaries bring local information (seeds)",
+        },
+    )
+    replacement_days: float | None = Field(
+        60,
+        gt=0,
+        description="mean days until a jailed offender's place is taken by another offender "
+        "from the same village; null = no replacement (pure incapacitation)",
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption: replacement in offender populations (without it, a year of arrests jails most offenders and crime is not stationary)",
+        },
+    )
+    jail_days: float = Field(
+        365,
+        ge=0,
+        description="term served after an arrest, days",
+        json_schema_extra={"unit": "days", "source": "assumption"},
+    )
+    base_clearance: Probability = Field(
+        0.35,
+        description="arrest probability at the reference response time",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "calibrated: ~44% of recorded cases solved (China Statistical Yearbook "
+            "2010: 2.45 M of 5.58 M in 2009)",
+        },
+    )
+    clearance_reference_min: float = Field(
+        20,
+        gt=0,
+        description="reference response time for base_clearance, minutes",
+        json_schema_extra={"unit": "minutes", "source": "assumption"},
+    )
+    clearance_slope: float = Field(
+        0.493,
+        ge=0,
+        description="clearance points lost per unit log response time at the reference "
+        "(Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points)",
+        json_schema_extra={
+            "unit": "points per unit log time",
+            "source": "Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points clearance",
+        },
+    )
+    known_offender_clearance_bonus: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="clearance bonus when a village officer knows the offender",
+        json_schema_extra={"unit": "probability points", "source": "assumption"},
+    )
+    max_clearance: Probability = Field(
+        0.95,
+        description="upper bound of the arrest probability after all bonuses",
+        json_schema_extra={"unit": "probability 0-1", "source": "assumption: no case is certain"},
+    )
+
+
+def mean_journey(
+    distance: np.ndarray, attract: np.ndarray, origins: np.ndarray, decay_km: float
+) -> float:
+    """Expected journey to crime (km) from the given homes under weights
+    attract_v * exp(-d / decay_km)."""
+    d = distance[origins]
+    w = attract[None, :] * np.exp(-(d - d.min(axis=1, keepdims=True)) / decay_km)
+    return float(np.mean((w * d).sum(axis=1) / np.maximum(w.sum(axis=1), 1e-300)))
+
+
+def calibrate_decay(
+    distance: np.ndarray, attract: np.ndarray, origins: np.ndarray, target_km: float
+) -> float:
+    """The decay length whose expected journey equals `target_km` in this county (bisection
+    on a log scale); clamped when the county cannot produce such journeys."""
+    lo, hi = 1e-3, 1e4
+    if mean_journey(distance, attract, origins, lo) >= target_km:
+        return lo
+    if mean_journey(distance, attract, origins, hi) <= target_km:
+        return hi
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        if mean_journey(distance, attract, origins, mid) < target_km:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+class CrimeProcess:
+    """Routine activity theory: a motivated offender, a suitable target (an empty home),
+    no capable guardian. `hour` returns the offences of the hour; the police learn of
+    resident offenders (`learn_offenders`) and jail them (`arrest`)."""
+
+    def __init__(
+        self,
+        config: CrimeConfig,
+        enabled: bool,
+        region: Region,
+        villagers: VillagerTable,
+        addons: AddonsConfig,
+        discovery_mean_min: float,
+        occupied_discovery_min: float,
+        new_incident: NewIncident,
+        rng: np.random.Generator,
+        behaviour_rng: np.random.Generator,
+    ) -> None:
+        self.config = config
+        self.villagers = villagers
+        self.cctv_deterrence = addons.cctv_deterrence if addons.cctv else 0.0
+        self.discovery_mean_min = discovery_mean_min
+        self.occupied_discovery_min = occupied_discovery_min
+        self.new_incident = new_incident
+        self.rng = rng
+        self.behaviour_rng = behaviour_rng
+        cfg = config
+        n = 0
+        if enabled:
+            n = int(round(cfg.offenders_per_1000 * region.population.sum() / 1000))
+        self.n = n
+        self.resident = rng.random(n) < cfg.resident_offender_share
+        pop_w = region.population / max(region.population.sum(), 1)
+        self.home = np.where(
+            self.resident, rng.choice(region.n, size=n, p=pop_w), rng.integers(0, region.n, size=n)
+        )
+        self.jailed_until = np.zeros(n)
+        self.known = np.zeros(n, dtype=bool)
+        self.arrests = np.zeros(n, dtype=np.int32)
+        self.in_jail: list[float] = []  # release minute of every offender jailed
+        self.rate_per_hour = cfg.attempts_per_offender_per_year / HOURS_PER_YEAR
+        # Distance decay over straight-line distance (as Wiles & Costello measured it);
+        # a journey within the home village counts as crime.intra_village_km.
+        xy = np.column_stack([region.x, region.y])
+        self.distance_km = straight_km(xy[:, None], xy[None, :])
+        np.fill_diagonal(self.distance_km, cfg.intra_village_km)
+        households = villagers.hh_village_end - villagers.hh_village_start
+        attract = region.crime_weight * households
+        origins = self.home if n else np.arange(region.n)
+        self.decay_km = calibrate_decay(self.distance_km, attract, origins, cfg.journey_km)
+        self.target_weight = np.exp(-self.distance_km / self.decay_km) * attract[None, :]
+        self.hh_last_victim = np.full(villagers.n_households, -np.inf)
+        self.village_last_burglary = np.full(region.n, -np.inf)
+        self.attempts = 0
+        self.journeys: list[float] = []
+
+    def hour(
+        self, t: float, hour: int, deterrence: np.ndarray, multiplier: float
+    ) -> list[Incident]:
+        """Offences in the hour starting at minute t (attempts that failed leave none)."""
+        if self.n == 0:
+            return []
+        cfg = self.config
+        counts = self.rng.poisson(
+            self.rate_per_hour * CRIME_BY_HOUR[hour] * multiplier, size=self.n
+        )
+        total = int(counts.sum())
+        if total == 0:
+            return []
+        offences = []
+        who = np.repeat(np.arange(self.n), counts)
+        # minute, village, household, type, occupancy, success, discovery delay
+        u = self.rng.random((total, 7))
+        cctv = self.cctv_deterrence
+        decay_repeat = cfg.repeat_decay_days * MINUTES_PER_DAY
+        for k in range(total):
+            o = who[k]
+            if self.jailed_until[o] > t:
+                continue
+            self.attempts += 1
+            w = self.target_weight[self.home[o]]
+            if cfg.near_repeat_boost > 0:
+                w = w * (
+                    1.0
+                    + cfg.near_repeat_boost
+                    * np.exp(-(t - self.village_last_burglary) / decay_repeat)
+                )
+            cw = np.cumsum(w)
+            v = int(min(np.searchsorted(cw, u[k, 1] * cw[-1], side="right"), len(cw) - 1))
+            violent = u[k, 3] < cfg.violent_share
+            p_success = cfg.success_probability * math.exp(
+                -cfg.guardian_effect * deterrence[v] - cctv
+            )
+            t_occ = t + u[k, 0] * 60.0
+            if violent:
+                if u[k, 5] < p_success:
+                    offences.append(self._offence(IncidentType.VIOLENT, v, -1, o, t_occ, t_occ))
+                continue
+            household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
+            if household < 0 or u[k, 5] >= p_success:
+                continue
+            self.hh_last_victim[household] = t_occ
+            self.village_last_burglary[v] = t_occ
+            if empty:
+                delay = -self.discovery_mean_min * math.log(1.0 - u[k, 6])
+            else:
+                delay = self.occupied_discovery_min
+            inc = self._offence(IncidentType.PROPERTY, v, household, o, t_occ, t_occ + delay)
+            inc.source = Source.EMPTY_HOME if empty else Source.OCCUPIED_HOME
+            offences.append(inc)
+        return offences
+
+    def _pick_household(
+        self, v: int, hour: int, u_pick: float, u_occ: float, t: float
+    ) -> tuple[int, bool]:
+        """A household of village v: empty homes and recent victims are preferred."""
+        vt = self.villagers
+        lo, hi = vt.hh_village_start[v], vt.hh_village_end[v]
+        if hi <= lo:
+            return -1, False
+        p_empty = vt.empty_probability(slice(lo, hi), hour)
+        cfg = self.config
+        attract = p_empty + (1.0 - p_empty) * cfg.occupied_attractiveness
+        boost = 1.0 + cfg.repeat_boost * np.exp(
+            -(t - self.hh_last_victim[lo:hi]) / (cfg.repeat_decay_days * MINUTES_PER_DAY)
+        )
+        cw = np.cumsum(attract * boost)
+        j = int(min(np.searchsorted(cw, u_pick * cw[-1], side="right"), len(cw) - 1))
+        # Given the pick, the home is empty with the posterior probability below.
+        post_empty = p_empty[j] / attract[j]
+        return int(lo + j), bool(u_occ < post_empty)
+
+    def _offence(
+        self, type_: IncidentType, v: int, household: int, o: int, t_occ: float, discovered: float
+    ) -> Incident:
+        inc = self.new_incident(type_, v, t_occ, household=household, offender=int(o))
+        inc.t_discover = discovered
+        self.journeys.append(float(self.distance_km[self.home[o], v]))
+        return inc
+
+    def learn_offenders(self, visit_hours: np.ndarray) -> None:
+        """Daily: a village officer's visits (knowledge-weighted hours) reveal the village's
+        resident offenders to the police."""
+        if self.n == 0:
+            return
+        p = 1.0 - (1.0 - self.config.intel_per_presence_hour) ** visit_hours[self.home]
+        learn = self.resident & (self.behaviour_rng.random(self.n) < p)
+        self.known |= learn
+
+    def forget_offenders(self, villages: list[int]) -> None:
+        """A new officer in these villages does not know their offenders."""
+        self.known[np.isin(self.home, villages)] = False
+
+    def arrest(self, offender: int, t: float) -> None:
+        """The offender goes to jail for crime.jail_days. The slot is filled again by a new
+        offender from the same village after an exponential delay (mean
+        crime.replacement_days) if that comes first: arrests incapacitate one offender, not the
+        supply of motivated offenders."""
+        cfg = self.config
+        self.arrests[offender] += 1
+        release = t + cfg.jail_days * MINUTES_PER_DAY
+        self.in_jail.append(release)
+        back = release
+        if cfg.replacement_days is not None:
+            delay = self.behaviour_rng.exponential(cfg.replacement_days * MINUTES_PER_DAY)
+            back = min(release, t + delay)
+        self.jailed_until[offender] = back
+        self.known[offender] = False  # whoever comes back to the slot is not yet known
+
+
+class Offender(CellAgent):
+    """A motivated offender: resident in a village (known to its officer once met) or
+    roaming (homed at a random village, never known through visits). State lives in the crime
+    process's columns; this is a view."""
+
+    def __init__(self, model: Model, space: Network, crime: CrimeProcess, index: int) -> None:
+        super().__init__(model)
+        self.crime = crime
+        self.index = index
+        self.cell = space[int(crime.home[index])]
+
+    @property
+    def resident(self) -> bool:
+        return bool(self.crime.resident[self.index])
+
+    @property
+    def jailed_until(self) -> float:
+        return float(self.crime.jailed_until[self.index])
+
+    @property
+    def known(self) -> bool:
+        return bool(self.crime.known[self.index])
