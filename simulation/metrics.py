@@ -115,7 +115,7 @@ def officer_table(model: Run) -> pd.DataFrame:
         row.update({f"min_{a}": float(o.time_use.get(a, 0.0)) for a in ACTIVITIES})
         rows.append(row)
     df = pd.DataFrame(rows)
-    duty = df[[f"min_{a}" for a in ACTIVITIES if a != "off_duty"]].sum(axis=1)
+    duty = df[[f"min_{a}" for a in ACTIVITIES if a != Activity.OFF_DUTY]].sum(axis=1)
     df["on_duty_min"] = duty
     df["committed_min"] = [o.committed_minutes for o in model.officers]
     # Utilisation: share of on-duty time at work other than waiting, patrol and presence:

@@ -47,18 +47,22 @@ if TYPE_CHECKING:
     from .policing.base import PolicingModel
 
 
+def _default_reporting() -> dict[str, float]:
+    return {
+        IncidentType.PROPERTY: 0.33,  # NCVS: ~1/3 of household thefts reported
+        # Calibrated: 0.39 at the reference trust gives the NCVS ~42% across a clinic
+        # county, whose victims' trust is spread around the reference (initial_sd).
+        IncidentType.VIOLENT: 0.39,
+        IncidentType.DISPUTE: 0.35,  # calibrated: dispute calls ~12% of valid 110 calls
+        IncidentType.SERVICE: 0.95,  # assumption: emergencies are called in
+    }
+
+
 class ReportingConfig(Section):
     """Whether and when a discovered incident reaches the command centre."""
 
     probability: dict[str, Probability] = Field(
-        default_factory=lambda: {
-            "property": 0.33,  # NCVS: ~1/3 of household thefts reported
-            # Calibrated: 0.39 at the reference trust gives the NCVS ~42% across a clinic
-            # county, whose victims' trust is spread around the reference (initial_sd).
-            "violent": 0.39,
-            "dispute": 0.35,  # calibrated: dispute calls ~12% of valid 110 calls
-            "service": 0.95,  # assumption: emergencies are called in
-        },
+        default_factory=lambda: _default_reporting(),
         description="reporting probability by type at the reference trust "
         "(NCVS: violent 0.42, household theft ~1/3)",
         json_schema_extra={
@@ -155,10 +159,10 @@ def default_on_scene() -> dict[str, Distribution]:
     # Assumption: on-scene times of rural Chinese stations are not published; these
     # are of the order reported for US/UK patrol units (30-90 minutes).
     return {
-        "property": Distribution(kind="lognormal", mean=60, sd=30),
-        "violent": Distribution(kind="lognormal", mean=90, sd=45),
-        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
-        "service": Distribution(kind="lognormal", mean=40, sd=20),
+        IncidentType.PROPERTY: Distribution(kind="lognormal", mean=60, sd=30),
+        IncidentType.VIOLENT: Distribution(kind="lognormal", mean=90, sd=45),
+        IncidentType.DISPUTE: Distribution(kind="lognormal", mean=60, sd=30),
+        IncidentType.SERVICE: Distribution(kind="lognormal", mean=40, sd=20),
     }
 
 
@@ -169,10 +173,10 @@ def default_casework() -> dict[str, Distribution]:
     # taking days (Zhang, 派出所功能与国家治理的法治化, K station, May 2014) — a mediation
     # record (调解笔录) for a dispute, the call record for other calls.
     return {
-        "property": Distribution(kind="lognormal", mean=480, sd=240),
-        "violent": Distribution(kind="lognormal", mean=960, sd=480),
-        "dispute": Distribution(kind="lognormal", mean=60, sd=30),
-        "service": Distribution(kind="lognormal", mean=30, sd=15),
+        IncidentType.PROPERTY: Distribution(kind="lognormal", mean=480, sd=240),
+        IncidentType.VIOLENT: Distribution(kind="lognormal", mean=960, sd=480),
+        IncidentType.DISPUTE: Distribution(kind="lognormal", mean=60, sd=30),
+        IncidentType.SERVICE: Distribution(kind="lognormal", mean=30, sd=15),
     }
 
 

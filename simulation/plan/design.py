@@ -24,8 +24,6 @@ from ..costs import annual_costs
 from ..errors import ScenarioError
 from ..model import RuralPolicingModel
 from ..policing import PRESETS
-from ..policing.district_officer import DistrictOfficer
-from ..policing.resident import ResidentOfficers
 from ..region import Region
 from ..scenario import Scenario
 from ..vocab import Role
@@ -240,43 +238,37 @@ class DesignSpace:
                 villages = None
             policing["auxiliaries"] = len(villages) if villages is not None else k
             policing["auxiliary_villages"] = villages
-        # Resident officers (village officers) and police rooms, placed by p-median.
+        # Officers posted away from the stations at the preset's sites (resident officers'
+        # villages, police rooms), placed by p-median within townships.
         residents = 0
-        if (
-            d.resident_officers is not None
-            and issubclass(cls, ResidentOfficers)
-            and not issubclass(cls, DistrictOfficer)
-        ):
-            k = int(self._value(params, "resident_officers", 0))
-            residents = k
+        site_rule = cls.sites
+        if site_rule is not None and getattr(d, site_rule.count) is not None:
+            k = int(self._value(params, site_rule.count, len(r.stations)))
+            decisions[site_rule.count] = k
+            per = 1
+            if site_rule.per_site_key is not None:
+                per = int(self._value(params, "district_officers", 1))
+                decisions["district_officers"] = per
+                lo_o, hi_o = c.district_officers
+                if not lo_o <= per <= hi_o:
+                    violations["district_officers"] = float(max(lo_o - per, per - hi_o))
             if k < len(r.stations):
-                violations["resident_officers"] = float(len(r.stations) - k)
+                violations[site_rule.count] = float(len(r.stations) - k)
             else:
-                sites = self.township_sites(k)
-                policing.setdefault("resident", {})["villages"] = [names[v] for v in sites]
-                decisions["resident_villages"] = " ".join(names[v] for v in sites)
-            decisions["resident_officers"] = k
-        if d.police_rooms is not None and issubclass(cls, DistrictOfficer):
-            k = int(self._value(params, "police_rooms", len(r.stations)))
-            per = int(self._value(params, "district_officers", 1))
-            decisions.update(police_rooms=k, district_officers=per)
-            lo_o, hi_o = c.district_officers
-            if not lo_o <= per <= hi_o:
-                violations["district_officers"] = float(max(lo_o - per, per - hi_o))
-            if k < len(r.stations):
-                violations["police_rooms"] = float(len(r.stations) - k)
-            else:
-                rooms = list(self.township_sites(k))
-                district = policing.setdefault("district", {})
-                district.update(rooms=[names[v] for v in rooms], officers=per)
-                decisions["rooms"] = " ".join(names[v] for v in rooms)
-                lo, hi = c.district_villages
-                other = r.township[:, None] != r.township[rooms][None, :]
-                nearest = np.argmin(np.where(other, np.inf, r.travel[:, rooms]), axis=1)
-                sizes = np.bincount(nearest, minlength=k)
-                miss = float(np.maximum(lo - sizes, 0).sum() + np.maximum(sizes - hi, 0).sum())
-                if miss:
-                    violations["district_villages"] = miss
+                placed = list(self.township_sites(k))
+                own = policing.setdefault(site_rule.section, {})
+                own[site_rule.key] = [names[v] for v in placed]
+                if site_rule.per_site_key is not None:
+                    own[site_rule.per_site_key] = per
+                decisions[site_rule.column] = " ".join(names[v] for v in placed)
+                if site_rule.districts:
+                    lo, hi = c.district_villages
+                    other = r.township[:, None] != r.township[placed][None, :]
+                    nearest = np.argmin(np.where(other, np.inf, r.travel[:, placed]), axis=1)
+                    sizes = np.bincount(nearest, minlength=k)
+                    miss = float(np.maximum(lo - sizes, 0).sum() + np.maximum(sizes - hi, 0).sum())
+                    if miss:
+                        violations["district_villages"] = miss
                 residents = k * per
         # Shifts: the night shift's share.
         if d.night_share is not None:
@@ -295,11 +287,11 @@ class DesignSpace:
             per_station = np.zeros(len(r.stations), dtype=int)
             keep = c.min_night_officers_per_station or 1
             n_shifts = sum(1 for s in policing["shifts"] if s["share"] > 0)
-            posted: list[str] = []
-            if policing.get("resident", {}).get("villages"):
-                posted = policing["resident"]["villages"]
-            elif policing.get("district", {}).get("rooms"):
-                posted = policing["district"]["rooms"] * int(policing["district"]["officers"])
+            posted: list[str] = []  # one name per officer posted at a site
+            if site_rule is not None:
+                own = policing.get(site_rule.section, {})
+                per_site = int(own[site_rule.per_site_key]) if site_rule.per_site_key else 1
+                posted = list(own.get(site_rule.key) or []) * per_site
             for name in posted:
                 per_station[r.township[r.index[name]]] += 1
             per_station += keep * n_shifts

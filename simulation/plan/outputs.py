@@ -19,6 +19,7 @@ import pandas as pd
 from .. import fonts
 from ..config_files import scenario_yaml
 from ..metric_registry import axis_label, show
+from ..policing import PRESETS
 from ..region import Region
 from ..scenario import Scenario
 from ..store import atomic_write_bytes, environment, git_commit
@@ -128,14 +129,15 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
     pol = design.scenario.policing if design.scenario is not None else None
     size = 12 + 90 * region.population / max(region.population.max(), 1)
     colour = np.full(region.n, "0.85", dtype=object)
-    room_names: list[str] = (
-        getattr(pol.section("district"), "rooms", None) or []
-        if pol is not None and pol.preset == "district_officer"
+    sites = PRESETS[pol.preset].sites if pol is not None else None
+    site_names: list[str] = (
+        getattr(pol.section(sites.section), sites.key, None) or []
+        if pol is not None and sites is not None
         else []
     )
-    if room_names:
-        rooms = [region.index[n] for n in room_names]
-        nearest = np.argmin(region.travel[:, rooms], axis=1)
+    if site_names and sites is not None and sites.districts:  # colour villages by district
+        chosen = [region.index[n] for n in site_names]
+        nearest = np.argmin(region.travel[:, chosen], axis=1)
         cmap = plt.get_cmap("tab20")
         colour = np.array([cmap(i % 20) for i in nearest], dtype=object)
     ax.scatter(region.x, region.y, s=size, c=list(colour), edgecolor="0.3", linewidth=0.4, zorder=2)
@@ -162,31 +164,11 @@ def deployment_map(region: Region, design: Design, title: str) -> Figure:
                 zorder=3,
                 label="auxiliary",
             )
-        res = (
-            getattr(pol.section("resident"), "villages", None)
-            if "resident" in (pol.preset_sections())
-            else None
-        )
-        if res and pol.preset in ("village_officer", "hybrid"):
+        if site_names and sites is not None:
             mark(
-                [region.index[n] for n in res],
-                marker="s",
-                s=40,
-                facecolor="none",
-                edgecolor="C0",
-                linewidth=1.4,
-                zorder=4,
-                label="resident officer",
-            )
-        if room_names:
-            mark(
-                [region.index[n] for n in room_names],
-                marker="s",
-                s=70,
-                color="C4",
-                edgecolor="black",
-                zorder=4,
-                label="police room (district)",
+                [region.index[n] for n in site_names],
+                **{"zorder": 4, **sites.marker},
+                label=sites.label,
             )
         if pol.posts:
             for name, k in pol.posts.items():

@@ -26,6 +26,7 @@ from scipy.special import gammaln
 from ..region import Region
 from ..scenario import Scenario
 from ..units import MINUTES_PER_DAY
+from ..vocab import IncidentType
 
 
 def p_median(
@@ -230,12 +231,12 @@ def demand_per_min(scenario: Scenario, region: Region) -> np.ndarray:
             cr.offenders_per_1000
             * cr.attempts_per_offender_per_year
             * cr.success_probability
-            * rep.probability["property"]
+            * rep.probability[IncidentType.PROPERTY]
             if cr.enabled and scenario.proactive
             else 0.0
         )
         + (
-            d.rate_per_1000 * rep.probability["dispute"]
+            d.rate_per_1000 * rep.probability[IncidentType.DISPUTE]
             if d.enabled and scenario.proactive
             else 0.0
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .base import Deployment, PolicingModel
+from .base import Deployment, PolicingModel, Sites
 from .registry import PRESETS, SECTIONS, register, unregister
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ __all__ = [
     "SECTIONS",
     "Deployment",
     "PolicingModel",
+    "Sites",
     "make_policing",
     "preset_that_runs",
     "register",

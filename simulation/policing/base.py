@@ -2,14 +2,16 @@
 
 A policing model (preset) is a `PolicingModel` subclass in its own module of this package,
 decorated with `@register`. It may declare its own scenario section (`sections`), which the
-schema then accepts as `policing.<section>` and hands to the preset at construction.
+schema then accepts as `policing.<section>` and hands to the preset at construction, and the
+places it posts officers away from the stations (`sites`), which `rpsim plan` chooses and the
+maps draw without knowing the preset.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -21,6 +23,29 @@ if TYPE_CHECKING:
     from ..duty import Shift
     from ..region import Region
     from ..rhythms import Calendar
+
+
+@dataclass(frozen=True)
+class Sites:
+    """Where a preset posts officers away from the stations, as a plan chooses them.
+
+    The sites are the villages listed at `policing.<section>.<key>`; `rpsim plan` places as
+    many as its `count` decision says (`resident_officers` or `police_rooms`), at least one
+    per township, by p-median within townships. Each site gets one officer, or the plan's
+    `district_officers` written to `policing.<section>.<per_site_key>`. With `districts`, a
+    site serves the villages of its township nearest to it and the plan checks the district
+    size rule (`constraints.district_villages`). `column` names the plan table's column that
+    lists the chosen villages; `label` and `marker` (matplotlib scatter keywords) say how a
+    map draws them."""
+
+    section: str
+    key: str
+    count: Literal["resident_officers", "police_rooms"]
+    column: str
+    label: str
+    marker: dict[str, Any] = field(default_factory=dict)
+    per_site_key: str | None = None
+    districts: bool = False
 
 
 @dataclass
@@ -56,6 +81,7 @@ class PolicingModel:
     chinese: ClassVar[str] = ""
     auxiliaries_by_default: ClassVar[bool] = False  # one per village when policing.auxiliaries null
     sections: ClassVar[dict[str, type[Section]]] = {}  # this class's own scenario sections
+    sites: ClassVar[Sites | None] = None  # where it posts officers away from the stations
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..section import Section, documented
 from ..vocab import Role
-from .base import Deployment
+from .base import Deployment, Sites
 from .registry import register
 from .resident import ResidentOfficers
 
@@ -51,6 +51,16 @@ class DistrictOfficer(ResidentOfficers):
     name = "district_officer"
     chinese = "一区一警 / 警务区"
     sections: ClassVar = {"district": DistrictSettings}
+    sites: ClassVar = Sites(
+        section="district",
+        key="rooms",
+        count="police_rooms",
+        column="rooms",
+        label="police room (district)",
+        marker={"marker": "s", "s": 70, "color": "C4", "edgecolor": "black"},
+        per_site_key="officers",
+        districts=True,
+    )
 
     def setup(self) -> Deployment:
         cfg = self.settings["district"]

@@ -12,7 +12,7 @@ from scipy.optimize import linear_sum_assignment
 from ..errors import ScenarioError
 from ..section import Probability, Section, documented
 from ..vocab import Activity, Role
-from .base import Deployment, PolicingModel
+from .base import Deployment, PolicingModel, Sites
 
 if TYPE_CHECKING:
     from ..agents import Officer
@@ -81,6 +81,14 @@ class ResidentOfficers(PolicingModel):
     first to them; station officers answer calls as in `clinic`."""
 
     sections: ClassVar = {"resident": ResidentSettings}
+    sites: ClassVar = Sites(
+        section="resident",
+        key="villages",
+        count="resident_officers",
+        column="resident_villages",
+        label="resident officer",
+        marker={"marker": "s", "s": 40, "facecolor": "none", "edgecolor": "C0", "linewidth": 1.4},
+    )
 
     @property
     def resident(self) -> ResidentSettings:
