@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from .incident import Incident, NewIncident
 from .region import Region
 from .rhythms import CALLS_BY_HOUR
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import HOURS_PER_YEAR
 from .villagers import VillagerTable
 from .vocab import IncidentType
@@ -31,6 +31,13 @@ class CallsConfig(Section):
             "source": "calibrated: rural counties receive ~15-40 valid 110 calls per 1,000 a year "
             "(Wuqiang county 18-36, Bazhong 15), most of them help, traffic and disputes; crime "
             "under a tenth (Jiangsu 2015: 8.4%; Xuzhou 2017: ~9%)",
+            "plausible": plausible(
+                20,
+                50,
+                "calibrated: rural counties ~15-40 valid calls per 1,000 (Wuqiang, Bazhong), crime under a tenth (Jiangsu 2015); ~23-46 fits both",
+                dist="triangular",
+                mode=40,
+            ),
         },
     )
     scene_share: Probability = Field(
@@ -41,6 +48,13 @@ class CallsConfig(Section):
             "unit": "share 0-1",
             "source": "calibrated so that ~40% of all valid calls need an officer on scene "
             "(Hefei 110, 2018: 38.3%); crime and dispute calls always do",
+            "plausible": plausible(
+                0.13,
+                0.36,
+                "calibrated: Hefei 110 2018, 38.3% of calls need officers on scene; 0.13-0.36 keeps that share within 30-48%",
+                dist="triangular",
+                mode=0.25,
+            ),
         },
     )
     village_rates_per_day: dict[str, float] | None = Field(

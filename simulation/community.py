@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import MINUTES_PER_DAY
 from .villagers import VillagerTable
 
@@ -18,41 +18,107 @@ class TrustConfig(Section):
     initial_mean: Probability = Field(
         0.5,
         description="mean initial trust. Assumption",
-        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "trust 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.35,
+                0.65,
+                "expert range (assumption): trust is a latent 0-1 scale with no survey anchor "
+                "here; reporting probabilities are stated at 0.5",
+                dist="triangular",
+                mode=0.5,
+            ),
+        },
     )
     initial_sd: float = Field(
         0.15,
         ge=0,
         le=0.5,
         description="sd of initial trust",
-        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "trust 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.08,
+                0.25,
+                "expert range (assumption): how far villagers' confidence in police differs is "
+                "unmeasured here; the violent reporting calibration assumes this spread",
+                dist="triangular",
+                mode=0.15,
+            ),
+        },
     )
     visit_gain: float = Field(
         0.05,
         ge=0,
         le=1,
         description="trust gain of a household visit",
-        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share of distrust removed",
+            "source": "assumption",
+            "plausible": plausible(
+                0.01,
+                0.12,
+                "Gill et al. 2014: community-oriented policing raises satisfaction and legitimacy; "
+                "the gain of one visit is unmeasured (assumption)",
+                dist="triangular",
+                mode=0.05,
+            ),
+        },
     )
     contact_gain: float = Field(
         0.002,
         ge=0,
         le=1,
         description="trust gain of a day with a police or auxiliary contact",
-        json_schema_extra={"unit": "share of distrust removed", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share of distrust removed",
+            "source": "assumption",
+            "plausible": plausible(
+                0.0005,
+                0.008,
+                "expert range (assumption): a chance meeting moves trust far less than a household "
+                "visit; its size is unmeasured",
+                dist="lognormal",
+                mode=0.002,
+            ),
+        },
     )
     fast_response_min: float = Field(
         20,
         gt=0,
         description="a response this fast pleases",
-        json_schema_extra={"unit": "minutes", "source": "assumption"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption",
+            "plausible": plausible(
+                10,
+                40,
+                "Pate et al. 1976: satisfaction depends on response time relative to expectation; "
+                "what rural callers expect is unmeasured (assumption)",
+                dist="triangular",
+                mode=20,
+            ),
+        },
     )
     response_gain: float = Field(
         0.05,
         ge=0,
         le=1,
         description="trust change after a response",
-        json_schema_extra={"unit": "share", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share",
+            "source": "assumption",
+            "plausible": plausible(
+                0.01,
+                0.2,
+                "Skogan 2006: a bad encounter weighs 4-14x a good one; one gain serves both here, "
+                "so the range is wide and skewed up from a visit's 0.05",
+                dist="triangular",
+                mode=0.05,
+            ),
+        },
     )
     unresolved_loss: float = Field(
         0.02,
@@ -60,23 +126,66 @@ class TrustConfig(Section):
         le=1,
         description="trust loss of a victim household whose incident is not reported (nobody "
         "comes)",
-        json_schema_extra={"unit": "share", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share",
+            "source": "assumption",
+            "plausible": plausible(
+                0.0,
+                0.08,
+                "expert range (assumption): an unreported victimisation may leave trust in police "
+                "untouched (0) or erode it like a bad encounter",
+                dist="triangular",
+                mode=0.02,
+            ),
+        },
     )
     diffusion_per_day: Probability = Field(
         0.005,
         description="daily pull of trust toward the village mean (word of mouth)",
-        json_schema_extra={"unit": "share per day", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share per day",
+            "source": "assumption",
+            "plausible": plausible(
+                0.001,
+                0.025,
+                "expert range (assumption): word of mouth halves a gap to the village mean in "
+                "~4 weeks (0.025) to ~2 years (0.001)",
+                dist="lognormal",
+                mode=0.005,
+            ),
+        },
     )
     decay_per_day: Probability = Field(
         0.005,
         description="daily pull of each villager's trust back toward their own initial "
         "trust (a disposition that contacts move only while they last)",
-        json_schema_extra={"unit": "share per day", "source": "assumption"},
+        json_schema_extra={
+            "unit": "share per day",
+            "source": "assumption",
+            "plausible": plausible(
+                0.001,
+                0.025,
+                "expert range (assumption): a contact's effect on trust fades with a half-life of "
+                "~4 weeks (0.025) to ~2 years (0.001)",
+                dist="lognormal",
+                mode=0.005,
+            ),
+        },
     )
     satisfied_threshold: Probability = Field(
         0.6,
         description="trust above which a resident counts as satisfied",
-        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "trust 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.5,
+                0.7,
+                "expert range (assumption): where latent trust maps to a survey's 'satisfied' "
+                "answer is unknown",
+                dist="uniform",
+            ),
+        },
     )
     visibility_window_days: float = Field(
         30,
@@ -93,6 +202,14 @@ class TrustConfig(Section):
         json_schema_extra={
             "unit": "residents per hour",
             "source": "assumption: a walk through the village, a few conversations",
+            "plausible": plausible(
+                3,
+                15,
+                "expert range (assumption): a walk through a village meets a few to a dozen or "
+                "more residents an hour",
+                dist="triangular",
+                mode=8,
+            ),
         },
     )
 

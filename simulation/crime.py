@@ -16,7 +16,7 @@ from .addons import AddonsConfig
 from .incident import Incident, NewIncident
 from .region import Region, straight_km
 from .rhythms import CRIME_BY_HOUR
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import HOURS_PER_YEAR, MINUTES_PER_DAY
 from .villagers import VillagerTable
 from .vocab import IncidentType, Source
@@ -35,6 +35,13 @@ class CrimeConfig(Section):
             "unit": "per 1,000 residents",
             "source": "calibrated: recorded property crime ~2-3 per 1,000 a year (China Statistical "
             "Yearbook 2010: larceny ~2.9 per 1,000 in 2009, all areas)",
+            "plausible": plausible(
+                0.5,
+                2.0,
+                "calibrated: recorded larceny ~2.9 per 1,000 (China Statistical Yearbook 2010); 0.5-1.3 fits at default reporting, up to 2 if reporting is lower",
+                dist="triangular",
+                mode=0.8,
+            ),
         },
     )
     attempts_per_offender_per_year: float = Field(
@@ -42,7 +49,17 @@ class CrimeConfig(Section):
         ge=0,
         le=1000,
         description="offence attempts an active offender makes a year. Assumption",
-        json_schema_extra={"unit": "attempts per year", "source": "assumption"},
+        json_schema_extra={
+            "unit": "attempts per year",
+            "source": "assumption",
+            "plausible": plausible(
+                6,
+                30,
+                "expert range (assumption): active offenders' frequency is skewed and unmeasured here; only offenders x attempts is calibrated",
+                dist="lognormal",
+                mode=14,
+            ),
+        },
     )
     resident_offender_share: Probability = Field(
         0.62,
@@ -51,6 +68,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "share 0-1",
             "source": "Wiles & Costello 2000: 62% of burglaries by local offenders",
+            "plausible": plausible(
+                0.4,
+                0.85,
+                "Wiles & Costello 2000: 62% of burglaries by local offenders (an English city); a rural Chinese county may differ either way",
+                dist="triangular",
+                mode=0.62,
+            ),
         },
     )
     journey_km: float = Field(
@@ -61,6 +85,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "km",
             "source": "Wiles & Costello 2000: burglars' mean journey 1.7 miles",
+            "plausible": plausible(
+                1.5,
+                6.0,
+                "Wiles & Costello 2000: mean 1.7 miles (2.7 km) in an English city; sparser rural villages may mean longer trips",
+                dist="triangular",
+                mode=2.7,
+            ),
         },
     )
     intra_village_km: float = Field(
@@ -71,6 +102,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "km",
             "source": "assumption: Mouding has 89 administrative villages on 1,450 km2 (~16 km2 each; county profile 2023)",
+            "plausible": plausible(
+                0.3,
+                2.5,
+                "expert range (assumption): ~16 km2 administrative villages (Mouding county profile 2023): trips between hamlets of 0.3-2.5 km",
+                dist="triangular",
+                mode=1.0,
+            ),
         },
     )
     violent_share: Probability = Field(
@@ -81,6 +119,13 @@ class CrimeConfig(Section):
             "source": "calibrated: recorded violent crime ~0.4 per 1,000 (China Statistical "
             "Yearbook 2010: homicide, injury, robbery and rape 0.38 per 1,000 in 2009), with "
             "escalated disputes a quarter to a half of it",
+            "plausible": plausible(
+                0.03,
+                0.14,
+                "calibrated: violent ~0.38 per 1,000 (China Statistical Yearbook 2010), escalated disputes a quarter to a half of it; 0.03-0.14 fits both",
+                dist="triangular",
+                mode=0.07,
+            ),
         },
     )
     occupied_attractiveness: Probability = Field(
@@ -90,12 +135,29 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "ratio per household-hour",
             "source": "calibrated so that ~28% of burglaries happen with someone home at the default occupancy (BJS 2010: 8 of 21 + 8 burglaries per 1,000 households occurred while a household member was present)",
+            "plausible": plausible(
+                0.07,
+                0.18,
+                "calibrated: BJS 2010, ~28% of burglaries with someone home; 0.08-0.14 stays within 5 points, widened as the figure is American",
+                dist="triangular",
+                mode=0.12,
+            ),
         },
     )
     success_probability: Probability = Field(
         0.8,
         description="probability an attempt with no guardian succeeds. Assumption",
-        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.5,
+                0.95,
+                "expert range (assumption): an unguarded attempt on an empty home usually succeeds; under one in two is implausible",
+                dist="triangular",
+                mode=0.8,
+            ),
+        },
     )
     guardian_effect: float = Field(
         0.75,
@@ -105,6 +167,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "log-reduction per guardian",
             "source": "assumption, calibrated so that village auxiliaries cut true crime by ~40% and recorded crime by ~30% (Peterborough PCSO hot spots: ~39%; tests/validation/test_patrol_and_presence.py)",
+            "plausible": plausible(
+                0.3,
+                1.2,
+                "0.75 fits Peterborough (Ariel, Weinborn & Sherman 2016: ~39% fewer crimes), 0.5 Minneapolis (Sherman & Weisburd 1995); dose-response unknown",
+                dist="triangular",
+                mode=0.75,
+            ),
         },
     )
     residual_deterrence_hours: float = Field(
@@ -114,6 +183,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "hours",
             "source": "assumption after Koper 1995 (residual deterrence after a stop)",
+            "plausible": plausible(
+                1.5,
+                24,
+                "expert range (assumption): Koper 1995 found residual deterrence after a stop but not its decay over hours; ~2 h to a day",
+                dist="lognormal",
+                mode=6,
+            ),
         },
     )
     repeat_boost: float = Field(
@@ -124,6 +200,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "ratio",
             "source": "assumption calibrated to Polvi et al. 1991 (repeat burglary >12x expected within a month)",
+            "plausible": plausible(
+                12,
+                50,
+                "calibrated to Polvi et al. 1991 (>12x expected repeat within a month; the default gives ~24x): 12-50 gives roughly 12-50x",
+                dist="lognormal",
+                mode=25,
+            ),
         },
     )
     repeat_decay_days: float = Field(
@@ -133,6 +216,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "days",
             "source": "assumption after Polvi et al. 1991 (most repeats within weeks)",
+            "plausible": plausible(
+                5,
+                40,
+                "Polvi et al. 1991: half of repeats within 7 days, under 2x expected by 6 months; a decay of ~1-6 weeks fits",
+                dist="lognormal",
+                mode=14,
+            ),
         },
     )
     near_repeat_boost: float = Field(
@@ -142,13 +232,30 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "ratio",
             "source": "assumption (near-repeat literature: Johnson & Bowers 2004)",
+            "plausible": plausible(
+                0.0,
+                3.0,
+                "expert range (assumption) after Johnson & Bowers 2004: near-repeat risk is local (hundreds of m), diluted at village scale; 0-3",
+                dist="triangular",
+                mode=1.0,
+            ),
         },
     )
     intel_per_presence_hour: Probability = Field(
         0.02,
         description="chance per knowledge-weighted hour of a village or district officer's "
         "household visits that a resident offender of the village becomes known to police",
-        json_schema_extra={"unit": "probability per hour", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability per hour",
+            "source": "assumption",
+            "plausible": plausible(
+                0.005,
+                0.08,
+                "expert range (assumption): how fast household visits reveal a village's offenders is unmeasured; a factor of 4 either way",
+                dist="lognormal",
+                mode=0.02,
+            ),
+        },
     )
     auxiliary_clearance_bonus: float = Field(
         0.1,
@@ -159,6 +266,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "probability points",
             "source": "assumption: auxiliaries bring local information (seeds)",
+            "plausible": plausible(
+                0.0,
+                0.2,
+                "expert range (assumption): a local auxiliary's information adds from nothing to ~20 points of clearance",
+                dist="triangular",
+                mode=0.1,
+            ),
         },
     )
     replacement_days: float | None = Field(
@@ -169,13 +283,30 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "days",
             "source": "assumption: replacement in offender populations (without it, a year of arrests jails most offenders and crime is not stationary)",
+            "plausible": plausible(
+                15,
+                240,
+                "expert range (assumption): replacement of jailed offenders is documented but not timed; weeks to most of a year",
+                dist="lognormal",
+                mode=60,
+            ),
         },
     )
     jail_days: float = Field(
         365,
         ge=0,
         description="term served after an arrest, days",
-        json_schema_extra={"unit": "days", "source": "assumption"},
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption",
+            "plausible": plausible(
+                90,
+                1460,
+                "expert range (assumption): terms for theft and assault run from months of detention to several years",
+                dist="lognormal",
+                mode=365,
+            ),
+        },
     )
     base_clearance: Probability = Field(
         0.35,
@@ -184,13 +315,30 @@ class CrimeConfig(Section):
             "unit": "probability 0-1",
             "source": "calibrated: ~44% of recorded cases solved (China Statistical Yearbook "
             "2010: 2.45 M of 5.58 M in 2009)",
+            "plausible": plausible(
+                0.25,
+                0.45,
+                "calibrated: ~44% of cases solved (China Statistical Yearbook 2010); 0.25-0.45 keeps clearance within 35-55% with the bonuses",
+                dist="triangular",
+                mode=0.35,
+            ),
         },
     )
     clearance_reference_min: float = Field(
         20,
         gt=0,
         description="reference response time for base_clearance, minutes",
-        json_schema_extra={"unit": "minutes", "source": "assumption"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption",
+            "plausible": plausible(
+                12,
+                35,
+                "expert range (assumption): the response time base_clearance refers to (gains stop below half of it); 12-35 min",
+                dist="triangular",
+                mode=20,
+            ),
+        },
     )
     clearance_slope: float = Field(
         0.493,
@@ -200,6 +348,13 @@ class CrimeConfig(Section):
         json_schema_extra={
             "unit": "points per unit log time",
             "source": "Blanes i Vidal & Kirchmaier 2018: +10% response time, -4.7 points clearance",
+            "plausible": plausible(
+                0.25,
+                0.75,
+                "Blanes i Vidal & Kirchmaier 2018: 0.49 per unit log time in an English force; +-50% for transfer to rural China",
+                dist="triangular",
+                mode=0.493,
+            ),
         },
     )
     known_offender_clearance_bonus: float = Field(
@@ -207,12 +362,30 @@ class CrimeConfig(Section):
         ge=0,
         le=1,
         description="clearance bonus when a village officer knows the offender",
-        json_schema_extra={"unit": "probability points", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability points",
+            "source": "assumption",
+            "plausible": plausible(
+                0.05,
+                0.3,
+                "expert range (assumption): knowing the likely offender helps solve a case; 5-30 points",
+                dist="triangular",
+                mode=0.15,
+            ),
+        },
     )
     max_clearance: Probability = Field(
         0.95,
         description="upper bound of the arrest probability after all bonuses",
-        json_schema_extra={"unit": "probability 0-1", "source": "assumption: no case is certain"},
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption: no case is certain",
+            "plausible": plausible(
+                0.85,
+                1.0,
+                "expert range (assumption): a cap below certainty, from a cautious 0.85 to no cap at all",
+            ),
+        },
     )
 
 

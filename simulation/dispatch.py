@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 
 from .movement import time_to
 from .region import Region
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .vocab import IncidentType
 
 if TYPE_CHECKING:
@@ -32,12 +32,31 @@ class DispatchConfig(Section):
         json_schema_extra={
             "unit": "minutes",
             "source": "Kansas City response time study: dispatch ~2 min",
+            "plausible": plausible(
+                1,
+                5,
+                "Kansas City response time study: dispatch ~2 min (1977, US); a county 110 "
+                "centre relaying to a township station may take longer",
+                dist="triangular",
+                mode=2,
+            ),
         },
     )
     smart_dispatch_factor: Probability = Field(
         0.5,
         description="call-handling multiplier with smart dispatch. Assumption",
-        json_schema_extra={"unit": "ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                0.25,
+                1.0,
+                "expert range (assumption): smart dispatch (location, status) cuts call handling "
+                "by an unmeasured amount; 1 = no gain",
+                dist="triangular",
+                mode=0.5,
+            ),
+        },
     )
     own_officer_first: bool = Field(
         True,
@@ -55,8 +74,9 @@ class DispatchConfig(Section):
         "officer. Assumption",
         json_schema_extra={
             "unit": "minutes",
-            "source": "assumption: a command centre sends the own officer (seeds) unless another "
-            "is clearly nearer; 10 min, the order of call handling plus a short drive",
+            "source": "setting: the command centre's dispatch rule (the own officer first, seeds) "
+            "unless another is clearly nearer; assumption: 10 min, the order of call handling plus "
+            "a short drive",
         },
     )
     mutual_aid_after_min: float | None = Field(
@@ -81,9 +101,9 @@ class DispatchConfig(Section):
         "anywhere in the county",
         json_schema_extra={
             "unit": "minutes",
-            "source": "assumption: support is asked of a neighbouring station's officer within "
-            "half an hour, not of one hours away whose officer would arrive after the own "
-            "station's",
+            "source": "setting: the command centre's mutual-aid rule; assumption: support is asked "
+            "of a neighbouring station's officer within half an hour, not of one hours away whose "
+            "officer would arrive after the own station's",
         },
     )
     auxiliary_first_presence: bool = Field(
@@ -98,13 +118,32 @@ class DispatchConfig(Section):
         json_schema_extra={
             "unit": "minutes",
             "source": "assumption: on foot or motorbike within the village",
+            "plausible": plausible(
+                3,
+                20,
+                "expert range (assumption): on foot or motorbike within the village, a few minutes "
+                "in a compact village to a quarter hour or more in a dispersed hill village",
+                dist="triangular",
+                mode=8,
+            ),
         },
     )
     auxiliary_scene_min: float = Field(
         60,
         ge=0,
         description="time a village auxiliary stays at a scene before taking another, minutes",
-        json_schema_extra={"unit": "minutes", "source": "assumption: an hour at the scene"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: an hour at the scene",
+            "plausible": plausible(
+                20,
+                120,
+                "expert range (assumption): an auxiliary holds the scene until the officer comes "
+                "and helps after, from a short stop to a couple of hours",
+                dist="triangular",
+                mode=60,
+            ),
+        },
     )
     priority: dict[IncidentType, int] = Field(
         default_factory=lambda: {
@@ -126,13 +165,35 @@ class DispatchConfig(Section):
         le=2,
         description="coefficient of variation of a response trip's duration (traffic, weather, "
         "finding the house); 0 = deterministic road times",
-        json_schema_extra={"unit": "ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                0.05,
+                0.5,
+                "expert range (assumption): rural trip times vary with weather, road works and "
+                "finding the house; unmeasured",
+                dist="triangular",
+                mode=0.2,
+            ),
+        },
     )
     vehicle_kmh_factor: float = Field(
         1.0,
         gt=0,
         description="response driving speed relative to normal road speed",
-        json_schema_extra={"unit": "ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                0.8,
+                1.4,
+                "expert range (assumption): lights and siren speed a response on open roads; "
+                "narrow village roads and finding the way slow it",
+                dist="triangular",
+                mode=1.0,
+            ),
+        },
     )
 
     @field_validator("priority")

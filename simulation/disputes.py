@@ -11,7 +11,7 @@ import numpy as np
 from pydantic import Field
 
 from .incident import Incident, NewIncident
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import MINUTES_PER_DAY
 from .villagers import VillagerTable
 from .vocab import ARRIVED_TO_FIND, DisputeState, IncidentType, Outcome, Source
@@ -31,6 +31,14 @@ class DisputeConfig(Section):
             "source": "calibrated: dispute calls ~12% of valid 110 calls (Jiangsu 2015: 11.8%; "
             "Xuzhou 2017: ~13%); above the ~6 per 1,000 that reach people's mediation "
             "(Ministry of Justice 2022: ~8.2 M community disputes)",
+            "plausible": plausible(
+                10,
+                27,
+                "calibrated: disputes ~12% of valid calls (Jiangsu 2015; Xuzhou 2017); 10-27 "
+                "keeps 8-18%, above ~6/1,000 mediated (Ministry of Justice 2022)",
+                dist="triangular",
+                mode=15,
+            ),
         },
     )
     escalation_days: float = Field(
@@ -43,18 +51,48 @@ class DisputeConfig(Section):
             "source": "calibrated: ~1-3% of disputes escalate (Harbin 2003: 222 of 31,576 "
             "mediated, 0.7%), yet escalated disputes are 25-50% of violent cases (Chaozhou "
             "court 2010-13: 43.6%; a city's courts: 22-31%)",
+            "plausible": plausible(
+                500,
+                2000,
+                "calibrated: escalation 0.3-3% of disputes (Harbin 2003: 0.7%) and 25-50% of "
+                "violent cases (Chaozhou court: 43.6%); ~600-1,700 fits both",
+                dist="triangular",
+                mode=800,
+            ),
         },
     )
     resolution_days: float = Field(
         25,
         gt=0,
         description="mean time for a dispute to settle by itself, days. Assumption",
-        json_schema_extra={"unit": "days", "source": "assumption"},
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption",
+            "plausible": plausible(
+                8,
+                80,
+                "expert range (assumption): most village disputes settle by themselves within "
+                "weeks to a few months; sets escalation risk with escalation_days",
+                dist="lognormal",
+                mode=25,
+            ),
+        },
     )
     detection_per_day_officer: Probability = Field(
         0.08,
         description="daily chance a resident officer hears of a dispute. Assumption",
-        json_schema_extra={"unit": "probability per day", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability per day",
+            "source": "assumption",
+            "plausible": plausible(
+                0.02,
+                0.25,
+                "expert range (assumption): a resident officer hears of a dispute within days to "
+                "weeks of presence in the village",
+                dist="triangular",
+                mode=0.08,
+            ),
+        },
     )
     detection_per_day_auxiliary: Probability = Field(
         0.15,
@@ -62,6 +100,14 @@ class DisputeConfig(Section):
         json_schema_extra={
             "unit": "probability per day",
             "source": "assumption: a neighbour hears sooner than an officer (seeds)",
+            "plausible": plausible(
+                0.05,
+                0.3,
+                "expert range (assumption): a neighbour-auxiliary hears of a dispute within ~3-20 "
+                "days, usually sooner than an officer",
+                dist="triangular",
+                mode=0.15,
+            ),
         },
     )
     officer_day_hours: float = Field(
@@ -69,12 +115,27 @@ class DisputeConfig(Section):
         gt=0,
         description="hours of officer presence in a village that count as one officer-day for "
         "dispute detection",
-        json_schema_extra={"unit": "hours", "source": "assumption: a working day"},
+        json_schema_extra={
+            "unit": "hours",
+            "source": "setting: the length of an officer-day that detection_per_day_officer "
+            "counts in (a unit; its uncertainty is in that rate)",
+        },
     )
     mediation_success: Probability = Field(
         0.7,
         description="probability a mediation settles the dispute. Assumption",
-        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.5,
+                0.95,
+                "expert range (assumption): recorded mediations mostly succeed, a first attempt "
+                "on the spot less often",
+                dist="triangular",
+                mode=0.7,
+            ),
+        },
     )
     spring_festival_multiplier: float = Field(
         2.0,
@@ -83,6 +144,14 @@ class DisputeConfig(Section):
         json_schema_extra={
             "unit": "ratio",
             "source": "assumption: disputes peak while migrants are home",
+            "plausible": plausible(
+                1.0,
+                3.5,
+                "expert range (assumption): land, debt and family disputes cluster while migrants "
+                "are home; from no rise to ~3.5x",
+                dist="triangular",
+                mode=2.0,
+            ),
         },
     )
 

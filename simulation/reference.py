@@ -24,6 +24,7 @@ from pydantic_core import PydanticUndefined
 from .metric_registry import METRICS, Metric
 from .policing import PRESETS
 from .policing.settings import PolicingConfig
+from .ranges import Plausible, declared, is_setting
 from .scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +91,18 @@ def _default(field: Any) -> str:
     return "null" if value is None else f"`{value}`"
 
 
+def _plausible(field: Any) -> str:
+    """The declared plausible range(s) of a field, for the docs ("setting" for settings)."""
+    spec = declared(field)
+    if spec is None:
+        return "setting" if is_setting(field) else ""
+    items = {"": spec} if "dist" in spec else spec
+    return "; ".join(
+        (f"{item}: " if item else "") + f"{(p := Plausible.model_validate(v)).describe()} ({p.why})"
+        for item, v in items.items()
+    )
+
+
 def _meta(field: Any) -> tuple[str, str]:
     """Unit and source, declared beside each field in the schema (json_schema_extra)."""
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
@@ -110,6 +123,7 @@ def schema_rows(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dic
         rows.append(
             {
                 "key": key,
+                "plausible": _plausible(field),
                 "type": "section" if section else _type_name(annotation),
                 "default": "" if section else _default(field),
                 "range": _range(field),
@@ -136,6 +150,7 @@ def _preset_section_rows(prefix: str) -> list[dict[str, str]]:
         rows.append(
             {
                 "key": prefix + name,
+                "plausible": "",
                 "type": "section",
                 "default": "",
                 "range": "",
@@ -167,9 +182,11 @@ def yaml_reference() -> str:
 
 
 def parameter_table() -> str:
-    """The parameter table: default, unit, range and source of every parameter."""
+    """The parameter table: default, unit, bounds, source and plausible range of every
+    parameter ("setting" marks a choice that defines a scenario: it has no range)."""
     rows = [r for r in schema_rows() if r["type"] != "section"]
-    return _md(rows, ["key", "default", "unit", "range", "source"])
+    table = _md(rows, ["key", "default", "unit", "range", "source", "plausible"])
+    return table.replace("| range | source | plausible |", "| bounds | source | plausible range |")
 
 
 def _across(m: Metric) -> str:

@@ -23,7 +23,7 @@ from scipy.spatial import Delaunay
 
 from .errors import ScenarioError
 from .limits import MAX_SEED, MAX_VILLAGES
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import MINUTES_PER_DAY
 from .vocab import RegionType
 
@@ -145,7 +145,7 @@ class RegionConfig(Section):
         description="county extent east-west, km (null: region-type default)",
         json_schema_extra={
             "unit": "km",
-            "source": "type defaults: mountain 53.6 km after Mouding (county profile 2023); others assumption",
+            "source": "setting (the county): type defaults: mountain 53.6 km after Mouding (county profile 2023); others assumption",
         },
     )
     height_km: float | None = Field(
@@ -155,7 +155,7 @@ class RegionConfig(Section):
         description="county extent north-south, km (null: region-type default)",
         json_schema_extra={
             "unit": "km",
-            "source": "type defaults: mountain 57.6 km after Mouding (county profile 2023); others assumption",
+            "source": "setting (the county): type defaults: mountain 57.6 km after Mouding (county profile 2023); others assumption",
         },
     )
     away_share: Probability | None = Field(
@@ -164,7 +164,7 @@ class RegionConfig(Section):
         "(null: region-type default)",
         json_schema_extra={
             "unit": "share 0-1",
-            "source": "type defaults: mountain 0.33 after Mouding (seed: ~70,000 of 211,000 away); plain 0.25, hill 0.30, periurban 0.10 assumption",
+            "source": "setting (the county): type defaults: mountain 0.33 after Mouding (seed: ~70,000 of 211,000 away); plain 0.25, hill 0.30, periurban 0.10 assumption",
         },
     )
     household_size: float = Field(
@@ -175,7 +175,7 @@ class RegionConfig(Section):
         "(China 2020 census: 2.62 persons per family household)",
         json_schema_extra={
             "unit": "persons",
-            "source": "China 2020 census: 2.62 persons per family household",
+            "source": "setting (the county): China 2020 census: 2.62 persons per family household",
         },
     )
     file_away_share: Probability = Field(
@@ -183,7 +183,7 @@ class RegionConfig(Section):
         description="away share of a loaded county (graphml/csv) when `away_share` is null",
         json_schema_extra={
             "unit": "share 0-1",
-            "source": "assumption: rural China ~30% away (seeds, C5: Mouding ~70,000 of 211,000)",
+            "source": "setting (the county): assumption: rural China ~30% away (seeds, C5: Mouding ~70,000 of 211,000)",
         },
     )
     road_speed_kmh: float | None = Field(
@@ -193,7 +193,7 @@ class RegionConfig(Section):
         description="mean driving speed on village roads, km/h (null: type default)",
         json_schema_extra={
             "unit": "km/h",
-            "source": "type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes: dispersed mountain villages on sparse winding roads)",
+            "source": "setting (the county): type defaults plain 45, hill 35, mountain 25, periurban 30: assumption (terrain classes: dispersed mountain villages on sparse winding roads)",
         },
     )
     urban_edge_share: Probability | None = Field(
@@ -203,7 +203,7 @@ class RegionConfig(Section):
         "floating population (null: type default, periurban 0.3, others 0)",
         json_schema_extra={
             "unit": "share 0-1",
-            "source": "assumption: a peri-urban county where about a third of the villages "
+            "source": "setting (the county): assumption: a peri-urban county where about a third of the villages "
             "border the built-up city; 0 in rural counties",
         },
     )
@@ -217,6 +217,13 @@ class RegionConfig(Section):
             "source": "assumption for the size; the direction from studies of Chinese cities: "
             "burglary rises with the floating population from other provinces (Chen et al. "
             "2017, ZG city), arrests with home rentals (Cheng, Liu & Wang 2017)",
+            "plausible": plausible(
+                1.0,
+                3.0,
+                "Chen et al. 2017 and Cheng, Liu & Wang 2017 show the direction (floating population, rentals), not the size: from none to 3x per household",
+                dist="triangular",
+                mode=1.8,
+            ),
         },
     )
     graphml: str | None = Field(

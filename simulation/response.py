@@ -26,7 +26,7 @@ from .crime import CrimeConfig
 from .dispatch import DispatchConfig
 from .incident import Incident
 from .rhythms import Calendar
-from .section import Distribution, Probability, Section
+from .section import Distribution, Probability, Section, plausible
 from .vocab import (
     CRIME_TYPES,
     INCIDENT_TYPES,
@@ -68,18 +68,62 @@ class ReportingConfig(Section):
         json_schema_extra={
             "unit": "probability 0-1",
             "source": "NCVS: ~42% of violent victimisations and ~1/3 of household thefts reported (violent 0.39 at the reference trust is calibrated so that a clinic county's violent reporting rate is 0.42: victims' trust keeps its spread, tests/validation/test_reporting_rates.py); dispute 0.35 calibrated to the 110 call mix (Jiangsu 2015, Xuzhou 2017), service 0.95 assumption",
+            "plausible": {
+                "property": plausible(
+                    0.2,
+                    0.5,
+                    "NCVS: ~1/3 of household thefts reported (US); rural Chinese victims' reporting is unmeasured, so wider: 0.2-0.5",
+                    dist="triangular",
+                    mode=0.33,
+                ),
+                "violent": plausible(
+                    0.3,
+                    0.5,
+                    "calibrated: 0.39 gives NCVS ~42% of violent crime reported; 0.3-0.5 keeps that rate within the validation's ~8-point tolerance",
+                    dist="triangular",
+                    mode=0.39,
+                ),
+                "dispute": plausible(
+                    0.22,
+                    0.55,
+                    "calibrated: disputes 11.8-13% of valid 110 calls (Jiangsu 2015, Xuzhou 2017); 0.22-0.55 keeps them at ~8-18% of calls",
+                    dist="triangular",
+                    mode=0.35,
+                ),
+                "service": plausible(
+                    0.8,
+                    0.99,
+                    "expert range (assumption): emergencies and requests for help are nearly always called in",
+                    dist="triangular",
+                    mode=0.95,
+                ),
+            },
         },
     )
     reference_trust: Probability = Field(
         0.5,
         description="trust at which `probability` holds",
-        json_schema_extra={"unit": "trust 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "trust 0-1",
+            "source": "setting: the trust at which `probability` is stated (the default initial "
+            "mean trust); its uncertainty is that of `probability` and `trust.initial_mean`",
+        },
     )
     trust_logit_slope: float = Field(
         3.0,
         ge=0,
         description="change in log-odds of reporting per unit trust. Assumption",
-        json_schema_extra={"unit": "log-odds per unit trust", "source": "assumption"},
+        json_schema_extra={
+            "unit": "log-odds per unit trust",
+            "source": "assumption",
+            "plausible": plausible(
+                0.0,
+                6.0,
+                "expert range (assumption): reporting rises with trust in police, by an unmeasured amount; 0 = no effect, 6 = odds x2.5 per 0.15 trust",
+                dist="triangular",
+                mode=3.0,
+            ),
+        },
     )
     delay_median_min: float = Field(
         20,
@@ -89,36 +133,92 @@ class ReportingConfig(Section):
         json_schema_extra={
             "unit": "minutes",
             "source": "Kansas City response time study: median reporting delay ~20 min when discovered later",
+            "plausible": plausible(
+                10,
+                40,
+                "Kansas City response time study: median reporting delay ~20 min when discovered later (1977, US); rural China may differ either way",
+                dist="lognormal",
+                mode=20,
+            ),
         },
     )
     delay_sigma: float = Field(
         1.0,
         gt=0,
         description="log-sd of the reporting delay",
-        json_schema_extra={"unit": "log-sd", "source": "assumption"},
+        json_schema_extra={
+            "unit": "log-sd",
+            "source": "assumption",
+            "plausible": plausible(
+                0.5,
+                1.5,
+                "expert range (assumption): spread of reporting delays unmeasured; 0.5-1.5 puts the 90th percentile at 1.9-6.8x the median",
+                dist="uniform",
+            ),
+        },
     )
     discovery_mean_min: float = Field(
         240,
         ge=0,
         description="mean delay until an empty-home burglary is discovered, minutes",
-        json_schema_extra={"unit": "minutes", "source": "assumption"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption",
+            "plausible": plausible(
+                60,
+                960,
+                "expert range (assumption): an empty home's burglary is found when someone returns, from an hour to a long working day later",
+                dist="lognormal",
+                mode=240,
+            ),
+        },
     )
     occupied_discovery_min: float = Field(
         5,
         ge=0,
         description="delay until a burglary of an occupied home is discovered, minutes",
-        json_schema_extra={"unit": "minutes", "source": "assumption: someone is at home"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption: someone is at home",
+            "plausible": plausible(
+                0.5,
+                50,
+                "expert range (assumption): someone at home notices within minutes, or later if asleep or working the fields nearby",
+                dist="lognormal",
+                mode=5,
+            ),
+        },
     )
     multi_channel_odds: float = Field(
         1.5,
         ge=1,
         description="odds multiplier with multi-channel reporting. Assumption",
-        json_schema_extra={"unit": "odds ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "odds ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                1.0,
+                2.5,
+                "expert range (assumption): more channels (phone, app, WeChat) ease reporting by an unmeasured amount; 1 = no effect",
+                dist="triangular",
+                mode=1.5,
+            ),
+        },
     )
     multi_channel_delay_factor: Probability = Field(
         0.5,
         description="delay multiplier with multi-channel reporting. Assumption",
-        json_schema_extra={"unit": "ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                0.25,
+                1.0,
+                "expert range (assumption): more channels shorten the delay by an unmeasured amount; 1 = no effect",
+                dist="triangular",
+                mode=0.5,
+            ),
+        },
     )
     urgent_delay_median_min: float = Field(
         5,
@@ -128,19 +228,45 @@ class ReportingConfig(Section):
         json_schema_extra={
             "unit": "minutes",
             "source": "assumption: involvement crimes are reported sooner (Kansas City response time study)",
+            "plausible": plausible(
+                2,
+                15,
+                "expert range (assumption): involvement and emergency calls come within minutes (Kansas City study: ~20 min for crimes discovered later)",
+                dist="lognormal",
+                mode=5,
+            ),
         },
     )
     auxiliary_report_probability: Probability = Field(
         0.5,
         description="chance an on-duty village auxiliary learns of an incident in its "
         "village and reports it at once. Assumption",
-        json_schema_extra={"unit": "probability 0-1", "source": "assumption"},
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption",
+            "plausible": plausible(
+                0.2,
+                0.8,
+                "expert range (assumption): how often an on-duty village auxiliary hears of an incident at once is unmeasured",
+                dist="uniform",
+            ),
+        },
     )
     auxiliary_delay_min: float = Field(
         3,
         ge=0,
         description="delay when a village auxiliary reports at once, minutes",
-        json_schema_extra={"unit": "minutes", "source": "assumption"},
+        json_schema_extra={
+            "unit": "minutes",
+            "source": "assumption",
+            "plausible": plausible(
+                1,
+                10,
+                "expert range (assumption): an auxiliary who hears of an incident phones the station within minutes",
+                dist="triangular",
+                mode=3,
+            ),
+        },
     )
 
     @field_validator("probability")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
-from .section import Probability, Section
+from .section import Probability, Section, plausible
 from .units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 
 __all__ = ["MINUTES_PER_DAY", "MINUTES_PER_HOUR"]  # imported from here by many modules
@@ -108,7 +108,18 @@ class SeasonConfig(Section):
         ge=0,
         le=366,
         description="days around Spring Festival that migrants are home",
-        json_schema_extra={"unit": "days", "source": "assumption"},
+        json_schema_extra={
+            "unit": "days",
+            "source": "assumption",
+            "plausible": plausible(
+                10,
+                40,
+                "expert range (assumption): from ~10 days to the 40-day Spring Festival travel "
+                "season (春运); most stay 2-4 weeks",
+                dist="triangular",
+                mode=21,
+            ),
+        },
     )
     festival_return_share: Probability = Field(
         0.8,
@@ -116,6 +127,14 @@ class SeasonConfig(Section):
         json_schema_extra={
             "unit": "share 0-1",
             "source": "assumption: most migrants come home for Spring Festival",
+            "plausible": plausible(
+                0.5,
+                0.95,
+                "expert range (assumption): most migrants go home for Spring Festival; fewer "
+                "when far away, kept at work or asked to stay put (2021 就地过年)",
+                dist="triangular",
+                mode=0.8,
+            ),
         },
     )
     market_every_days: int = Field(
@@ -125,14 +144,25 @@ class SeasonConfig(Section):
         description="rural market (赶集) cycle, days; 0 = none",
         json_schema_extra={
             "unit": "days",
-            "source": "assumption: many rural markets (赶集) run on a 5-day cycle",
+            "source": "setting: many rural markets (赶集) run on a 5-day cycle",
         },
     )
     market_multiplier: float = Field(
         1.3,
         ge=0,
         description="crime and calls on market days",
-        json_schema_extra={"unit": "ratio", "source": "assumption"},
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                1.0,
+                2.0,
+                "expert range (assumption): market days (赶集) bring crowds, pickpockets and "
+                "quarrels to the township; from no change to double",
+                dist="triangular",
+                mode=1.3,
+            ),
+        },
     )
 
 

@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from mesa.discrete_space import Network
 
 
+HUBEI_MIN_PER_STATION = 5
+"""Officers every rural police station holds at least (Hubei Provincial Public Security
+Department, 鄂公委发〔2018〕4号, 2018: 农村派出所警力达到5人以上)."""
+
+
+def station_minimum(asked: int | None, officers: int, stations: int) -> int:
+    """Officers each station holds at least: `policing.min_officers_per_station`, or (null) the
+    Hubei rule's 5 where the officers suffice, else an even split."""
+    if asked is not None:
+        return asked
+    return min(HUBEI_MIN_PER_STATION, officers // max(stations, 1))
+
+
 def day_shift(shifts: list[Shift]) -> Shift:
     """The shift that covers most of the working day (8-18 h): resident officers work it."""
     return max(shifts, key=lambda s: sum((h - s.start_hour) % 24 < s.hours for h in range(8, 18)))
@@ -83,6 +96,15 @@ class Roster:
                 + 1.0
             )
             n_stations, need = len(region.stations), int(minimum.sum())
+            held = cfg.min_officers_per_station
+            at_least = station_minimum(held, cfg.officers, n_stations)
+            if held is not None and cfg.officers < n_stations * held:
+                raise ScenarioError(
+                    f"{cfg.officers} officers cannot give each of {n_stations} stations "
+                    f"{held} officers: at least {n_stations * held} needed (more "
+                    "policing.officers, or a lower policing.min_officers_per_station)",
+                    key="policing.min_officers_per_station",
+                )
             if asked is not None and cfg.officers < n_stations * need:
                 raise ScenarioError(
                     f"{cfg.officers} officers cannot keep {asked} on each "
@@ -108,6 +130,17 @@ class Roster:
                         "shift",
                         key="policing.station_officers",
                     )
+                if held is not None and (per_station < held).any():
+                    short = [
+                        f"{region.names[s]} {k}"
+                        for s, k in zip(region.stations, per_station, strict=True)
+                        if k < held
+                    ]
+                    raise ScenarioError(
+                        f"every station holds at least {held} officers "
+                        f"(policing.min_officers_per_station): {', '.join(short)}",
+                        key="policing.station_officers",
+                    )
             else:
                 per_station = _split_population(cfg.officers, weight)
                 floor = (
@@ -115,7 +148,7 @@ class Roster:
                     if need
                     else int(cfg.officers >= n_stations)
                 )
-                _at_least(per_station, np.full(n_stations, floor))
+                _at_least(per_station, np.full(n_stations, max(floor, at_least)))
             places = [
                 int(s) for s, k in zip(region.stations, per_station, strict=True) for _ in range(k)
             ]

@@ -39,10 +39,11 @@ from .disputes import DisputeConfig
 from .errors import Problem, ScenarioError
 from .limits import MAX_SEED
 from .policing.settings import PolicingConfig
+from .ranges import RangeOverride, check_overrides, schema_ranges
 from .region import RegionConfig
 from .response import ReportingConfig, default_casework, default_on_scene
 from .rhythms import SeasonConfig
-from .section import Distribution, Section
+from .section import Distribution, Section, plausible
 from .vocab import INCIDENT_TYPES
 
 LineMap = dict[tuple[str, ...], tuple[str, int]]
@@ -118,6 +119,40 @@ class Scenario(Section):
         json_schema_extra={
             "unit": "minutes",
             "source": "assumption: of the order reported for US/UK patrol units",
+            "plausible": {
+                "property.mean": plausible(
+                    30,
+                    120,
+                    "expert range (assumption): US/UK patrol units spend ~30-90 min a scene; "
+                    "rural Chinese stations' times are unpublished",
+                    dist="triangular",
+                    mode=60,
+                ),
+                "violent.mean": plausible(
+                    45,
+                    180,
+                    "expert range (assumption): an assault takes longer than a theft (injured, "
+                    "witnesses, a suspect); rural Chinese scene times are unpublished",
+                    dist="triangular",
+                    mode=90,
+                ),
+                "dispute.mean": plausible(
+                    30,
+                    150,
+                    "expert range (assumption): on-scene mediation of a village dispute may take "
+                    "half an hour or most of an afternoon; unpublished",
+                    dist="triangular",
+                    mode=60,
+                ),
+                "service.mean": plausible(
+                    15,
+                    90,
+                    "expert range (assumption): a help call is shorter than a crime scene; "
+                    "rural Chinese scene times are unpublished",
+                    dist="triangular",
+                    mode=40,
+                ),
+            },
         },
     )
     casework: dict[str, Distribution] = Field(
@@ -130,7 +165,48 @@ class Scenario(Section):
             "source": "assumption: an officer-day per theft case, two per assault; a rural "
             "station officer's log shows cases taking days (派出所功能与国家治理的法治化, K "
             "station, May 2014)",
+            "plausible": {
+                "property.mean": plausible(
+                    160,
+                    1440,
+                    "派出所功能与国家治理的法治化 (K station log, May 2014): cases take days; "
+                    "a third to three officer-days per recorded theft (assumption)",
+                    dist="lognormal",
+                    mode=480,
+                ),
+                "violent.mean": plausible(
+                    320,
+                    2880,
+                    "派出所功能与国家治理的法治化 (K station log, May 2014): cases take days; "
+                    "two officer-days per assault, a third to three times that (assumption)",
+                    dist="lognormal",
+                    mode=960,
+                ),
+                "dispute.mean": plausible(
+                    20,
+                    180,
+                    "expert range (assumption): a mediation record (调解笔录) takes from "
+                    "twenty minutes to a few hours to write up",
+                    dist="lognormal",
+                    mode=60,
+                ),
+                "service.mean": plausible(
+                    10,
+                    90,
+                    "expert range (assumption): the call record of a help call, ten minutes "
+                    "to an hour or more",
+                    dist="lognormal",
+                    mode=30,
+                ),
+            },
         },
+    )
+    ranges: dict[str, RangeOverride | Literal["fixed"]] = Field(
+        default_factory=dict,
+        description="this scenario's own plausible ranges, by parameter: `{low, high}` (uniform "
+        "unless `dist` says otherwise) or `fixed` (held at this scenario's value); the others "
+        "keep their declared ranges (docs/parameters.md)",
+        json_schema_extra={"unit": "", "source": "setting"},
     )
     trust: TrustConfig = Field(default_factory=TrustConfig)
     addons: AddonsConfig = Field(default_factory=AddonsConfig)
@@ -146,6 +222,26 @@ class Scenario(Section):
             raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
         defaults = default_on_scene() if info.field_name == "on_scene" else default_casework()
         return {t: d.get(t, defaults[t]) for t in INCIDENT_TYPES}
+
+    @model_validator(mode="after")
+    def _known_ranges(self) -> Scenario:
+        """Every overridden range names an uncertain parameter and stays in its bounds."""
+        if not self.ranges:
+            return self
+        problems = check_overrides(self.ranges, schema_ranges(Scenario))
+        if problems:
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("range", reason),
+                        loc=("ranges", key),
+                        input=self.ranges[key],
+                    )
+                    for key, reason in problems.items()
+                ],
+            )
+        return self
 
     @model_validator(mode="after")
     def _posts_only_in_calls_for_service(self) -> Scenario:

@@ -69,9 +69,41 @@ class Section(BaseModel):
         return value
 
 
-def documented(unit: str, source: str) -> dict[str, Any]:
-    """A field's unit and source, as the docs generator (simulation.reference) reads them."""
-    return {"unit": unit, "source": source}
+def documented(unit: str, source: str, plausible: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A field's unit and source (and plausible range), as the docs generator
+    (simulation.reference) and the uncertainty tools (simulation.ranges) read them."""
+    out: dict[str, Any] = {"unit": unit, "source": source}
+    if plausible is not None:
+        out["plausible"] = plausible
+    return out
+
+
+Dist = Literal["uniform", "triangular", "beta", "lognormal"]
+
+
+def plausible(
+    low: float,
+    high: float,
+    why: str,
+    dist: Dist = "uniform",
+    mode: float | None = None,
+    shape: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The plausible range of an uncertain parameter, declared beside its value and source
+    (`json_schema_extra={..., "plausible": plausible(...)}`): a distribution on [low, high]
+    and one line of reasoning from the evidence.
+
+    - uniform: every value in [low, high] alike;
+    - triangular: peaked at `mode`;
+    - beta: shape `(a, b)` on [low, high];
+    - lognormal: median `mode` (default the geometric mid-point), low and high its 2.5% and
+      97.5% points (truncated there)."""
+    out: dict[str, Any] = {"dist": dist, "low": low, "high": high, "why": why}
+    if mode is not None:
+        out["mode"] = mode
+    if shape is not None:
+        out["shape"] = list(shape)
+    return out
 
 
 class Distribution(Section):

@@ -524,6 +524,8 @@ TINY = {
     "seed": 5,
     "budget_cny": 2_000_000,
     "decisions": {"officers": [3, 4], "auxiliaries": [0, 2]},
+    # a one-station toy county below the Hubei rule's 5 officers (tested in test_plan.py)
+    "constraints": {"min_officers_per_station": None},
     "objectives": ["true_crime_per_1000", "response_mean_min"],
     "search": {"evaluations": 2, "population": 4, "final_replicates": 2, "final_max": 1},
 }

@@ -106,6 +106,8 @@ SPLIT_PLAN = {
     "seed": 2,
     "budget_cny": 1_250_000,
     "decisions": {"officers": [3, 6], "auxiliaries": [0, 8], "auxiliary_placement": "population"},
+    # one station: the enumeration below covers 3-6 officers (the floor is tested on its own)
+    "constraints": {"min_officers_per_station": None},
     "objectives": ["first_presence_mean_min", "visibility"],
     # As many evaluations as designs: the search must still find the feasible ones.
     "search": {"evaluations": 36, "population": 10, "final_replicates": 2, "final_max": 3},
@@ -230,6 +232,7 @@ TINY_PLAN = {
     "seed": 5,
     "budget_cny": 1_300_000,
     "decisions": {"officers": [3, 6], "auxiliaries": [0, 12]},
+    "constraints": {"min_officers_per_station": None},  # one station below the Hubei rule
     "objectives": ["true_crime_per_1000", "response_mean_remote_third_min"],
     "search": {"evaluations": 6, "population": 4, "final_replicates": 2, "final_max": 2},
 }
@@ -451,3 +454,39 @@ def test_a_second_writer_is_refused(tmp_path, capsys):
     assert code == 2 and "another rpsim is writing into this folder" in err, err
     assert (out / "evaluations.jsonl").read_text() == before
     assert main(["plan", str(path), "--out", str(out), "-q", "--resume"]) == 0  # lock released
+
+
+# --- staffing floors ------------------------------------------------------------------------
+TWO_STATIONS = dict(
+    SPLIT_COUNTY,
+    region={**SPLIT_COUNTY["region"], "villages": 12, "townships": 2},
+    policing={"preset": "clinic", "officers": 10},
+)
+
+
+def test_the_planner_keeps_every_station_at_its_minimum(tmp_path):
+    """Default constraint: the Hubei rule's 5 officers per rural station. A design of 8
+    officers for 2 stations is infeasible (not simulated); 10 or more are staffed 5+ each."""
+    from simulation.plan.run import prepare_plan
+
+    plan = {**TINY_PLAN, "budget_cny": 5_000_000, "decisions": {"officers": [8, 14]}}
+    plan.pop("constraints")
+    path = write_plan(tmp_path, TWO_STATIONS, plan)
+    _spec, _base, space = prepare_plan(path)
+    assert space.realise({"officers": 8}).violations == {"min_officers_per_station": 2.0}
+    for n in (10, 13):
+        design = space.realise({"officers": n})
+        assert not design.violations, design.violations
+        model = RuralPolicingModel(design.scenario, seed=0)
+        per_station = np.bincount([o.station for o in model.officers])
+        assert per_station[model.region.stations].min() >= 5
+
+
+def test_a_plan_that_cannot_meet_the_station_minimum_is_one_line(tmp_path, capsys):
+    plan = {**TINY_PLAN, "decisions": {"officers": [3, 8]}}
+    plan.pop("constraints")
+    path = write_plan(tmp_path, TWO_STATIONS, plan)
+    code = main(["plan", str(path), "--out", str(tmp_path / "o"), "-q"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "min_officers_per_station" in err[0] and "Hubei" in err[0], err

@@ -101,7 +101,7 @@ def test_validate_any_plan_file(
         },
         "search": search,
         "objectives": objectives,
-        "constraints": {"district_villages": district},
+        "constraints": {**TINY["constraints"], "district_villages": district},
     }
     code, err, changed, _, _ = _run(plan, ["validate", "p.yaml"], capsys)
     assert code in (0, 2), err

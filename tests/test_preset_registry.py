@@ -156,7 +156,7 @@ def test_a_preset_with_sites_is_planned_and_mapped(outposts_preset, tmp_path):
         "warmup_days": 0,
         "seed": 4,
         "region": {"type": "hill", "villages": 10, "population": 8000, "townships": 2, "seed": 3},
-        "policing": {"preset": "outposts", "officers": 8},
+        "policing": {"preset": "outposts", "officers": 10},
     }
     plan = {
         "base": "county.yaml",

@@ -15,11 +15,18 @@ from typing import Literal
 from ..costs import annual_costs
 from ..errors import ScenarioError
 from ..model import RuralPolicingModel
+from ..region import build_region
+from ..roster import HUBEI_MIN_PER_STATION
 from ..scenario import Scenario
+from ..streams import region_rng
 from ..units import MINUTES_PER_DAY
 
 SizeBy = Literal["officers", "auxiliaries"]
 PILOT_DAYS = 60.0
+_FLOOR_RULE = (
+    "Hubei rule: a rural station holds at least 5 officers; policing.min_officers_per_station "
+    "sets another minimum"
+)
 
 
 @dataclass(frozen=True)
@@ -63,17 +70,27 @@ def expected_cost(scenario: Scenario, km_per_officer_year: float) -> float:
     ]
 
 
+def station_floor(scenario: Scenario) -> tuple[int, int]:
+    """(officers each station must hold, stations): `policing.min_officers_per_station`, or
+    the Hubei rule's 5 when the scenario leaves it null. Equal-cost sizing never leaves a
+    station below it; calls-for-service posts have no stations to staff (0)."""
+    if scenario.policing.posts:
+        return 0, 0
+    region = build_region(scenario.region, region_rng(scenario.region, scenario.seed))
+    held = scenario.policing.min_officers_per_station
+    return (HUBEI_MIN_PER_STATION if held is None else held), len(region.stations)
+
+
 def _largest_within(scenario: Scenario, size_by: SizeBy, budget: float, km: float) -> int | None:
     """The largest count whose expected cost is within the budget (None: not even the
-    smallest). Costs rise with the count, so a bisection finds it."""
-    lo = 1 if size_by == "officers" else 0
+    smallest, or not the stations' minimum staffing). Costs rise with the count, so a
+    bisection finds it."""
+    floor, stations = station_floor(scenario)
+    lo = max(1, floor * stations) if size_by == "officers" else 0
     if size_by == "officers":
         per = scenario.costs.officer_per_year + km * scenario.costs.vehicle_per_km
         hi = max(lo, int(budget // max(per, 1.0)) + 1)
     else:
-        from ..region import build_region
-        from ..streams import region_rng
-
         hi = build_region(scenario.region, region_rng(scenario.region, scenario.seed)).n
 
     def fits(n: int) -> bool:
@@ -99,18 +116,32 @@ def _largest_within(scenario: Scenario, size_by: SizeBy, budget: float, km: floa
 def size_to_budget(
     label: str, scenario: Scenario, budget: float, size_by: SizeBy, seed: int
 ) -> tuple[Scenario, Sizing]:
-    """The scenario with `size_by` set so that its expected annual cost fills `budget`."""
+    """The scenario with `size_by` set so that its expected annual cost fills `budget`,
+    never leaving a station below its minimum staffing (`station_floor`)."""
+    floor, stations = station_floor(scenario)
+    if size_by == "auxiliaries" and scenario.policing.officers < floor * stations:
+        raise ScenarioError(
+            f"{label}: {scenario.policing.officers} officers cannot keep {floor} at each of "
+            f"{stations} stations ({floor * stations} needed; {_FLOOR_RULE})",
+            key="policing.officers",
+        )
     km = pilot_km_per_officer(scenario, seed)
     n = None
     for _ in range(2):  # size, re-measure driving at the new size, size again
         n = _largest_within(scenario, size_by, budget, km)
         if n is None:
-            cheapest = expected_cost(
-                _with(scenario, size_by, 1 if size_by == "officers" else 0), km
+            fewest = max(1, floor * stations) if size_by == "officers" else 0
+            cheapest = expected_cost(_with(scenario, size_by, fewest), km)
+            staffed = (
+                f"{floor} officers at each of {stations} stations ({fewest} officers) cost "
+                f"{cheapest:,.0f} CNY a year; {_FLOOR_RULE}"
+                if size_by == "officers" and floor
+                else f"the cheapest design costs {cheapest:,.0f} CNY a year with the fewest "
+                f"{size_by}"
             )
             raise ScenarioError(
-                f"{label}: budget {budget:,.0f} CNY is below the cheapest design "
-                f"({cheapest:,.0f} CNY a year with the fewest {size_by})",
+                f"{label}: infeasible: budget {budget:,.0f} CNY is below the minimum "
+                f"staffing ({staffed})",
                 key="budget_cny",
             )
         km = pilot_km_per_officer(_with(scenario, size_by, n), seed)

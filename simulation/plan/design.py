@@ -282,6 +282,11 @@ class DesignSpace:
             decisions["night_share"] = round(share, 4)
         if c.min_night_officers_per_station is not None:
             policing["min_officers_per_shift"] = c.min_night_officers_per_station
+        floor = c.min_officers_per_station or 0
+        if floor and base.proactive:  # stations' minimum staffing (posts have no stations)
+            policing["min_officers_per_station"] = floor
+            if officers < floor * len(r.stations):
+                violations["min_officers_per_station"] = float(floor * len(r.stations) - officers)
         # Officers per station: residents where they serve, the rest by the hypercube screen.
         if d.station_officers == "screen" and base.proactive:
             per_station = np.zeros(len(r.stations), dtype=int)
@@ -295,6 +300,7 @@ class DesignSpace:
             for name in posted:
                 per_station[r.township[r.index[name]]] += 1
             per_station += keep * n_shifts
+            per_station = np.maximum(per_station, floor)
             free = officers - int(per_station.sum())
             if free < 0:
                 violations["station_officers"] = float(-free)

@@ -70,6 +70,7 @@ CONSTRAINTS = (
     "resident_officers",
     "police_rooms",
     "station_officers",
+    "min_officers_per_station",
     "invalid",
     "not_run",
 )
@@ -137,6 +138,15 @@ def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) ->
             f"({hi_o})",
             "constraints",
             "min_night_officers_per_station",
+        )
+    floor = c.min_officers_per_station or 0
+    if floor and base.proactive and floor * len(r.stations) > hi_o:
+        bad(
+            f"{len(r.stations)} stations x {floor} officers needs {floor * len(r.stations)} "
+            f"officers, more than the most allowed ({hi_o}); the minimum is the Hubei rule's "
+            "(a rural station holds at least 5 officers): set another or null",
+            "constraints",
+            "min_officers_per_station",
         )
     if c.min_station_share is not None:
         fewest = 0

@@ -121,6 +121,8 @@ class Decisions(_Strict):
 class Constraints(_Strict):
     min_station_share: float | None = Field(None, ge=0, le=1)
     min_night_officers_per_station: int | None = Field(None, ge=0, le=MAX_OFFICERS)
+    # Hubei rule (鄂公委发〔2018〕4号): a rural police station holds at least 5 officers
+    min_officers_per_station: int | None = Field(5, ge=0, le=MAX_OFFICERS)
     district_villages: IntRange = (5, 8)  # Hubei rule
     district_officers: IntRange = (1, 2)  # Hubei rule
 

@@ -22,7 +22,7 @@ class DistrictSettings(Section):
         ge=1,
         description="villages per policing district (Hubei rule: 5-8)",
         json_schema_extra=documented(
-            "villages", "Hubei rule: 5-8 administrative villages per district (seeds)"
+            "villages", "setting: Hubei rule: 5-8 administrative villages per district (seeds)"
         ),
     )
     officers: int = Field(
@@ -30,7 +30,9 @@ class DistrictSettings(Section):
         ge=1,
         le=4,
         description="officers per district (Hubei rule: 1-2)",
-        json_schema_extra=documented("officers", "Hubei rule: 1-2 officers per district (seeds)"),
+        json_schema_extra=documented(
+            "officers", "setting: Hubei rule: 1-2 officers per district (seeds)"
+        ),
     )
     rooms: list[str] | None = Field(
         None,

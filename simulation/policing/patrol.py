@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from ..section import Probability, Section, documented
+from ..section import Probability, Section, documented, plausible
 from ..vocab import Activity
 from .base import PolicingModel
 from .registry import register
@@ -33,13 +33,32 @@ class PatrolSettings(Section):
         json_schema_extra=documented(
             "minutes",
             "assumption: Koper (1995) finds 10-15 min stops optimal; 20 allows for rural distances",
+            plausible(
+                10,
+                40,
+                "Koper (1995): 10-15 min stops give the most residual deterrence; rural stops may "
+                "run longer (a word with villagers): 10-40 min",
+                dist="triangular",
+                mode=20,
+            ),
         ),
     )
     base_stay_min: float = Field(
         60,
         gt=0,
         description="a stay at the station between patrols, minutes",
-        json_schema_extra=documented("minutes", "assumption"),
+        json_schema_extra=documented(
+            "minutes",
+            "assumption",
+            plausible(
+                20,
+                180,
+                "expert range (assumption): 20 min to 3 h at the station between patrols (desk "
+                "work, meals, rest)",
+                dist="triangular",
+                mode=60,
+            ),
+        ),
     )
 
 

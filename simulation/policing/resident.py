@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from scipy.optimize import linear_sum_assignment
 
 from ..errors import ScenarioError
-from ..section import Probability, Section, documented
+from ..section import Probability, Section, documented, plausible
 from ..vocab import Activity, Role
 from .base import Deployment, PolicingModel, Sites
 
@@ -24,10 +24,10 @@ class ResidentSettings(Section):
     share: Probability = Field(
         0.6,
         description="share of each station's officers given villages; the rest stay on station "
-        "response duty. Assumption; Hubei rule keeps >=40% of county police at stations",
+        "response duty. A deployment choice; Hubei rule keeps >=40% of county police at stations",
         json_schema_extra=documented(
             "share 0-1",
-            "assumption: the Hubei rule keeps >=40% of a county's police at stations (seeds)",
+            "setting: the Hubei rule keeps >=40% of a county's police at stations (seeds)",
         ),
     )
     presence_share: Probability = Field(
@@ -38,6 +38,12 @@ class ResidentSettings(Section):
         json_schema_extra=documented(
             "share 0-1",
             "seeds: rules ask >=30 h in the community (C3) and >=2 days a week at the village room",
+            plausible(
+                0.3,
+                0.9,
+                "rules ask >=30 h a week in the community and 2 days at the village room; rural "
+                "reports say officers often fall short: 0.3-0.9",
+            ),
         ),
     )
     stay_min_min: float = Field(
@@ -45,19 +51,52 @@ class ResidentSettings(Section):
         gt=0,
         description="shortest stay in an assigned village, minutes (stays are uniform between "
         "the shortest and the longest)",
-        json_schema_extra=documented("minutes", "assumption: 1-2 h stays"),
+        json_schema_extra=documented(
+            "minutes",
+            "assumption: 1-2 h stays",
+            plausible(
+                30,
+                90,
+                "expert range (assumption): half an hour to 1.5 h for a few visits; kept at or "
+                "below the longest stay's range",
+                dist="triangular",
+                mode=60,
+            ),
+        ),
     )
     stay_max_min: float = Field(
         120,
         gt=0,
         description="longest stay in an assigned village, minutes",
-        json_schema_extra=documented("minutes", "assumption: 1-2 h stays"),
+        json_schema_extra=documented(
+            "minutes",
+            "assumption: 1-2 h stays",
+            plausible(
+                90,
+                240,
+                "expert range (assumption): 1.5-4 h, up to half a day's work in one village; "
+                "kept at or above the shortest stay's range",
+                dist="triangular",
+                mode=120,
+            ),
+        ),
     )
     base_stay_min: float = Field(
         60,
         gt=0,
         description="a resident officer's stay at base between village stays, minutes",
-        json_schema_extra=documented("minutes", "assumption"),
+        json_schema_extra=documented(
+            "minutes",
+            "assumption",
+            plausible(
+                20,
+                180,
+                "expert range (assumption): 20 min to 3 h at base between stays (reports, meals, "
+                "desk work)",
+                dist="triangular",
+                mode=60,
+            ),
+        ),
     )
 
     villages: list[str] | None = Field(

@@ -11,7 +11,7 @@ from pydantic_core import InitErrorDetails
 
 from ..duty import Shift
 from ..limits import MAX_OFFICERS, MAX_VILLAGES
-from ..section import Probability, Section
+from ..section import Probability, Section, plausible
 from .registry import PRESETS, SECTIONS
 
 
@@ -71,6 +71,13 @@ class PolicingConfig(Section):
         json_schema_extra={
             "unit": "households per hour",
             "source": "assumption: a 20-40 minute household visit (大走访)",
+            "plausible": plausible(
+                0.75,
+                3.0,
+                "expert range (assumption): a 20-40 minute visit (大走访) plus the walk between homes and people out in the fields: 0.75-3 an hour",
+                dist="triangular",
+                mode=1.5,
+            ),
         },
     )
     diversion_share: Probability = Field(
@@ -80,6 +87,13 @@ class PolicingConfig(Section):
         json_schema_extra={
             "unit": "probability 0-1",
             "source": "assumption: the Chinese sources report officers pulled to non-police work (tax collection, family planning) without a rate; a rural station officer's log has non-police tasks (五水共治, checking polluting firms) on 1-2 of 22 working days (Zhang, 派出所功能与国家治理的法治化, K station, May 2014)",
+            "plausible": plausible(
+                0.03,
+                0.25,
+                "Zhang 2014 (K station log): non-police tasks on 1-2 of 22 days (5-9%); one month of one station, and rural reports of guard and meeting duty widen it",
+                dist="triangular",
+                mode=0.1,
+            ),
         },
     )
     rotation_days: float | None = Field(
@@ -100,6 +114,13 @@ class PolicingConfig(Section):
         json_schema_extra={
             "unit": "days",
             "source": "assumption: a season to know a village's households",
+            "plausible": plausible(
+                30,
+                365,
+                "expert range (assumption): from a month (a small village, a local officer) to a year (a stranger to the county) to know the households",
+                dist="lognormal",
+                mode=90,
+            ),
         },
     )
     auxiliary_day_start: int = Field(
@@ -109,7 +130,7 @@ class PolicingConfig(Section):
         description="auxiliary duty start, hour",
         json_schema_extra={
             "unit": "hour of day",
-            "source": "assumption: auxiliaries work by day",
+            "source": "setting: auxiliaries work by day",
         },
     )
     auxiliary_day_hours: int = Field(
@@ -117,7 +138,7 @@ class PolicingConfig(Section):
         gt=0,
         le=24,
         description="auxiliary duty, hours/day",
-        json_schema_extra={"unit": "hours", "source": "assumption"},
+        json_schema_extra={"unit": "hours", "source": "setting: the auxiliaries' duty day"},
     )
     shifts: list[Shift] = Field(
         default_factory=_default_shifts,
@@ -163,7 +184,20 @@ class PolicingConfig(Section):
         "suffice (else the stations get as many as there are); 0 = no minimum",
         json_schema_extra={
             "unit": "officers per station and shift",
-            "source": "assumption: a township police station (派出所) keeps 24-hour duty (seeds)",
+            "source": "setting: a township police station (派出所) keeps 24-hour duty (seeds)",
+        },
+    )
+    min_officers_per_station: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="officers every station holds at least (all shifts, resident officers "
+        "included); null = the Hubei rule's 5 where the officers suffice (else an even split); "
+        "0 = no minimum; a number the officers cannot give every station is an error",
+        json_schema_extra={
+            "unit": "officers per station",
+            "source": "setting: Hubei rule, every rural police station holds at least 5 officers "
+            "(Hubei Provincial Public Security Department, 鄂公委发〔2018〕4号, 2018)",
         },
     )
 
