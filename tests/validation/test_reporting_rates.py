@@ -48,7 +48,11 @@ def _check(runs, incident_type, ncvs, seeds, max_half_width):
 
 @pytest.mark.parametrize(("incident_type", "ncvs"), NCVS)
 def test_reporting_rate_matches_ncvs(runs, incident_type, ncvs):
-    _check(runs, incident_type, ncvs, SEEDS, 0.08)
+    # Violent: 10 replicates. With 8, one replicate's sd of ~6.5 points (fewer violent
+    # incidents than the ~110 above in some county-years) gives a 99% half-width of ~8 points,
+    # at the limit; 10 keep it near 6.7 (a larger sample, not a looser tolerance).
+    seeds = range(10) if incident_type == "violent" else SEEDS
+    _check(runs, incident_type, ncvs, seeds, 0.08)
 
 
 @pytest.mark.slow
