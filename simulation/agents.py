@@ -75,6 +75,7 @@ class Officer(CellAgent):
         self.km_driven = 0.0  # vehicle-km on duty (trips finished or cut short)
         self.station_duty_owed = 0.0  # minutes of this shift's station duties still to do
         self.guard_village = -1  # the village this officer stands guard in (-1: none)
+        self.post_village = -1  # the station or police room it is at, on duty (-1: none)
         self.visiting = False  # ... on household visits
         self.space = space
         self.cell = space[station]
@@ -125,21 +126,30 @@ class Officer(CellAgent):
         elif previous is _STATION_DUTY:
             self.station_duty_owed = max(0.0, self.station_duty_owed - spent)
         self.activity, self.activity_since = activity, t
-        if activity is not previous and (self.trip is None or self.guard_village >= 0):
+        if activity is not previous and (
+            self.trip is None or self.guard_village >= 0 or self.post_village >= 0
+        ):
             self._sync_guard()
 
     def _sync_guard(self) -> None:
-        """Tell the duty board where this officer stands guard, if that changed."""
+        """Tell the duty board where this officer stands guard (patrol, visits, a scene) or is
+        at its post (at base, in the station or police room), if that changed."""
         a = self.activity
-        v = -1
-        if self.trip is None and a in _GUARDING:
+        v = post = -1
+        if self.trip is None:
             p, q, _f = self.pos
             if p == q:
-                v = p
+                if a in _GUARDING:
+                    v = p
+                elif p == self.base and a in _AT_BASE:
+                    post = p
         visiting = v >= 0 and a is _VISIT
         if v != self.guard_village or visiting != self.visiting:
             self.board.move_guard(self.guard_village, self.visiting, v, visiting)
             self.guard_village, self.visiting = v, visiting
+        if post != self.post_village:
+            self.board.move_post(self.post_village, post)
+            self.post_village = post
 
     def position(self, t: float) -> Position:
         """Exact position at minute t (part-way along a road while travelling)."""
@@ -281,6 +291,7 @@ _ORDER = {a: i for i, a in enumerate(ACTIVITIES)}
 _DIVERTED, _CASEWORK, _STATION_DUTY = Activity.DIVERTED, Activity.CASEWORK, Activity.STATION_DUTY
 _VISIT = Activity.VISIT
 _GUARDING = tuple(GUARDING)  # tuple: membership by identity, no hashing
+_AT_BASE = (Activity.POST, _CASEWORK, _STATION_DUTY)  # on duty in the station or police room
 
 
 class Auxiliary(CellAgent):

@@ -162,11 +162,12 @@ class CrimeConfig(Section):
     guardian_effect: float = Field(
         0.75,
         ge=0,
-        description="deterrence per guardian present in the village (success x exp(-effect)). "
-        "Assumption calibrated to Peterborough PCSO (~39% fewer crimes)",
+        description="deterrence per guardian the target meets (success x exp(-effect)): a "
+        "guardian within reach of the household (see guardian_reach_share). Assumption checked "
+        "against Peterborough PCSO hot spots (~39% fewer crimes at the place)",
         json_schema_extra={
             "unit": "log-reduction per guardian",
-            "source": "assumption, calibrated so that village auxiliaries cut true crime by ~40% and recorded crime by ~30% (Peterborough PCSO hot spots: ~39%; tests/validation/test_patrol_and_presence.py)",
+            "source": "assumption, checked at the place: village auxiliaries cut burglaries of the households near their post by more than Peterborough's ~39% at PCSO hot spots (a larger dose: 10 h a day; tests/validation/test_patrol_and_presence.py)",
             "plausible": plausible(
                 0.3,
                 1.2,
@@ -174,6 +175,72 @@ class CrimeConfig(Section):
                 dist="triangular",
                 mode=0.75,
             ),
+        },
+    )
+    guardian_reach_share: Probability = Field(
+        0.3,
+        description="share of a village's households within reach of a guardian standing at one "
+        "place (its natural village 自然村 and the nearest houses): an auxiliary at their post, "
+        "officers at a station or police room guard those households only; a guardian moving "
+        "through the village (patrol, visits, a scene) guards each household this share of the "
+        "time. Assumption",
+        json_schema_extra={
+            "unit": "share 0-1",
+            "source": "assumption: an administrative village spans several natural villages (Mouding: 89 administrative villages on 1,450 km2, county profile 2023); Peterborough's ~39% was a place-level effect at micro hot spots (Ariel, Weinborn & Sherman 2016), not a whole-village one",
+            "plausible": plausible(
+                0.1,
+                0.6,
+                "expert range (assumption): one to several of an administrative village's natural villages lie within sight and a few minutes' walk of one place",
+                dist="triangular",
+                mode=0.3,
+            ),
+        },
+    )
+    police_elasticity_property: float = Field(
+        -0.17,
+        ge=-2,
+        le=0,
+        description="elasticity of an attempted burglary's success with respect to the township "
+        "station's officers per capita (general deterrence: offenders' perceived risk)",
+        json_schema_extra={
+            "unit": "elasticity",
+            "source": "Chalfin & McCrary 2018 (Review of Economics and Statistics): property crime -0.17 with respect to police per capita, US cities, corrected for measurement error",
+            "plausible": plausible(
+                -0.4,
+                0.0,
+                "Chalfin & McCrary 2018: -0.17; McCrary 2002 found Levitt 1997's larger effects insignificant once corrected; the literature spans about -0.1 to -0.5",
+                dist="triangular",
+                mode=-0.17,
+            ),
+        },
+    )
+    police_elasticity_violent: float = Field(
+        -0.34,
+        ge=-2,
+        le=0,
+        description="the same for violent offences by offenders (robbery, assault)",
+        json_schema_extra={
+            "unit": "elasticity",
+            "source": "Chalfin & McCrary 2018 (Review of Economics and Statistics): violent crime -0.34 with respect to police per capita, US cities",
+            "plausible": plausible(
+                -0.7,
+                0.0,
+                "Chalfin & McCrary 2018: -0.34; Chalfin et al. 2022 find larger effects on homicide, McCrary 2002 none significant in Levitt's data",
+                dist="triangular",
+                mode=-0.34,
+            ),
+        },
+    )
+    reference_police_per_10k: float = Field(
+        4.0,
+        gt=0,
+        le=1000,
+        description="police density at which `success_probability` holds: station officers per "
+        "10,000 registered residents of a township (a township with fewer officers deters less, "
+        "by the elasticities)",
+        json_schema_extra={
+            "unit": "officers per 10,000 residents",
+            "source": "setting: the national density of station officers, ~4 per 10,000 (Ministry of Public Security 2023: 570,000 officers in 40,000+ police stations; 1.41 bn residents)",
         },
     )
     residual_deterrence_hours: float = Field(
@@ -389,6 +456,15 @@ class CrimeConfig(Section):
     )
 
 
+def police_per_10k(region: Region, stations: list[int]) -> np.ndarray:
+    """Per village: the officers of its township (officers by the village they are posted to)
+    per 10,000 registered residents of the township."""
+    k = len(region.stations)
+    officers = np.bincount(region.township[np.asarray(stations, dtype=np.int64)], minlength=k)
+    residents = np.bincount(region.township, weights=region.population, minlength=k)
+    return (1e4 * officers / np.maximum(residents, 1.0))[region.township]
+
+
 def mean_journey(
     distance: np.ndarray, attract: np.ndarray, origins: np.ndarray, decay_km: float
 ) -> float:
@@ -435,6 +511,7 @@ class CrimeProcess:
         new_incident: NewIncident,
         rng: np.random.Generator,
         behaviour_rng: np.random.Generator,
+        police_per_10k: np.ndarray | None = None,
     ) -> None:
         self.config = config
         self.villagers = villagers
@@ -473,11 +550,31 @@ class CrimeProcess:
         self.village_last_burglary = np.full(region.n, -np.inf)
         self.attempts = 0
         self.journeys: list[float] = []
+        # Households within reach of a guardian at the village's post: the first
+        # `guardian_reach_share` of each village's households (its natural village).
+        within = (
+            np.arange(villagers.n_households) - villagers.hh_village_start[villagers.hh_village]
+        )
+        near = np.ceil(cfg.guardian_reach_share * households).astype(np.int64)
+        self.near_post = within < near[villagers.hh_village]
+        self.reach_share = cfg.guardian_reach_share
+        # General deterrence: each township's police per capita against the reference.
+        density = (
+            np.full(region.n, cfg.reference_police_per_10k)
+            if police_per_10k is None
+            else np.asarray(police_per_10k, dtype=float)
+        )
+        relative = np.maximum(density / cfg.reference_police_per_10k, 0.1)
+        self.police_factor_property = relative**cfg.police_elasticity_property
+        self.police_factor_violent = relative**cfg.police_elasticity_violent
 
     def hour(
-        self, t: float, hour: int, deterrence: np.ndarray, multiplier: float
+        self, t: float, hour: int, near: np.ndarray, far: np.ndarray, multiplier: float
     ) -> list[Incident]:
-        """Offences in the hour starting at minute t (attempts that failed leave none)."""
+        """Offences in the hour starting at minute t (attempts that failed leave none).
+        `near` and `far` are the guardians (with residual deterrence) per village that a
+        household within reach of the village's post, and one elsewhere, meets; a violent
+        offence (no household) meets their mix."""
         if self.n == 0:
             return []
         cfg = self.config
@@ -493,6 +590,7 @@ class CrimeProcess:
         u = self.rng.random((total, 7))
         cctv = self.cctv_deterrence
         decay_repeat = cfg.repeat_decay_days * MINUTES_PER_DAY
+        g, share, s0 = cfg.guardian_effect, self.reach_share, cfg.success_probability
         for k in range(total):
             o = who[k]
             if self.jailed_until[o] > t:
@@ -508,16 +606,19 @@ class CrimeProcess:
             cw = np.cumsum(w)
             v = int(min(np.searchsorted(cw, u[k, 1] * cw[-1], side="right"), len(cw) - 1))
             violent = u[k, 3] < cfg.violent_share
-            p_success = cfg.success_probability * math.exp(
-                -cfg.guardian_effect * deterrence[v] - cctv
-            )
             t_occ = t + u[k, 0] * 60.0
             if violent:
+                guardians = share * near[v] + (1.0 - share) * far[v]
+                p_success = s0 * math.exp(-g * guardians - cctv) * self.police_factor_violent[v]
                 if u[k, 5] < p_success:
                     offences.append(self._offence(IncidentType.VIOLENT, v, -1, o, t_occ, t_occ))
                 continue
             household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
-            if household < 0 or u[k, 5] >= p_success:
+            if household < 0:
+                continue
+            guardians = near[v] if self.near_post[household] else far[v]
+            p_success = s0 * math.exp(-g * guardians - cctv) * self.police_factor_property[v]
+            if u[k, 5] >= p_success:
                 continue
             self.hh_last_victim[household] = t_occ
             self.village_last_burglary[v] = t_occ

@@ -66,6 +66,7 @@ class DutyBoard:
         self._next_hour = 0  # the first heartbeat not yet handed out
         self.guards = np.zeros(villages)  # officers on a guarding activity in each village
         self.visitors = np.zeros(villages)  # of whom on household visits
+        self.posted = np.zeros(villages)  # officers on duty at their station or police room
         self.on_duty = 0
         self.busy = 0  # on duty and committed to an incident
 
@@ -87,6 +88,13 @@ class DutyBoard:
         self._next_hour = hour + 1
         due = self._due.pop(hour, None)
         return sorted(set(due)) if due else []
+
+    def move_post(self, old: int, new: int) -> None:
+        """An officer left its post in village `old` or came to it in `new` (-1: none)."""
+        if old >= 0:
+            self.posted[old] -= 1.0
+        if new >= 0:
+            self.posted[new] += 1.0
 
     def move_guard(self, old: int, old_visit: bool, new: int, new_visit: bool) -> None:
         """An officer's guard post changed from village `old` to `new` (-1: none)."""

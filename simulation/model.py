@@ -26,7 +26,7 @@ from .agents import ACTIVITIES
 from .calls import CallProcess
 from .clock import Clock
 from .community import Community
-from .crime import CrimeProcess, Offender
+from .crime import CrimeProcess, Offender, police_per_10k
 from .dispatch import CommandCentre
 from .disputes import DisputeProcess
 from .errors import ScenarioError
@@ -109,7 +109,7 @@ class RuralPolicingModel(Model):
         self.crime = CrimeProcess(
             crime, crime.enabled and proactive, self.region, self.villagers, config.addons,
             reporting.discovery_mean_min, reporting.occupied_discovery_min, new, rng["crime"],
-            rng["behaviour"],
+            rng["behaviour"], police_per_10k(self.region, [o.station for o in self.officers]),
         )  # fmt: skip
         self.offenders = [Offender(self, self.space, self.crime, i) for i in range(self.crime.n)]
         self.disputes = DisputeProcess(
@@ -125,7 +125,10 @@ class RuralPolicingModel(Model):
             self.villagers, config.trust, config.policing.visit_households_per_hour, proactive,
             rng["behaviour"],
         )  # fmt: skip
-        self.presence = Presence(region.n, config.crime.residual_deterrence_hours, config.addons)
+        crime = config.crime
+        self.presence = Presence(
+            region.n, crime.residual_deterrence_hours, crime.guardian_reach_share, config.addons
+        )
         self.command_centre = CommandCentre(
             config.dispatch, region, self.officers, self.deployment.own_officers,
             config.addons.smart_dispatch,
@@ -191,13 +194,14 @@ class RuralPolicingModel(Model):
             o.settle(t)
             if o.available and o.next_decision <= t:
                 idle(o, t)
-        guardians = self.presence.officers(board, officers, t)
+        moving = self.presence.officers(board, officers, t)
         busy, on_duty = board.busy, board.on_duty
+        aux = None
         if len(self.auxiliary_villages) and self.auxiliaries[0].on_duty(hour):
-            self.presence.auxiliaries(self.auxiliary_villages, guardians)
-        deterrence = self.presence.hour(guardians, hour)
+            aux = self.presence.auxiliaries(self.auxiliary_villages)
+        near, far = self.presence.hour(moving, aux, board.posted, hour)
         multiplier = self.calendar.market_factor(t)
-        for inc in self.crime.hour(t, hour, deterrence, multiplier):
+        for inc in self.crime.hour(t, hour, near, far, multiplier):
             self.response.occurred(inc)
         for inc in self.calls.hour(t, hour, multiplier):
             self.response.occurred(inc)

@@ -1,6 +1,11 @@
 """Police and auxiliary presence in the villages, hour by hour: the capable guardians of
 routine activity theory, with residual deterrence that decays after they leave (Koper 1995),
-and the day's presence hours that disputes, intelligence, contacts and trust read."""
+and the day's presence hours that disputes, intelligence, contacts and trust read.
+
+A guardian guards the households within its reach. One standing at a village's post (an
+auxiliary on duty, officers at a station or police room) guards the households near that post
+(`crime.guardian_reach_share` of them); one moving through the village (officers on patrol, on
+visits, at a scene; volunteer patrols) guards each household that share of the time."""
 
 from __future__ import annotations
 
@@ -20,12 +25,20 @@ class Presence:
     """Per-village presence. Reads `crime.residual_deterrence_hours` and the guardian
     equivalents of `addons.joint_defence` and `addons.volunteer_patrol`."""
 
-    def __init__(self, villages: int, residual_deterrence_hours: float, addons: AddonsConfig):
+    def __init__(
+        self,
+        villages: int,
+        residual_deterrence_hours: float,
+        reach_share: float,
+        addons: AddonsConfig,
+    ):
         n = villages
         self.decay = math.exp(-1.0 / residual_deterrence_hours)
+        self.reach_share = reach_share
         self.addons = addons
-        self.residual = np.zeros(n)  # residual deterrence (Koper curve)
-        self.deterrence = np.zeros(n)
+        self.residual = np.zeros(n)  # residual deterrence of moving guardians (Koper curve)
+        self.residual_post = np.zeros(n)  # ... of auxiliaries at their post
+        self.deterrence = np.zeros(n)  # guardians a household meets on average, per village
         self.officer_hours = np.zeros(n)  # officer presence today, knowledge-weighted
         self.auxiliary_hours = np.zeros(n)
         self.visit_hours = np.zeros(n)  # officer hours of household visits today
@@ -55,27 +68,38 @@ class Presence:
                         self.intel_hours[v] += knowledge
         return guardians
 
-    def auxiliaries(self, villages: np.ndarray, guardians: np.ndarray) -> None:
-        """Auxiliaries on duty in `villages` this hour: one more guardian each."""
-        guardians[villages] += 1.0
+    def auxiliaries(self, villages: np.ndarray) -> np.ndarray:
+        """Auxiliaries on duty in `villages` this hour, per village."""
+        on = np.zeros(len(self.total))
+        on[villages] = 1.0
         self.auxiliary_hours[villages] += 1.0
+        return on
 
     def newcomer(self, officer: Officer) -> None:
         """An officer newly posted (rotated): presence counts by knowledge until it learns."""
         if officer.learning_min > 0:
             self.learned_by = max(self.learned_by, officer.posted_since + officer.learning_min)
 
-    def hour(self, guardians: np.ndarray, hour: int) -> np.ndarray:
-        """Close the hour's presence (guardians per village); the deterrence offenders meet."""
-        self.total += guardians
-        self.residual = self.residual * self.decay + guardians * (1.0 - self.decay)
-        addons = self.addons
-        if addons.joint_defence:
-            guardians = guardians + addons.joint_defence_guardians
+    def hour(
+        self, moving: np.ndarray, auxiliaries: np.ndarray | None, posted: np.ndarray, hour: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Close the hour's presence: officers moving through each village (patrol, visits,
+        scenes), auxiliaries on duty at their post, officers at a station or police room. The
+        guardians, with residual deterrence, that a household near the village's post meets
+        and that one elsewhere meets."""
+        decay, share, addons = self.decay, self.reach_share, self.addons
+        aux = auxiliaries if auxiliaries is not None else 0.0
+        self.total += moving + aux
+        self.residual = self.residual * decay + moving * (1.0 - decay)
+        self.residual_post = self.residual_post * decay + aux * (1.0 - decay)
+        far = share * (moving + self.residual)
         if addons.volunteer_patrol and (hour >= 20 or hour < 6):
-            guardians = guardians + addons.volunteer_guardians
-        self.deterrence = guardians + self.residual
-        return self.deterrence
+            far = far + share * addons.volunteer_guardians
+        if addons.joint_defence:  # households watch each other's homes: every household
+            far = far + addons.joint_defence_guardians
+        near = far + aux + self.residual_post + posted
+        self.deterrence = share * near + (1.0 - share) * far
+        return near, far
 
     def new_day(self) -> None:
         self.officer_hours[:] = 0.0

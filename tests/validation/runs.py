@@ -69,6 +69,16 @@ class Run:
     festival_day: np.ndarray  # per day: migrants home for Spring Festival
     empty_exposure: np.ndarray  # village x hour: household-hours empty, non-festival days
     occupied_exposure: np.ndarray  # village x hour: household-hours occupied, idem
+    near_post: np.ndarray  # per household: within reach of its village's post
+
+    def near_post_burglaries(self, reported: bool = False) -> int:
+        """Burglaries (true, or reported) of households within reach of their village's post:
+        the place where an auxiliary, or a station's officers, stand."""
+        inc = self.incidents
+        prop = inc[inc["type"] == "property"]
+        if reported:
+            prop = prop[prop["reported"]]
+        return int(self.near_post[prop["household"].to_numpy(int)].sum())
 
     @property
     def presence_hours(self) -> float:
@@ -108,6 +118,7 @@ def _extract(model: RuralPolicingModel, seed: int) -> Run:
         festival_day=festival_day,
         empty_exposure=empty * normal_days,
         occupied_exposure=occupied * normal_days,
+        near_post=crime.near_post.copy(),
     )
 
 
