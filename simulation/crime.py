@@ -112,19 +112,20 @@ class CrimeConfig(Section):
         },
     )
     violent_share: Probability = Field(
-        0.07,
+        0.09,
         description="share of offenders' attempts against persons (robbery, assault)",
         json_schema_extra={
             "unit": "share 0-1",
             "source": "calibrated: recorded violent crime ~0.4 per 1,000 (China Statistical "
             "Yearbook 2010: homicide, injury, robbery and rape 0.38 per 1,000 in 2009), with "
-            "escalated disputes a quarter to a half of it",
+            "escalated disputes a quarter to a half of it (0.07 before stations and deterrence "
+            "by police numbers were modelled; 0.09 since)",
             "plausible": plausible(
                 0.03,
                 0.14,
                 "calibrated: violent ~0.38 per 1,000 (China Statistical Yearbook 2010), escalated disputes a quarter to a half of it; 0.03-0.14 fits both",
                 dist="triangular",
-                mode=0.07,
+                mode=0.09,
             ),
         },
     )
@@ -289,6 +290,23 @@ class CrimeConfig(Section):
                 "Polvi et al. 1991: half of repeats within 7 days, under 2x expected by 6 months; a decay of ~1-6 weeks fits",
                 dist="lognormal",
                 mode=14,
+            ),
+        },
+    )
+    displacement_share: Probability = Field(
+        0.1,
+        description="probability that an attempt a guardian deterred is made instead against "
+        "another target the same hour (spatial displacement: a village chosen as any target is, "
+        "and its own guardians)",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "Guerette & Bowers 2009 (102 situational prevention studies): displacement in about a quarter of observations, diffusion of benefits in about as many, and where displacement occurred it was smaller than the effect",
+            "plausible": plausible(
+                0.0,
+                0.3,
+                "Guerette & Bowers 2009: displacement rare and smaller than the effect; Braga et al. 2019: displacement rare at hot spots",
+                dist="triangular",
+                mode=0.1,
             ),
         },
     )
@@ -549,6 +567,7 @@ class CrimeProcess:
         self.hh_last_victim = np.full(villagers.n_households, -np.inf)
         self.village_last_burglary = np.full(region.n, -np.inf)
         self.attempts = 0
+        self.displaced = 0  # deterred attempts made instead against another target
         self.journeys: list[float] = []
         # Households within reach of a guardian at the village's post: the first
         # `guardian_reach_share` of each village's households (its natural village).
@@ -589,36 +608,43 @@ class CrimeProcess:
         # minute, village, household, type, occupancy, success, discovery delay
         u = self.rng.random((total, 7))
         cctv = self.cctv_deterrence
-        decay_repeat = cfg.repeat_decay_days * MINUTES_PER_DAY
         g, share, s0 = cfg.guardian_effect, self.reach_share, cfg.success_probability
         for k in range(total):
             o = who[k]
             if self.jailed_until[o] > t:
                 continue
             self.attempts += 1
-            w = self.target_weight[self.home[o]]
-            if cfg.near_repeat_boost > 0:
-                w = w * (
-                    1.0
-                    + cfg.near_repeat_boost
-                    * np.exp(-(t - self.village_last_burglary) / decay_repeat)
-                )
-            cw = np.cumsum(w)
-            v = int(min(np.searchsorted(cw, u[k, 1] * cw[-1], side="right"), len(cw) - 1))
+            v = self._target(o, t, u[k, 1])
             violent = u[k, 3] < cfg.violent_share
             t_occ = t + u[k, 0] * 60.0
-            if violent:
-                guardians = share * near[v] + (1.0 - share) * far[v]
-                p_success = s0 * math.exp(-g * guardians - cctv) * self.police_factor_violent[v]
-                if u[k, 5] < p_success:
-                    offences.append(self._offence(IncidentType.VIOLENT, v, -1, o, t_occ, t_occ))
-                continue
-            household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
-            if household < 0:
-                continue
-            guardians = near[v] if self.near_post[household] else far[v]
-            p_success = s0 * math.exp(-g * guardians - cctv) * self.police_factor_property[v]
+            household, empty = -1, False
+            if not violent:
+                household, empty = self._pick_household(v, hour, u[k, 2], u[k, 4], t)
+                if household < 0:
+                    continue
+            unguarded = s0 * math.exp(-cctv) * self._police_factor(v, violent)
+            p_success = unguarded * math.exp(-g * self._guardians(v, household, near, far, share))
             if u[k, 5] >= p_success:
+                # Deterred by a guardian (it would have succeeded unguarded): sometimes tried
+                # elsewhere the same hour (draws from the behaviour stream: they depend on
+                # the policing).
+                if u[k, 5] >= unguarded or not cfg.displacement_share:
+                    continue
+                b = self.behaviour_rng.random(5)
+                if b[0] >= cfg.displacement_share:
+                    continue
+                self.displaced += 1
+                v = self._target(o, t, b[1])
+                if not violent:
+                    household, empty = self._pick_household(v, hour, b[2], b[3], t)
+                    if household < 0:
+                        continue
+                guardians = self._guardians(v, household, near, far, share)
+                p_there = s0 * math.exp(-cctv - g * guardians) * self._police_factor(v, violent)
+                if b[4] >= p_there:
+                    continue
+            if violent:
+                offences.append(self._offence(IncidentType.VIOLENT, v, -1, o, t_occ, t_occ))
                 continue
             self.hh_last_victim[household] = t_occ
             self.village_last_burglary[v] = t_occ
@@ -630,6 +656,32 @@ class CrimeProcess:
             inc.source = Source.EMPTY_HOME if empty else Source.OCCUPIED_HOME
             offences.append(inc)
         return offences
+
+    def _target(self, o: int, t: float, u_pick: float) -> int:
+        """The village offender o targets (distance decay, near repeats), by inverse CDF."""
+        cfg = self.config
+        w = self.target_weight[self.home[o]]
+        if cfg.near_repeat_boost > 0:
+            w = w * (
+                1.0
+                + cfg.near_repeat_boost
+                * np.exp(
+                    -(t - self.village_last_burglary) / (cfg.repeat_decay_days * MINUTES_PER_DAY)
+                )
+            )
+        cw = np.cumsum(w)
+        return int(min(np.searchsorted(cw, u_pick * cw[-1], side="right"), len(cw) - 1))
+
+    def _guardians(
+        self, v: int, household: int, near: np.ndarray, far: np.ndarray, share: float
+    ) -> float:
+        """Guardians the target meets: near or far from the post, or the mix (no household)."""
+        if household < 0:
+            return share * near[v] + (1.0 - share) * far[v]
+        return near[v] if self.near_post[household] else far[v]
+
+    def _police_factor(self, v: int, violent: bool) -> float:
+        return self.police_factor_violent[v] if violent else self.police_factor_property[v]
 
     def _pick_household(
         self, v: int, hour: int, u_pick: float, u_occ: float, t: float

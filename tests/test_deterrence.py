@@ -76,3 +76,32 @@ def test_a_guardian_at_the_post_guards_the_households_near_it():
     moving[2] = 1.0
     near, far = presence.hour(moving, None, np.zeros(n), hour=10)
     assert near[2] == pytest.approx(far[2]) and far[2] >= share  # a patrol: everywhere, a share
+
+
+def _offences_by_village(displacement: float) -> tuple[np.ndarray, int, int]:
+    """Offences of 2,000 hours when every village but village 0 is heavily guarded."""
+    cfg = small("clinic", days=1)
+    cfg["crime"] = {"displacement_share": displacement}
+    model = RuralPolicingModel(cfg, seed=5)
+    crime, n = model.crime, model.region.n
+    guarded = np.full(n, 50.0)
+    guarded[0] = 0.0
+    counts = np.zeros(n, dtype=int)
+    for h in range(2000):
+        for inc in crime.hour(h * 60.0, h % 24, guarded, guarded, 1.0):
+            counts[inc.village] += 1
+    return counts, crime.displaced, crime.attempts
+
+
+def test_deterred_attempts_are_displaced_to_unguarded_places():
+    """Spatial displacement (crime.displacement_share): an attempt a guardian deterred is made
+    instead against another target the same hour; it succeeds only where no guardian is. With
+    no displacement, the unguarded village gets only the attempts aimed at it; with full
+    displacement it also gets those deterred elsewhere, and the guarded villages still get
+    none."""
+    none, displaced_none, attempts = _offences_by_village(0.0)
+    full, displaced_full, attempts_full = _offences_by_village(1.0)
+    assert attempts == attempts_full  # the same attempts (common random numbers)
+    assert displaced_none == 0 and displaced_full > 0
+    assert none[1:].sum() == 0 and full[1:].sum() == 0  # guarded villages: nothing succeeds
+    assert full[0] > none[0] > 0
