@@ -229,17 +229,17 @@ class RegionConfig(Section):
     graphml: str | None = Field(
         None,
         description="path of a GraphML road graph (type: graphml)",
-        json_schema_extra={"unit": "path", "source": "input data"},
+        json_schema_extra={"unit": "path", "source": "setting: input data"},
     )
     villages_csv: str | None = Field(
         None,
         description="path of a villages CSV (type: csv)",
-        json_schema_extra={"unit": "path", "source": "input data"},
+        json_schema_extra={"unit": "path", "source": "setting: input data"},
     )
     roads_csv: str | None = Field(
         None,
         description="path of a roads CSV (type: csv)",
-        json_schema_extra={"unit": "path", "source": "input data"},
+        json_schema_extra={"unit": "path", "source": "setting: input data"},
     )
 
     @model_validator(mode="after")

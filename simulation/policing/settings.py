@@ -145,7 +145,7 @@ class PolicingConfig(Section):
         description="duty roster",
         json_schema_extra={
             "unit": "",
-            "source": "assumption: a day shift for community work plus thinner evening and night duty",
+            "source": "setting (the roster); assumption: a day shift for community work plus thinner evening and night duty",
         },
     )
     posts: dict[str, int] | None = Field(
