@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from .movement import time_to
 from .region import Region
 from .section import Probability, Section, plausible
-from .vocab import IncidentType
+from .vocab import IncidentType, check_incident_types
 
 if TYPE_CHECKING:
     from .agents import Officer
@@ -199,9 +199,7 @@ class DispatchConfig(Section):
     @field_validator("priority")
     @classmethod
     def _every_type_ranked(cls, p: dict[IncidentType, int]) -> dict[IncidentType, int]:
-        missing = set(IncidentType) - set(p)
-        if missing:
-            raise ValueError(f"missing incident type(s) {sorted(map(str, missing))}")
+        check_incident_types(p)
         return p
 
 

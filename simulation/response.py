@@ -29,12 +29,12 @@ from .rhythms import Calendar
 from .section import Distribution, Probability, Section, plausible
 from .vocab import (
     CRIME_TYPES,
-    INCIDENT_TYPES,
     IncidentState,
     IncidentType,
     Outcome,
     Reporter,
     Responder,
+    check_incident_types,
 )
 
 if TYPE_CHECKING:
@@ -272,12 +272,7 @@ class ReportingConfig(Section):
     @field_validator("probability")
     @classmethod
     def _known_types(cls, p: dict[str, float]) -> dict[str, float]:
-        unknown = set(p) - set(INCIDENT_TYPES)
-        if unknown:
-            raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
-        missing = set(INCIDENT_TYPES) - set(p)
-        if missing:
-            raise ValueError(f"missing incident type(s) {sorted(missing)}")
+        check_incident_types(p)
         return p
 
 

@@ -44,7 +44,7 @@ from .region import RegionConfig
 from .response import ReportingConfig, default_casework, default_on_scene
 from .rhythms import SeasonConfig
 from .section import Distribution, Section, plausible
-from .vocab import INCIDENT_TYPES
+from .vocab import INCIDENT_TYPES, check_incident_types
 
 LineMap = dict[tuple[str, ...], tuple[str, int]]
 """Where each key of a scenario file is: key path -> (file, line)."""
@@ -217,9 +217,7 @@ class Scenario(Section):
     @classmethod
     def _by_type(cls, d: dict[str, Distribution], info: ValidationInfo) -> dict[str, Distribution]:
         """Every incident type has a duration; types not given keep their defaults."""
-        unknown = set(d) - set(INCIDENT_TYPES)
-        if unknown:
-            raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
+        check_incident_types(d, every=False)
         defaults = default_on_scene() if info.field_name == "on_scene" else default_casework()
         return {t: d.get(t, defaults[t]) for t in INCIDENT_TYPES}
 

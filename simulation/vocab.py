@@ -4,6 +4,7 @@ incident is in its life and how it ended. Values are the strings written to the 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -46,6 +47,18 @@ class IncidentType(StrEnum):
 CRIME_TYPES = (IncidentType.PROPERTY, IncidentType.VIOLENT)
 INCIDENT_TYPES = tuple(t.value for t in IncidentType)
 """The incident types as plain strings (the keys of per-type settings)."""
+
+
+def check_incident_types(keys: Iterable[str], every: bool = True) -> None:
+    """ValueError unless `keys` are incident types (all of them, with `every`): the keys of a
+    per-type setting."""
+    given = {str(k) for k in keys}
+    unknown = given - set(INCIDENT_TYPES)
+    if unknown:
+        raise ValueError(f"unknown incident type(s) {sorted(unknown)}; use {INCIDENT_TYPES}")
+    missing = set(INCIDENT_TYPES) - given
+    if every and missing:
+        raise ValueError(f"missing incident type(s) {sorted(missing)}")
 
 
 class IncidentState(StrEnum):

@@ -15,7 +15,7 @@ from typing import Literal
 from ..costs import annual_costs
 from ..errors import ScenarioError
 from ..model import RuralPolicingModel
-from ..region import build_region
+from ..region import Region, build_region
 from ..roster import HUBEI_MIN_PER_STATION
 from ..scenario import Scenario
 from ..streams import region_rng
@@ -70,28 +70,27 @@ def expected_cost(scenario: Scenario, km_per_officer_year: float) -> float:
     ]
 
 
-def station_floor(scenario: Scenario) -> tuple[int, int]:
+def station_floor(scenario: Scenario, region: Region) -> tuple[int, int]:
     """(officers each station must hold, stations): `policing.min_officers_per_station`, or
     the Hubei rule's 5 when the scenario leaves it null. Equal-cost sizing never leaves a
     station below it; calls-for-service posts have no stations to staff (0)."""
     if scenario.policing.posts:
         return 0, 0
-    region = build_region(scenario.region, region_rng(scenario.region, scenario.seed))
     held = scenario.policing.min_officers_per_station
     return (HUBEI_MIN_PER_STATION if held is None else held), len(region.stations)
 
 
-def _largest_within(scenario: Scenario, size_by: SizeBy, budget: float, km: float) -> int | None:
-    """The largest count whose expected cost is within the budget (None: not even the
-    smallest, or not the stations' minimum staffing). Costs rise with the count, so a
-    bisection finds it."""
-    floor, stations = station_floor(scenario)
-    lo = max(1, floor * stations) if size_by == "officers" else 0
+def _largest_within(
+    scenario: Scenario, size_by: SizeBy, budget: float, km: float, lo: int, most: int
+) -> int | None:
+    """The largest count from `lo` (up to `most` auxiliaries) whose expected cost is within
+    the budget (None: not even `lo`, or not the stations' minimum staffing). Costs rise with
+    the count, so a bisection finds it."""
     if size_by == "officers":
         per = scenario.costs.officer_per_year + km * scenario.costs.vehicle_per_km
         hi = max(lo, int(budget // max(per, 1.0)) + 1)
     else:
-        hi = build_region(scenario.region, region_rng(scenario.region, scenario.seed)).n
+        hi = most
 
     def fits(n: int) -> bool:
         try:
@@ -118,7 +117,9 @@ def size_to_budget(
 ) -> tuple[Scenario, Sizing]:
     """The scenario with `size_by` set so that its expected annual cost fills `budget`,
     never leaving a station below its minimum staffing (`station_floor`)."""
-    floor, stations = station_floor(scenario)
+    region = build_region(scenario.region, region_rng(scenario.region, scenario.seed))
+    floor, stations = station_floor(scenario, region)
+    fewest = max(1, floor * stations) if size_by == "officers" else 0
     if size_by == "auxiliaries" and scenario.policing.officers < floor * stations:
         raise ScenarioError(
             f"{label}: {scenario.policing.officers} officers cannot keep {floor} at each of "
@@ -128,9 +129,8 @@ def size_to_budget(
     km = pilot_km_per_officer(scenario, seed)
     n = None
     for _ in range(2):  # size, re-measure driving at the new size, size again
-        n = _largest_within(scenario, size_by, budget, km)
+        n = _largest_within(scenario, size_by, budget, km, fewest, region.n)
         if n is None:
-            fewest = max(1, floor * stations) if size_by == "officers" else 0
             cheapest = expected_cost(_with(scenario, size_by, fewest), km)
             staffed = (
                 f"{floor} officers at each of {stations} stations ({fewest} officers) cost "
