@@ -4,12 +4,20 @@ and back toward each person's disposition."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from pydantic import Field
 
 from .section import Probability, Section, plausible
 from .units import MINUTES_PER_DAY
 from .villagers import VillagerTable
+from .vocab import Outcome
+
+GOOD_OUTCOMES = frozenset({Outcome.ARREST, Outcome.MEDIATED, Outcome.ASSISTED})
+"""Outcomes a household judges good: the offender caught, the dispute settled, the help given."""
+BAD_OUTCOMES = frozenset({Outcome.NO_ARREST, Outcome.MEDIATION_FAILED, Outcome.DISPUTE_ESCALATED})
+"""Outcomes judged bad (a dispute settled before the officer came is judged neither way)."""
 
 
 class TrustConfig(Section):
@@ -85,36 +93,119 @@ class TrustConfig(Section):
             ),
         },
     )
-    fast_response_min: float = Field(
+    expected_response_min: float = Field(
         20,
         gt=0,
-        description="a response this fast pleases",
+        description="the response time callers expect: a response this fast is judged prompt, "
+        "a slower one late, wholly so at `wholly_late_ratio` times it",
         json_schema_extra={
             "unit": "minutes",
-            "source": "assumption",
+            "source": "assumption: satisfaction follows response time against expectation (Pate, "
+            "Ferrara, Bowers & Lorence 1976; Percy 1980); Chinese forces promise 5-10 min in "
+            "towns and 15-30 in the suburbs (Guangzhou's suburbs 30 min until 2004, Xin Kuai "
+            "Bao 2005-01-11); what rural callers expect is unmeasured",
             "plausible": plausible(
                 10,
                 40,
-                "Pate et al. 1976: satisfaction depends on response time relative to expectation; "
-                "what rural callers expect is unmeasured (assumption)",
+                "expert range (assumption): between a town's 10-minute promise and a remote "
+                "village's 40 minutes",
                 dist="triangular",
                 mode=20,
             ),
         },
     )
+    wholly_late_ratio: float = Field(
+        3.0,
+        gt=1,
+        le=100,
+        description="a response this many times the expected time is wholly late (a full bad "
+        "judgment); between, lateness grows with the log of the ratio",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "assumption",
+            "plausible": plausible(
+                1.5,
+                6,
+                "expert range (assumption): from half again the expected time to six times it",
+                dist="lognormal",
+                mode=3,
+            ),
+        },
+    )
     response_gain: float = Field(
+        0.03,
+        ge=0,
+        le=1,
+        description="trust gain of each good judgment of a response (prompt, a good outcome, "
+        "good manner); a bad one costs `bad_experience_weight` times as much",
+        json_schema_extra={
+            "unit": "share of distrust removed",
+            "source": "assumption: below a household visit's 0.05; Skogan 2006 found good "
+            "encounters' effect on confidence not significantly above zero",
+            "plausible": plausible(
+                0.0,
+                0.08,
+                "Skogan 2006: good encounters' effect indistinguishable from zero; at most "
+                "about a household visit's",
+                dist="triangular",
+                mode=0.03,
+            ),
+        },
+    )
+    bad_experience_weight: float = Field(
+        4.0,
+        ge=0,
+        le=100,
+        description="how many times a good judgment a bad one weighs (late, a bad outcome, "
+        "poor manner)",
+        json_schema_extra={
+            "unit": "ratio",
+            "source": "Skogan 2006 (Chicago and seven other cities): a bad experience weighs 4 "
+            "to 14 times a good one; the low end, as Bradford, Jackson & Stanko 2009 found "
+            "good contacts count in London",
+            "plausible": plausible(
+                1,
+                14,
+                "Skogan 2006: 4-14; down to 1 (symmetric) after Bradford, Jackson & Stanko 2009",
+                dist="triangular",
+                mode=4,
+            ),
+        },
+    )
+    poor_manner_share: Probability = Field(
+        0.1,
+        description="chance that a response is handled in a manner the household judges poor "
+        "(rude, unfair, not listened to), whatever its speed and outcome",
+        json_schema_extra={
+            "unit": "probability 0-1",
+            "source": "assumption: procedural justice shapes satisfaction (Tyler 1990; Mazerolle "
+            "et al. 2013); how often rural Chinese callers judge the handling poor is unmeasured",
+            "plausible": plausible(
+                0.02,
+                0.3,
+                "expert range (assumption): from Chinese forces' reported 95%+ satisfied callers "
+                "(回访) to a third dissatisfied with the handling",
+                dist="triangular",
+                mode=0.1,
+            ),
+        },
+    )
+    vicarious_weight: float = Field(
         0.05,
         ge=0,
         le=1,
-        description="trust change after a response",
+        description="share of a household's judgment of a response that the rest of its "
+        "village takes on by word of mouth (vicarious experience)",
         json_schema_extra={
             "unit": "share",
-            "source": "assumption",
+            "source": "assumption: vicarious experience moves attitudes to police as direct "
+            "experience does (Rosenbaum, Schuck, Costello, Hawkins & Ring 2005); villages are "
+            "communities where news travels (熟人社会), but its weight is unmeasured",
             "plausible": plausible(
-                0.01,
+                0.0,
                 0.2,
-                "Skogan 2006: a bad encounter weighs 4-14x a good one; one gain serves both here, "
-                "so the range is wide and skewed up from a visit's 0.05",
+                "expert range (assumption): from no vicarious effect to a fifth of the "
+                "household's own, felt by the whole village",
                 dist="triangular",
                 mode=0.05,
             ),
@@ -173,16 +264,22 @@ class TrustConfig(Section):
         },
     )
     satisfied_threshold: Probability = Field(
-        0.6,
-        description="trust above which a resident counts as satisfied",
+        0.31,
+        description="trust above which a resident counts as satisfied (a survey's 'satisfied' "
+        "or 'basically satisfied')",
         json_schema_extra={
             "unit": "trust 0-1",
-            "source": "assumption",
+            "source": "calibrated: 90% of residents above it at the start (initial trust "
+            "N(0.5, 0.15)), as Chinese surveys count 'basically satisfied' (Tianjin 2012: 95.7% "
+            "satisfied with the police, 60,000 residents asked by the NBS Tianjin survey team and "
+            "others; China's 2002 national survey: 84.1% felt safe or basically safe, 42.5% safe "
+            "or very safe, National Bureau of Statistics). The level is the survey's convention; "
+            "compare options by the change",
             "plausible": plausible(
-                0.5,
-                0.7,
-                "expert range (assumption): where latent trust maps to a survey's 'satisfied' "
-                "answer is unknown",
+                0.24,
+                0.36,
+                "calibrated: 96% (Tianjin 2012) to 84% (national 2002, with 'basically') of "
+                "residents above it at the start",
                 dist="uniform",
             ),
         },
@@ -260,15 +357,41 @@ class Community:
             vt = self.villagers
             vt.nudge_trust(vt.members(household), -self.config.unresolved_loss)
 
-    def responded(self, household: int, response_min: float, t: float) -> None:
-        """A response pleases if fast, disappoints if slow; it is a contact either way."""
+    def responded(self, household: int, response_min: float, outcome: Outcome, t: float) -> None:
+        """A household judges a response on promptness (against what it expected), outcome and
+        manner; each good judgment raises its trust by `response_gain`, each bad one lowers it
+        `bad_experience_weight` times as much (Skogan 2006), and the rest of the village hears
+        of it (`vicarious_weight`). It is a contact for the household either way."""
         if household < 0 or not self.proactive:
             return
         cfg, vt = self.config, self.villagers
-        gain = cfg.response_gain if response_min <= cfg.fast_response_min else -cfg.response_gain
+        bad = self.lateness(response_min)
+        bad += outcome in BAD_OUTCOMES
+        good = (response_min <= cfg.expected_response_min) + (outcome in GOOD_OUTCOMES)
+        if self.rng.random() < cfg.poor_manner_share:
+            bad += 1.0
+        else:
+            good += 1
+        change = max(cfg.response_gain * (good - cfg.bad_experience_weight * bad), -1.0)
         members = vt.members(household)
-        vt.nudge_trust(members, gain)
+        if cfg.vicarious_weight > 0:  # the rest of the village: before and after the household
+            v = vt.hh_village[household]
+            for rest in (
+                slice(vt.village_start[v], members.start),
+                slice(members.stop, vt.village_end[v]),
+            ):
+                vt.nudge_trust(rest, cfg.vicarious_weight * change)
+        vt.nudge_trust(members, change)
         vt.last_contact[members] = t
+
+    def lateness(self, response_min: float) -> float:
+        """How late a response is judged, 0 (within the expected time) to 1 (wholly late, at
+        `wholly_late_ratio` times it or more), growing with the log of the ratio."""
+        cfg = self.config
+        ratio = response_min / cfg.expected_response_min
+        if ratio <= 1.0:
+            return 0.0
+        return min(1.0, math.log(ratio) / math.log(cfg.wholly_late_ratio))
 
     # --- daily ------------------------------------------------------------------------
     def visits(self, t: float, visit_hours: np.ndarray) -> None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .vocab import REMOTENESS_BINS, REMOTENESS_LABELS, Activity, IncidentType
+from .vocab import CRIME_TYPES, REMOTENESS_BINS, REMOTENESS_LABELS, Activity, IncidentType
 
 
 @dataclass(frozen=True)
@@ -583,7 +583,7 @@ def _incidents_and_response() -> list[Metric]:
 
 
 def _disputes_and_outcomes() -> list[Metric]:
-    return [
+    out = [
         Metric(
             "disputes_arisen",
             "disputes arisen",
@@ -649,6 +649,24 @@ def _disputes_and_outcomes() -> list[Metric]:
             ratio=("arrests", "recorded_crime"),
         ),
     ]
+    for t in CRIME_TYPES:
+        out += [
+            Metric(
+                f"arrests_{t}",
+                f"{t} arrests",
+                "count",
+                f"Recorded {t} crimes cleared with an arrest.",
+            ),
+            Metric(
+                f"{t}_clearance_rate",
+                f"{t} clearance rate",
+                "share",
+                f"Arrests per recorded {t} crime.",
+                "higher",
+                ratio=(f"arrests_{t}", f"recorded_{t}"),
+            ),
+        ]
+    return out
 
 
 def _trust_and_officers() -> list[Metric]:

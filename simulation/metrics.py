@@ -223,7 +223,10 @@ def summary(model: Run, incidents: pd.DataFrame, officers: pd.DataFrame) -> dict
     s["disputes_mediated"] = sum(d.state == DisputeState.MEDIATED for d in closed)
     s["disputes_escalated"] = sum(d.state == DisputeState.ESCALATED for d in closed)
     s["escalated_per_1000"] = s["disputes_escalated"] * rate
-    s["arrests"] = int((incidents["outcome"] == Outcome.ARREST).sum())
+    arrested = incidents["outcome"] == Outcome.ARREST
+    s["arrests"] = int(arrested.sum())
+    for t in CRIME_TYPES:
+        s[f"arrests_{t}"] = int((arrested & (incidents["type"] == t)).sum())
     s["mean_trust"] = model.community.mean_trust()  # residents present, not migrants away
     resident_officers = model.deployment.residents  # village and district officers
     s["villages_per_resident_officer"] = (

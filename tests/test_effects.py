@@ -85,8 +85,12 @@ def test_a_pure_reporting_change_raises_recorded_not_true_crime(by_preset):
     multi = summaries(small("clinic", addons={"multi_channel_reporting": True}), SEEDS)
     recorded = paired(multi, base, "recorded_crime_per_1000")  # +0.72, sd 0.31
     assert recorded.low > 0, f"recorded crime per 1,000, multi-channel - clinic: {recorded}"
-    # True crime does not rise: the paired interval stays below 2% of its level (0.18 per
-    # 1,000; measured -0.28, sd 0.44: more reports, more arrests, slightly less crime).
+    # True crime barely moves: the paired interval stays below 3% of its level (0.28 per
+    # 1,000). Two small effects pull against each other: more reports bring more arrests
+    # (burglary clears at ~15-25% since issue 25, so fewer than before, when the measured
+    # difference was -0.28), and more responses keep officers away from their base, where
+    # they deter (issue 25): measured -0.02 [-0.22, +0.19]. Before issue 25 the bound was 2%,
+    # when only arrests could move true crime.
     true = paired(multi, base, "true_crime_per_1000")
     level = float(np.mean([r["true_crime_per_1000"] for r in base]))
-    assert true.high < 0.02 * level, f"true crime per 1,000, multi-channel - clinic: {true}"
+    assert true.high < 0.03 * level, f"true crime per 1,000, multi-channel - clinic: {true}"

@@ -317,7 +317,7 @@ def test_the_api_checks_what_files_check():
     with pytest.raises(ScenarioError, match="finite"):
         RuralPolicingModel({"costs": {"vehicle_per_year": float("inf")}})
     with pytest.raises(ScenarioError, match="at most 1e"):
-        RuralPolicingModel({"trust": {"fast_response_min": 1e300}})
+        RuralPolicingModel({"trust": {"expected_response_min": 1e300}})
 
 
 def test_progress_in_chunks_changes_nothing():

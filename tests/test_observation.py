@@ -160,16 +160,19 @@ def _halves(warmup: int) -> dict[str, float]:
 
 def test_no_drift_after_the_default_warm_up():
     """With the default warm-up (365 days) the trust a preset builds has settled: satisfaction
-    and mean trust move by less than 0.01 between the two halves of the observed window,
-    while observed from day 0 they are still rising (the test could fail: the same runs with no
-    warm-up show the drift). Satisfaction settles with an e-folding time of ~100 days (decay
-    plus word of mouth, 0.01/day), so after 365 days less than 3% of the first-year change is
-    left; 0.01 is a third of that first-year rise in this county."""
+    and mean trust move by less than 0.004 and 0.0025 between the two halves of the observed
+    window, while observed from day 0 they are still rising by more than that (the test could
+    fail: the same runs with no warm-up show the drift). Satisfaction settles with an e-folding
+    time of ~100 days (decay plus word of mouth, 0.01/day), so after 365 days less than 3% of
+    the first-year change is left. Measured: settled +0.0015 and +0.0013, rising +0.0080 and
+    +0.0047 (satisfaction's threshold, in the tail of the trust distribution since issue 25,
+    makes its rise smaller than mean trust's would suggest; the tolerances, 0.01 and 0.005
+    before, were tightened to lie between the settled and the rising drift)."""
     from simulation.scenario import WARMUP_DAYS
 
     settled, rising = _halves(WARMUP_DAYS), _halves(0)
-    assert rising["satisfaction"] > 0.01, rising
-    assert abs(settled["satisfaction"]) < 0.01, settled
-    assert abs(settled["mean_trust"]) < 0.005, settled
+    for metric, tolerance in (("satisfaction", 0.004), ("mean_trust", 0.0025)):
+        assert rising[metric] > tolerance, rising
+        assert abs(settled[metric]) < tolerance, settled
     # Visibility is left out: it is seasonal (migrants home for the Spring Festival change who
     # is present), not drifting.

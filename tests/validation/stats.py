@@ -52,11 +52,18 @@ def poisson_ratio(observed: int, expected: float, level: float = 0.95) -> Estima
     return Estimate(observed / expected, lo / expected, hi / expected)
 
 
-def logistic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood logistic regression y ~ 1 + x (Newton-Raphson).
-    Returns the coefficients and their covariance (inverse Fisher information)."""
-    X = np.column_stack([np.ones_like(x), x])
-    beta = np.zeros(2)
+def logistic_fit(
+    x: np.ndarray, y: np.ndarray, groups: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum-likelihood logistic regression y ~ 1 + x (Newton-Raphson), or, with `groups`
+    (a label per row), y ~ group + x: one intercept per group and a common slope, which comes
+    first. Returns the coefficients and their covariance (inverse Fisher information)."""
+    if groups is None:
+        X = np.column_stack([np.ones_like(x), x])
+    else:
+        labels = np.unique(groups)
+        X = np.column_stack([x] + [(groups == g).astype(float) for g in labels])
+    beta = np.zeros(X.shape[1])
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-X @ beta))
         info = X.T @ (X * (p * (1 - p))[:, None])
@@ -67,16 +74,6 @@ def logistic_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = 1.0 / (1.0 + np.exp(-X @ beta))
     info = X.T @ (X * (p * (1 - p))[:, None])
     return beta, np.linalg.inv(info)
-
-
-def marginal_slope_at_zero(beta: np.ndarray, cov: np.ndarray, level: float = 0.95) -> Estimate:
-    """dp/dx at x = 0 of a fitted logistic curve, b1 p0 (1 - p0), delta-method interval."""
-    p0 = 1.0 / (1.0 + math.exp(-beta[0]))
-    value = beta[1] * p0 * (1 - p0)
-    grad = np.array([beta[1] * p0 * (1 - p0) * (1 - 2 * p0), p0 * (1 - p0)])
-    se = math.sqrt(grad @ cov @ grad)
-    z = stats.norm.ppf(0.5 + level / 2)
-    return Estimate(value, value - z * se, value + z * se)
 
 
 def mantel_haenszel_rate_ratio(a, e1, b, e0, level: float = 0.95) -> Estimate:

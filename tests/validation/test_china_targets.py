@@ -133,10 +133,33 @@ def test_recorded_property_crime_per_1000(runs):
     )
 
 
-def test_clearance_near_the_national_share(runs):
-    """China Statistical Yearbook 2010: 2.45 M of 5.58 M recorded cases solved in 2009
-    (44%). Tolerance 35-55%."""
-    _inside("clearance", _per_run(runs, lambda r: r.summary["clearance_rate"]), 0.35, 0.55)
+def _by_type(runs, crime_type):
+    """Per run: the share of recorded crimes of the type solved (an arrest)."""
+    return _per_run(runs, lambda r: r.summary[f"{crime_type}_clearance_rate"])
+
+
+def test_burglary_clears_far_below_all_crime(runs):
+    """Burglaries solved: FBI UCR 2019 14%; Guangzhou Yuexiu district 8.1%, 14.9%, 12.8%,
+    30.3%, 37.0% of recorded burglaries (入室盗窃) in 2015-2019 (Sheng & Li 2020, 广州越秀区
+    入室盗窃案件发案与作案人员地缘性研究). Tolerance 8-37% (Yuexiu's range), and below China's
+    44% of all cases solved (China Statistical Yearbook 2010)."""
+    _inside("recorded property crime solved", _by_type(runs, "property"), 0.08, 0.37)
+
+
+def test_violent_crime_clears_above_burglary(runs):
+    """Violent crime solved: FBI UCR 2019 45%; China solves nearly every homicide (99.94% in
+    2023, Ministry of Public Security at the State Council press conference of 2024-08-27) and
+    most assaults between known parties. Tolerance 45-85%."""
+    _inside("recorded violent crime solved", _by_type(runs, "violent"), 0.45, 0.85)
+
+
+def test_cases_solved_near_the_national_share(runs):
+    """China Statistical Yearbook 2010: 2.45 M of 5.58 M recorded cases solved in 2009 (44%);
+    the Ministry of Public Security put the share at 41.9% in 2003 and near 30% had every case
+    been recorded (Xinhua, 2004-06-10). The model's recorded crime is burglary and violence
+    only, more burglary than the national mix (which includes fraud and most solved
+    categories), so the range is 25-44%."""
+    _inside("clearance", _per_run(runs, lambda r: r.summary["clearance_rate"]), 0.25, 0.44)
 
 
 def test_officers_are_stretched(runs):
