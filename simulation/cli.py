@@ -221,6 +221,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     options = _executor(args)
+    if args.uncertainty is not None and args.uncertainty < 2:
+        raise BadInputError(f"--uncertainty: give at least 2 worlds, not {args.uncertainty}")
+    if args.resume and args.uncertainty is None and not args.out:
+        raise BadInputError("--resume finishes an interrupted --uncertainty run: give its --out")
     spec, scenarios = load_comparison(args.compare_file, _overrides(args))
     if spec.days is not None and args.days is None:
         scenarios = {k: s.model_copy(update={"days": spec.days}) for k, s in scenarios.items()}
@@ -229,6 +233,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if spec.budget_cny is not None:  # equal-cost comparison (simulation/plan/budget.py)
         _say(args, f"sizing every scenario to {spec.budget_cny:,.0f} CNY a year ...")
         scenarios, sizings = _sized(args.compare_file, spec, scenarios)
+    if args.uncertainty is not None or spec.uncertainty is not None or args.resume:
+        return _compare_worlds(args, spec, scenarios, replicates, options)
     counties = args.counties or spec.counties
     out = _out(args, spec.name)
     days = max(s.days + s.warmup_days for s in scenarios.values())
@@ -251,6 +257,64 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _say(args, to_text(table.set_index("scenario")))
         extra = "\n" + staffing_markdown(spec.budget_cny, table)
     _finish(args, results, spec.baseline, f"rpsim compare: {spec.name}", out, replicates, extra)
+    return EXIT_OK
+
+
+def _compare_worlds(
+    args: argparse.Namespace,
+    spec: ComparisonSpec,
+    scenarios: dict[str, Scenario],
+    replicates: int,
+    options: dict,
+) -> int:
+    """`rpsim compare --uncertainty N`: every scenario in world 0 (the declared values) and N
+    parameter worlds, recorded as runs finish and resumable (simulation/uncertainty)."""
+    import time
+
+    from .sweep import SweepStore
+    from .uncertainty.answers import analyse, write
+    from .uncertainty.run import errors, run_worlds, world_means
+    from .uncertainty.spec import UncertaintySpec
+    from .uncertainty.worlds import make_worlds, problems
+
+    u = spec.uncertainty or UncertaintySpec()
+    if args.uncertainty is not None:
+        u = u.model_copy(update={"worlds": args.uncertainty})
+    if args.adaptive:
+        u = u.model_copy(update={"adaptive": True})
+    bad = problems(u, scenarios[spec.baseline])
+    if bad:
+        raise ScenarioError(
+            [Problem(key=".".join(w), reason=r, file=args.compare_file) for w, r in bad]
+        )
+    worlds = make_worlds(spec.name, scenarios, spec.baseline, u, replicates, spec.seed)
+    out = Path(args.out) if args.out else default_out(f"{spec.name}-worlds")
+    _say(
+        args,
+        f"{len(scenarios)} options x ({replicates} runs at the declared values + "
+        f"{u.worlds} worlds x {u.replicates}) over {len(worlds.ranges)} uncertain parameters"
+        f"{' (adaptive)' if u.adaptive else ''}; recorded in {out} "
+        f"(if interrupted: the same command with --resume --out {out})",
+    )
+    t0 = time.perf_counter()
+    try:
+        runs = run_worlds(
+            worlds, out, resume=args.resume, progress=_progress(args.quiet, spec.name), **options
+        )
+    except FileExistsError as exc:
+        raise BadInputError(str(exc)) from None
+    means = world_means(runs, worlds)
+    answers = analyse(runs, means, worlds)
+    write(out, answers, worlds, runs, means, errors(SweepStore(out)), time.perf_counter() - t0)
+    d = answers.decision
+    _say(
+        args,
+        f"\nacross {answers.worlds} worlds: preferred '{d.preferred}' (highest expected net "
+        f"benefit at {u.wtp.per_crime:,.0f} CNY per crime, {u.wtp.per_escalation:,.0f} per "
+        f"escalation), probability cost-effective {d.p_cost_effective[d.preferred]:.0%}; "
+        f"EVPI {d.evpi:,.0f} CNY a year",
+    )
+    print(f"\nresults: {out}/  (summary: {out}/summary.md)")
     return EXIT_OK
 
 
@@ -522,6 +586,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="fixed: every replicate on each scenario's own county; per_replicate: a new "
         "county per replicate, shared by the scenarios (default: the file's `counties`)",
     )
+    p.add_argument(
+        "--uncertainty",
+        type=int,
+        metavar="N",
+        help="also run every scenario in N parameter worlds drawn from the plausible ranges "
+        "(the file's `uncertainty:` block says how): probability best, net benefit, value of "
+        "information, where the answer flips",
+    )
+    p.add_argument(
+        "--adaptive",
+        action="store_true",
+        help="with --uncertainty: stop adding worlds once every probability-best is known",
+    )
+    p.add_argument("--resume", action="store_true", help="finish an interrupted --uncertainty run")
     common(p)
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_compare)

@@ -21,6 +21,8 @@ from .scenario import (  # noqa: F401 (re-exported: the file readers' entry poin
     section_at,
     validate_dict,
 )
+from .uncertainty.spec import UncertaintySpec
+from .uncertainty.worlds import problems as uncertainty_problems
 
 # Data files a scenario names: a relative path is relative to the file that sets it.
 PATH_KEYS = ("region.graphml", "region.villages_csv", "region.roads_csv")
@@ -382,6 +384,9 @@ class ComparisonSpec(BaseModel):
         | Annotated[list[Annotated[int, Field(ge=0, le=MAX_SEED)]], Field(min_length=1)]
     ) = "fixed"
     # which county each replicate runs on (simulation.runner.Counties)
+    uncertainty: UncertaintySpec | None = Field(
+        None, description="run every scenario across parameter worlds (simulation.uncertainty)"
+    )
 
 
 def load_comparison(
@@ -421,6 +426,16 @@ def load_comparison(
                     reason=f"not one of the scenarios {sorted(spec.scenarios)}",
                 )
             )
+    if spec.uncertainty is not None and spec.baseline in scenarios:
+        problems += [
+            Problem(
+                key=".".join(where),
+                file=str(path),
+                line=lines.get(where, lines.get(where[:2], (None, None)))[1],
+                reason=reason,
+            )
+            for where, reason in uncertainty_problems(spec.uncertainty, scenarios[spec.baseline])
+        ]
     if problems:
         raise ScenarioError(problems)
     return spec, scenarios

@@ -357,3 +357,12 @@ def as_scenario(config: Scenario | dict | None) -> Scenario:
         validate_dict(config.model_dump())  # the checks only: the run keeps `config` itself
         return config
     return validate_dict(config)
+
+
+def is_int_key(key: str) -> bool:
+    """Whether a dotted key names an integer field (design values are rounded to it)."""
+    parts = key.split(".")
+    model = section_at(tuple(parts[:-1]))
+    if model is None or parts[-1] not in model.model_fields:
+        return False
+    return "int" in str(model.model_fields[parts[-1]].annotation).split("|")[0]

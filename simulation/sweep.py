@@ -56,12 +56,12 @@ from .config_files import (
     problems_from,
     read_yaml,
     resolve_path,
-    section_at,
     validate_dict,
 )
 from .errors import Problem, ScenarioError
 from .executor import run_jobs
 from .runner import replicate_seeds, run_once
+from .scenario import is_int_key
 from .store import (
     FolderBusyError,
     atomic_write_bytes,
@@ -141,14 +141,6 @@ def _yaml_value(v: Any) -> str:
     return json.dumps(v) if not isinstance(v, str) else v
 
 
-def _is_int_key(key: str) -> bool:
-    parts = key.split(".")
-    model = section_at(tuple(parts[:-1]))
-    if model is None or parts[-1] not in model.model_fields:
-        return False
-    return "int" in str(model.model_fields[parts[-1]].annotation).split("|")[0]
-
-
 def _check_keys(keys: list[str], where: str, lines: dict, file: str) -> list[Problem]:
     problems = []
     for key in keys:
@@ -188,7 +180,7 @@ def build_design(spec: SweepSpec) -> pd.DataFrame:
                 x = latin.sample(problem, s.n, seed=spec.seed)
         design = pd.DataFrame(x, columns=names)
         for k in names:
-            if _is_int_key(k):
+            if is_int_key(k):
                 design[k] = design[k].round().astype(int)
         return design
     vary = spec.vary or {}
@@ -464,7 +456,7 @@ def _run_sweep(
                     "replicate": r,
                     "seed": s,
                     "status": "ok" if done.error is None else "error",
-                    "error": None if done.error is None else _describe(done.error),
+                    "error": None if done.error is None else describe_error(done.error),
                     "wall_s": round(done.wall_s, 3),
                     "params": params[p],
                     "metrics": done.result or {},
@@ -486,7 +478,7 @@ def _py(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def _describe(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return last if len(last) < 2000 else last[:2000]
 

@@ -47,9 +47,9 @@ def _fit(done: pd.DataFrame) -> Estimate:
     x = np.log(done["response_min"].to_numpy() / REFERENCE_MIN)
     y = (done["outcome"] == "arrest").to_numpy(dtype=float)
     beta, cov = logistic_fit(x, y, groups=done["type"].to_numpy())
-    scale = -SLOPE_AT * (1 - SLOPE_AT)  # logit slope -> points per unit log time at 35%
+    scale = SLOPE_AT * (1 - SLOPE_AT)  # logit slope -> points per unit log time at 35%
     z = stats.norm.ppf(0.995)
-    value, se = beta[0] * scale, math.sqrt(cov[0, 0]) * abs(scale)
+    value, se = beta[0] * scale, math.sqrt(cov[0, 0]) * scale
     return Estimate(value, value - z * se, value + z * se)
 
 

@@ -1,0 +1,494 @@
+"""What the team reads from a comparison across worlds: for each headline metric the
+difference against the baseline with a seeds-only interval (world 0, the declared values) and
+its spread across the worlds; the probability that each option is best; the net benefit at the
+team's willingness to pay, the acceptability curve and the expected loss; the value of
+information, total and by parameter; Sobol indices of the decisive difference; and the box of
+parameter values where the preferred option changes. Written as tables, a markdown section and
+figures."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..metric_registry import METRICS
+from .analysis import (
+    Better,
+    Box,
+    Decision,
+    acceptability,
+    decide,
+    evppi,
+    flips,
+    net_benefit,
+    prim_box,
+    probability_best,
+    sobol_first_order,
+)
+from .worlds import Worlds
+
+
+def headline_directions(means: pd.DataFrame) -> dict[str, Better]:
+    """The headline metrics with a better direction, present in the table."""
+    return {
+        m.name: m.better
+        for m in METRICS.values()
+        if m.headline and m.better and m.per_run and m.name in means.columns
+    }
+
+
+@dataclass
+class Answers:
+    """Every table of the uncertainty analysis."""
+
+    worlds: int
+    differences: pd.DataFrame
+    best: pd.DataFrame
+    net_benefit: pd.DataFrame
+    decision: Decision
+    curve: pd.DataFrame
+    evppi: pd.DataFrame
+    sobol: pd.DataFrame
+    box: Box | None
+    flips: pd.Series
+    notes: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "uncertainty_differences": self.differences,
+            "probability_best": self.best,
+            "net_benefit": self.net_benefit,
+            "acceptability": self.curve,
+            "evppi": self.evppi,
+            "sobol": self.sobol,
+            "flip_box": _box_table(self.box),
+        }
+
+
+def _box_table(box: Box | None) -> pd.DataFrame:
+    cols = ["parameter", "low", "high", "coverage", "density", "mass"]
+    if box is None:
+        return pd.DataFrame(columns=cols)
+    return pd.DataFrame(
+        [
+            {
+                "parameter": k,
+                "low": lo,
+                "high": hi,
+                "coverage": box.coverage,
+                "density": box.density,
+                "mass": box.mass,
+            }
+            for k, (lo, hi) in box.limits.items()
+        ],
+        columns=cols,
+    )
+
+
+def seeds_only(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """World 0's paired differences against the baseline over its replicates (the ordinary
+    comparison's intervals: the dice only)."""
+    from ..runner import differences
+
+    w0 = runs[runs["world"] == 0].drop(columns=["scenario"], errors="ignore")
+    w0 = w0.rename(columns={"option": "scenario"})
+    if w0.empty or w0["replicate"].nunique() < 2:
+        return pd.DataFrame(columns=["scenario", "metric", "difference", "ci_low", "ci_high"])
+    return differences(w0, baseline)
+
+
+def across_worlds(means: pd.DataFrame, baseline: str, metrics: list[str]) -> pd.DataFrame:
+    """Per option and metric: the difference against the baseline in each drawn world, its
+    mean over the worlds with a Monte Carlo standard error, and the 2.5% and 97.5% points of
+    its spread over the worlds (parameters and dice together)."""
+    drawn = means[means["world"] > 0]
+    base = drawn[drawn["option"] == baseline].set_index("world")
+    rows = []
+    for option, group in drawn.groupby("option", sort=False):
+        if option == baseline:
+            continue
+        g = group.set_index("world")
+        for m in metrics:
+            d = (g[m] - base[m]).dropna()
+            if d.empty:
+                continue
+            rows.append(
+                {
+                    "option": option,
+                    "metric": m,
+                    "mean": float(d.mean()),
+                    "mc_se": float(d.std(ddof=1) / math.sqrt(len(d))) if len(d) > 1 else math.nan,
+                    "p2.5": float(np.percentile(d, 2.5)),
+                    "p97.5": float(np.percentile(d, 97.5)),
+                    "share_below_0": float((d < 0).mean()),
+                    "worlds": len(d),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
+    """Every table, from the finished runs and their world means."""
+    baseline, spec = worlds.baseline, worlds.spec
+    directions = headline_directions(means)
+    metrics = list(directions)
+    drawn = means[means["world"] > 0].reset_index(drop=True)
+    params = worlds.design.loc[sorted(set(drawn["world"]))]
+    bounds = {k: (p.low, p.high) for k, p in worlds.ranges.items()}
+    w0 = seeds_only(runs, baseline)
+    spread = across_worlds(means, baseline, metrics)
+    if not w0.empty:
+        w0 = w0[w0["metric"].isin(metrics)][
+            ["scenario", "metric", "difference", "ci_low", "ci_high"]
+        ]
+        w0 = w0.rename(
+            columns={
+                "scenario": "option",
+                "difference": "seeds_mean",
+                "ci_low": "seeds_low",
+                "ci_high": "seeds_high",
+            }
+        )
+        spread = spread.merge(w0, on=["option", "metric"], how="left")
+    best = probability_best(drawn, directions)
+    wtp = spec.wtp
+    nb = net_benefit(drawn, baseline, wtp.per_crime, wtp.per_escalation)
+    decision = decide(nb)
+    curve = acceptability(drawn, baseline, wtp.curve_points(), wtp.escalation_per_crime)
+    wide = nb.pivot(index="world", columns="option", values="net_benefit")
+    notes: list[str] = []
+    voi = evppi(nb, params) if len(params.columns) else pd.DataFrame(columns=["parameter", "evppi"])
+    ranked = sorted(decision.expected, key=lambda o: decision.expected[o], reverse=True)
+    runner_up = ranked[1] if len(ranked) > 1 else ranked[0]
+    gap = wide[decision.preferred] - wide[runner_up]
+    sobol = (
+        sobol_first_order(gap, params, bounds, seed=worlds.seed)
+        if len(params.columns) and len(params) >= 8
+        else pd.DataFrame(columns=["parameter", "S1", "S1_conf", "delta", "delta_conf"])
+    )
+    sobol = sobol.assign(output=f"net benefit: {decision.preferred} - {runner_up}")
+    cases = flips(nb, decision.preferred)
+    box = prim_box(params, cases.reindex(params.index), bounds) if len(params.columns) else None
+    if box is None:
+        notes.append(
+            f"'{decision.preferred}' has the highest net benefit in every world drawn: no flip box"
+            if not cases.any()
+            else "no box found"
+        )
+    return Answers(
+        worlds=int(drawn["world"].nunique()),
+        differences=spread,
+        best=best,
+        net_benefit=nb,
+        decision=decision,
+        curve=curve,
+        evppi=voi,
+        sobol=sobol,
+        box=box,
+        flips=cases,
+        notes=notes,
+    )
+
+
+def _fmt(metric: str, x: float) -> str:
+    m = METRICS.get(metric)
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    fmt = m.format if m is not None else "{:.3g}"
+    try:
+        return fmt.format(x)
+    except (ValueError, TypeError):
+        return f"{x:.3g}"
+
+
+def _cny(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def markdown(a: Answers, worlds: Worlds) -> str:
+    """The summary.md section."""
+    spec = worlds.spec
+    lines = [
+        f"## How sure are we: {a.worlds} parameter worlds",
+        "",
+        f"Every option ran in {a.worlds} worlds drawn ({spec.sampling}) from the plausible "
+        f"ranges of {len(worlds.ranges)} parameters (docs/parameters.md)"
+        + (f", {len(spec.fixed)} held fixed" if spec.fixed else "")
+        + f", {spec.replicates} run(s) per option per world with common seeds"
+        + (", a new county per world" if spec.counties == "per_world" else "")
+        + ". *Seeds only*: the declared values (world 0), paired over its replicates: what the "
+        "ordinary comparison shows. *Across worlds*: the mean over worlds and the range holding "
+        "95% of the worlds, what we do not know included.",
+        "",
+        "### Differences against the baseline",
+        "",
+        "| option | metric | seeds only (declared values) | across worlds: mean | 95% of worlds |",
+        "|---|---|---|---|---|",
+    ]
+    for d in a.differences.to_dict("records"):
+        seeds = (
+            f"{_fmt(d['metric'], d.get('seeds_mean'))} [{_fmt(d['metric'], d.get('seeds_low'))}, "
+            f"{_fmt(d['metric'], d.get('seeds_high'))}]"
+            if "seeds_mean" in d and d["seeds_mean"] == d["seeds_mean"]
+            else "—"
+        )
+        label = METRICS[d["metric"]].label if d["metric"] in METRICS else d["metric"]
+        lines.append(
+            f"| {d['option']} | {label} | {seeds} | {_fmt(d['metric'], d['mean'])} | "
+            f"[{_fmt(d['metric'], d['p2.5'])}, {_fmt(d['metric'], d['p97.5'])}] |"
+        )
+    lines += [
+        "",
+        "### Probability that each option is best",
+        "",
+        "Share of worlds in which the option is best on the metric (± its 95% Monte Carlo error).",
+        "",
+    ]
+    options = list(worlds.options)
+    lines += ["| metric | " + " | ".join(options) + " |", "|---" * (len(options) + 1) + "|"]
+    for metric, g in a.best.groupby("metric", sort=False):
+        g = g.set_index("option")
+        cells = [
+            f"{g.loc[o, 'p_best']:.0%} ± {1.96 * g.loc[o, 'mc_se']:.0%}" if o in g.index else "—"
+            for o in options
+        ]
+        label = METRICS[metric].label if metric in METRICS else metric
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    dec = a.decision
+    wtp = spec.wtp
+    lines += [
+        "",
+        "### Net benefit",
+        "",
+        f"At {_cny(wtp.per_crime)} CNY per crime and {_cny(wtp.per_escalation)} CNY per escalation "
+        "(民转刑) prevented a year (the team's values), less the extra annual cost, against the "
+        f"baseline '{worlds.baseline}':",
+        "",
+        "| option | expected net benefit (CNY/yr) | probability cost-effective "
+        "| expected loss (CNY/yr) |",
+        "|---|---|---|---|",
+    ]
+    for o in options:
+        lines.append(
+            f"| {o}{' (preferred)' if o == dec.preferred else ''} | {_cny(dec.expected[o])} | "
+            f"{dec.p_cost_effective[o]:.0%} | {_cny(dec.expected_loss[o])} |"
+        )
+    lines += [
+        "",
+        f"Expected value of perfect information: {_cny(dec.evpi)} CNY a year (what knowing every "
+        "parameter would be worth to this decision).",
+        "",
+    ]
+    curve = a.curve
+    pts = sorted(set(curve["wtp_crime"]))
+    picks = [pts[0], pts[len(pts) // 2], pts[-1]] if len(pts) >= 3 else pts
+    lines += [
+        "Acceptability (probability of the highest net benefit) at three willingness-to-pay "
+        "values:",
+        "",
+        "| CNY per crime (per escalation) | " + " | ".join(options) + " |",
+        "|---" * (len(options) + 1) + "|",
+    ]
+    for x in picks:
+        g = curve[curve["wtp_crime"] == x].set_index("option")
+        esc = float(g["wtp_escalation"].iloc[0])
+        lines.append(
+            f"| {_cny(x)} ({_cny(esc)}) | "
+            + " | ".join(f"{g.loc[o, 'p_cost_effective']:.0%}" for o in options)
+            + " |"
+        )
+    lines += ["", "### What matters most: the value of information", ""]
+    if len(a.evppi):
+        lines += [
+            "Expected value of partial perfect information by parameter (Strong, Oakley & Brennan "
+            "2014): what learning that one parameter would be worth, CNY a year. Measure the top "
+            "ones first.",
+            "",
+            "| parameter | EVPPI (CNY/yr) | share of EVPI |",
+            "|---|---|---|",
+        ]
+        for r in a.evppi.head(8).itertuples(index=False):
+            share = r.evppi / dec.evpi if dec.evpi > 0 else math.nan
+            lines.append(f"| `{r.parameter}` | {_cny(r.evppi)} | {share:.0%} |")
+    if len(a.sobol):
+        out = a.sobol["output"].iloc[0]
+        lines += [
+            "",
+            f"First-order Sobol indices of the {out} (SALib, delta method's estimator):",
+            "",
+            "| parameter | S1 | 95% ± |",
+            "|---|---|---|",
+        ]
+        for r in a.sobol.head(5).itertuples(index=False):
+            lines.append(f"| `{r.parameter}` | {r.S1:.2f} | {r.S1_conf:.2f} |")
+    lines += ["", "### Where the answer flips", ""]
+    n_flip = int(a.flips.sum())
+    lines.append(
+        f"'{dec.preferred}' has the highest net benefit in {a.worlds - n_flip} of {a.worlds} "
+        "worlds."
+    )
+    if a.box is not None:
+        lines += [
+            f" Another option does in {n_flip}; PRIM (Bryant & Lempert 2010) finds them mostly in "
+            f"this box: {a.box.describe()}.",
+        ]
+    lines += [f"{n}" for n in a.notes]
+    lines += [
+        "",
+        "Figures: `figures/probability_best.png`, `figures/acceptability.png`, "
+        "`figures/value_of_information.png`, `figures/difference_vs_parameter.png`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# --- figures ------------------------------------------------------------------------------
+def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure]:
+    """Probability-best bars, acceptability curves, value of information, and the decisive
+    difference against the most influential parameter."""
+    import matplotlib.pyplot as plt
+
+    from ..fonts import prepare
+    from ..plots import STYLE, _styles, palette
+
+    options = list(worlds.options)
+    styles = _styles(options)
+    colours = palette(len(options))
+    out: dict[str, Figure] = {}
+    with plt.rc_context(STYLE):
+        metrics = list(dict.fromkeys(a.best["metric"]))
+        fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(metrics) * len(options) / 2 + 1))
+        height = 0.8 / len(options)
+        for i, o in enumerate(options):
+            g = a.best[a.best["option"] == o].set_index("metric").reindex(metrics)
+            y = np.arange(len(metrics)) + i * height
+            ax.barh(
+                y,
+                g["p_best"],
+                height=height,
+                xerr=1.96 * g["mc_se"],
+                color=colours[i],
+                hatch=styles[o]["hatch"],
+                edgecolor="0.2",
+                label=o,
+            )
+        ax.set_yticks(np.arange(len(metrics)) + 0.4 - height / 2)
+        ax.set_yticklabels([METRICS[m].label if m in METRICS else m for m in metrics])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("probability of being best (share of worlds, 95% Monte Carlo error)")
+        ax.set_title(f"Which option is best, across {a.worlds} worlds")
+        ax.legend(loc="lower right")
+        prepare(fig)
+        fig.tight_layout()
+        out["probability_best"] = fig
+
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        for i, o in enumerate(options):
+            g = a.curve[a.curve["option"] == o]
+            ax.plot(
+                g["wtp_crime"],
+                g["p_cost_effective"],
+                color=colours[i],
+                linestyle=styles[o]["linestyle"],
+                marker=styles[o]["marker"],
+                markersize=3,
+                label=o,
+            )
+        ax.axvline(worlds.spec.wtp.per_crime, color="0.5", linewidth=0.8)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel(
+            "willingness to pay per crime prevented, CNY "
+            f"(an escalation = {worlds.spec.wtp.escalation_per_crime:g} crimes)"
+        )
+        ax.set_ylabel("probability of the highest net benefit")
+        ax.set_title("Cost-effectiveness acceptability")
+        ax.legend()
+        prepare(fig)
+        fig.tight_layout()
+        out["acceptability"] = fig
+
+        top = a.evppi.head(10)
+        fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.35 * max(len(top), 1) + 1))
+        ax.barh(top["parameter"], top["evppi"], color=colours[0], edgecolor="0.2")
+        ax.invert_yaxis()
+        ax.axvline(a.decision.evpi, color="0.4", linestyle="--", linewidth=0.8, label="EVPI")
+        ax.set_xlabel("expected value of partial perfect information, CNY a year")
+        ax.set_title("What to measure first")
+        ax.legend()
+        prepare(fig)
+        fig.tight_layout()
+        out["value_of_information"] = fig
+
+        fig, ax = plt.subplots(figsize=(7.5, 4.2))
+        if len(top):
+            param = str(top["parameter"].iloc[0])
+            wide = a.net_benefit.pivot(index="world", columns="option", values="net_benefit")
+            ranked = sorted(a.decision.expected, key=lambda o: a.decision.expected[o], reverse=True)
+            other = ranked[1] if len(ranked) > 1 else ranked[0]
+            gap = wide[a.decision.preferred] - wide[other]
+            x = worlds.design.loc[gap.index, param]
+            ax.scatter(x, gap, s=12, color=colours[0], edgecolor="0.2", linewidth=0.3)
+            ax.axhline(0, color="0.4", linewidth=0.8)
+            ax.set_xlabel(param)
+            ax.set_ylabel(f"net benefit, {a.decision.preferred} - {other} (CNY/yr)")
+            ax.set_title("The decisive difference against the most influential parameter")
+        prepare(fig)
+        fig.tight_layout()
+        out["difference_vs_parameter"] = fig
+    return out
+
+
+def write(
+    out: Path,
+    a: Answers,
+    worlds: Worlds,
+    runs: pd.DataFrame,
+    means: pd.DataFrame,
+    errors: pd.DataFrame,
+    wall_s: float,
+    extra_md: str = "",
+) -> None:
+    """Tables (Parquet), summary.md, figures and manifest.json into `out`."""
+    from ..store import atomic_write_bytes, write_parquet
+
+    tables = {
+        "world_runs": runs,
+        "world_means": means,
+        "worlds": worlds.design.reset_index(),
+        "errors": errors,
+        **a.tables(),
+    }
+    for name, df in tables.items():
+        write_parquet(df.reset_index(drop=True), out / f"{name}.parquet")
+    title = f"# rpsim compare across worlds: {worlds.name}\n\n"
+    md = title + markdown(a, worlds) + extra_md
+    atomic_write_bytes(out / "summary.md", md.encode())
+    (out / "figures").mkdir(exist_ok=True)
+    import matplotlib.pyplot as plt
+
+    for name, fig in figures(a, worlds, means).items():
+        fig.savefig(out / "figures" / f"{name}.png")
+        plt.close(fig)
+    from ..runner import Results
+    from ..store import manifest
+
+    meta = manifest(
+        Results(scenarios=dict(worlds.options), seeds=worlds.seeds(0), wall_s=wall_s),  # type: ignore[arg-type]
+        {
+            "comparison": worlds.name,
+            "baseline": worlds.baseline,
+            "worlds": a.worlds,
+            "parameters": list(worlds.ranges),
+            "preferred": a.decision.preferred,
+            "runs": len(runs),
+            "errors": len(errors),
+        },
+    )
+    atomic_write_bytes(out / "manifest.json", json.dumps(meta, indent=2, default=str).encode())

@@ -1,0 +1,208 @@
+"""Parameter worlds: which parameters vary (the declared plausible ranges, with a file's own
+ranges and fixed values), the worlds drawn from them by a Sobol or Latin hypercube design
+(`scipy.stats.qmc`), and the seeds each world runs with.
+
+World 0 is the declared values: the ordinary comparison, whose replicates give the seeds-only
+intervals. Worlds 1..N are drawn. Within a world every option runs with the same seeds (common
+random numbers: the same calls, the same offenders' draws), so differences between options in a
+world are differences the options make there."""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+from scipy.stats import qmc
+
+from ..ranges import FIXED, Plausible, Uncertain, check_overrides, schema_ranges
+from .spec import UncertaintySpec
+
+Job = tuple[int, str, int, int]
+"""(world, option, replicate, seed)."""
+
+Where = tuple[str, ...]
+"""A key path in the file (`("uncertainty", "fixed", "crime.guardian_effect")`)."""
+
+
+def _unknown(key: str, known: dict[str, Uncertain]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"not an uncertain parameter with a range{hint}"
+
+
+def problems(spec: UncertaintySpec, scenario: BaseModel) -> list[tuple[Where, str]]:
+    """One line per bad entry of an `uncertainty:` block, at its key path: an unknown or
+    non-ranged parameter, a range outside the schema's bounds, a fixed value outside them, a
+    parameter both fixed and ranged, or one the scenario itself fixes."""
+    known = schema_ranges(type(scenario))
+    out: list[tuple[Where, str]] = []
+    at = ("uncertainty",)
+    if isinstance(spec.parameters, list):
+        out += [
+            ((*at, "parameters", k), _unknown(k, known)) for k in spec.parameters if k not in known
+        ]
+        if not spec.parameters:
+            out.append(((*at, "parameters"), "give at least one parameter, or 'all'"))
+    for key, value in spec.fixed.items():
+        u = known.get(key)
+        if u is None:
+            out.append(((*at, "fixed", key), _unknown(key, known)))
+        elif not u.within_bounds(value, value):
+            out.append(
+                (
+                    (*at, "fixed", key),
+                    f"{value:g} outside the parameter's bounds ({u.describe_bounds()})",
+                )
+            )
+        elif key in spec.ranges:
+            out.append(((*at, "fixed", key), "both fixed and given a range: choose one"))
+    bad = check_overrides(dict(spec.ranges), known)
+    out += [((*at, "ranges", k), reason) for k, reason in bad.items()]
+    own = getattr(scenario, "ranges", None) or {}
+    if isinstance(spec.parameters, list):
+        out += [
+            ((*at, "parameters", k), "the scenario fixes it (its `ranges:` say fixed)")
+            for k in spec.parameters
+            if own.get(k) == FIXED and k not in spec.ranges
+        ]
+    return out
+
+
+def varying(spec: UncertaintySpec, scenario: BaseModel) -> dict[str, Plausible]:
+    """The parameters that vary and their ranges, in the schema's order: the scenario's
+    (declared, with its own `ranges:`), then the block's ranges, less the fixed ones, and only
+    the listed ones when `parameters` is a list. Call `problems` first."""
+    from ..ranges import uncertain_parameters
+
+    ranges = uncertain_parameters(scenario)
+    for key, o in spec.ranges.items():
+        declared = ranges.get(key)
+        ranges[key] = Plausible(
+            dist=o.dist or "uniform",
+            low=o.low,
+            high=o.high,
+            mode=o.mode,
+            shape=o.shape,
+            why=o.why
+            or "the team's own range"
+            + (f" (declared: {declared.describe()})" if declared is not None else ""),
+        )
+    chosen = ranges if spec.parameters == "all" else {k: ranges[k] for k in spec.parameters}
+    return {k: p for k, p in chosen.items() if k not in spec.fixed}
+
+
+def draw(ranges: dict[str, Plausible], n: int, sampling: str, seed: int) -> pd.DataFrame:
+    """n worlds (index `world`, 1..n), one column per parameter: a scrambled Sobol or Latin
+    hypercube design on the unit cube mapped through each range's distribution. A design of
+    more worlds starts with the same worlds (Sobol), so adaptive runs take a prefix."""
+    d = len(ranges)
+    if d == 0:
+        return pd.DataFrame(index=pd.RangeIndex(1, n + 1, name="world"))
+    rng = np.random.default_rng(seed)
+    if sampling == "sobol":
+        with warnings.catch_warnings():  # n need not be a power of 2 (balance is not needed)
+            warnings.simplefilter("ignore", UserWarning)
+            u = qmc.Sobol(d, scramble=True, rng=rng).random(n)
+    else:
+        u = qmc.LatinHypercube(d, rng=rng).random(n)
+    cols = {key: p.ppf(u[:, j]) for j, (key, p) in enumerate(ranges.items())}
+    design = pd.DataFrame(cols, index=pd.RangeIndex(1, n + 1, name="world"))
+    for key in design.columns:
+        if _is_int(key):
+            design[key] = design[key].round().astype(int)
+    return design
+
+
+def _is_int(key: str) -> bool:
+    from ..scenario import is_int_key
+
+    return is_int_key(key)
+
+
+def world_seeds(base_seed: int, world: int, replicates: int) -> list[int]:
+    """The replicate seeds of a world: world 0's are the comparison's own
+    (`runner.replicate_seeds(base_seed, R)`); world w's are spawned from (base_seed, w)."""
+    from ..runner import replicate_seeds
+
+    if world == 0:
+        return replicate_seeds(base_seed, replicates)
+    children = np.random.SeedSequence([base_seed, world]).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+
+
+def set_values(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`data` (a scenario as a dict) with dotted keys set (`reporting.probability.property`)."""
+    for key, value in values.items():
+        node = data
+        parts = key.split(".")
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[parts[-1]] = value.item() if isinstance(value, np.generic) else value
+    return data
+
+
+@dataclass
+class Worlds:
+    """A comparison across parameter worlds: the options (already sized), the baseline, what
+    varies, the drawn design (worlds 1..N) and the seeds. World 0 is the declared values."""
+
+    name: str
+    options: dict[str, BaseModel]  # label -> Scenario
+    baseline: str
+    spec: UncertaintySpec
+    ranges: dict[str, Plausible]
+    design: pd.DataFrame  # index world 1..N, one column per varying parameter
+    replicates: int  # world 0's (the comparison's own)
+    seed: int
+
+    def seeds(self, world: int) -> list[int]:
+        n = self.replicates if world == 0 else self.spec.replicates
+        return world_seeds(self.seed, world, n)
+
+    def runs(self, worlds: Iterable[int]) -> list[Job]:
+        """Every (world, option, replicate, seed), world by world."""
+        return [
+            (w, label, r, s)
+            for w in worlds
+            for label in self.options
+            for r, s in enumerate(self.seeds(w))
+        ]
+
+    def values(self, world: int) -> dict[str, Any]:
+        """The parameter values a world sets: the fixed ones, and its draw."""
+        out: dict[str, Any] = dict(self.spec.fixed)
+        if world > 0:
+            out.update(self.design.loc[world].to_dict())
+        return out
+
+    def scenario(self, world: int, option: str) -> dict[str, Any]:
+        """The scenario of an option in a world, as a dict (validated where it runs)."""
+        data = self.options[option].model_dump(mode="json")
+        set_values(data, self.values(world))
+        if world > 0 and self.spec.counties == "per_world":
+            data.setdefault("region", {})["seed"] = world_seeds(self.seed, world, 1)[0]
+        return data
+
+
+def make_worlds(
+    name: str,
+    options: dict[str, BaseModel],
+    baseline: str,
+    spec: UncertaintySpec,
+    replicates: int,
+    seed: int,
+) -> Worlds:
+    """The worlds of a comparison (check `worlds.problems` first)."""
+    base_seed = seed if spec.seed is None else spec.seed
+    ranges = varying(spec, options[baseline])
+    design = draw(ranges, spec.worlds, spec.sampling, base_seed)
+    return Worlds(name, dict(options), baseline, spec, ranges, design, replicates, base_seed)
