@@ -10,6 +10,7 @@ import html
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -201,6 +202,58 @@ def sweep_report(folder: Path, out: Path) -> str:
     return _page(f"rpsim sweep report: {spec['name']}", body, folder)
 
 
+def _markdown_html(text: str) -> list[str]:
+    """The summary.md of an uncertainty run as HTML: headings, pipe tables, paragraphs, code."""
+
+    def inline(x: str) -> str:
+        x = html.escape(x)
+        x = re.sub(r"`([^`]+)`", r"<code>\1</code>", x)
+        return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", x)
+
+    out: list[str] = []
+    rows: list[list[str]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):
+                rows.append(cells)
+            continue
+        if rows:
+            head, *body = rows
+            out.append(
+                "<table><thead><tr>"
+                + "".join(f"<th>{inline(c)}</th>" for c in head)
+                + "</tr></thead><tbody>"
+                + "".join(
+                    "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in body
+                )
+                + "</tbody></table>"
+            )
+            rows = []
+        if line.startswith("#"):
+            level = min(len(line) - len(line.lstrip("#")), 4)
+            out.append(f"<h{level}>{inline(line.lstrip('#').strip())}</h{level}>")
+        elif line.strip():
+            out.append(f"<p>{inline(line)}</p>")
+    return out
+
+
+def worlds_report(folder: Path, out: Path) -> str:
+    """A comparison across parameter worlds: its summary and figures."""
+    text = (folder / "summary.md").read_text(encoding="utf-8")
+    title, _, rest = text.partition("\n")
+    body = _markdown_html(rest)
+    for path in sorted((folder / "figures").glob("*.png")):
+        data = base64.b64encode(path.read_bytes()).decode()
+        caption = path.stem.replace("_", " ")
+        body.append(
+            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+    body.append(_caveats(folder, out))
+    return _page(title.lstrip("# ").strip(), body, folder)
+
+
 def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
     """Write the report of a results folder (run, comparison, sweep or plan); returns its
     path."""
@@ -212,6 +265,12 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> Path:
         from .plan.report import plan_section
 
         text = _page(f"rpsim plan report: {folder.name}", plan_section(folder), folder)
+    elif (folder / "worlds.json").exists():  # a comparison across worlds (uncertainty)
+        if not (folder / "summary.md").exists():
+            raise FileNotFoundError(
+                f"{folder}: the run across worlds has not finished (rerun with --resume)"
+            )
+        text = worlds_report(folder, out)
     elif (folder / "sweep.json").exists():
         if not (folder / "results.parquet").exists():
             raise FileNotFoundError(f"{folder}: the sweep has not finished (rerun with --resume)")

@@ -490,3 +490,36 @@ def test_a_plan_that_cannot_meet_the_station_minimum_is_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "min_officers_per_station" in err[0] and "Hubei" in err[0], err
+
+
+def test_a_robust_plan_recommends_only_what_beats_today_across_worlds(tmp_path):
+    """With an `uncertainty:` block the final designs and today re-run in 4 parameter worlds:
+    robust.parquet holds each design's mean and 10th-worst objectives and its probability of
+    beating today; a design is recommended only at or above the threshold (here 1.0: only a
+    design that beats today in every world), and plan.md says so either way."""
+    plan = dict(
+        TINY_PLAN,
+        uncertainty={
+            "worlds": 4,
+            "parameters": ["crime.guardian_effect", "trust.contact_gain"],
+            "threshold": 1.0,
+        },
+    )
+    path = write_plan(tmp_path, SPLIT_COUNTY, plan)
+    out = tmp_path / "out"
+    assert main(["plan", str(path), "--out", str(out), "-q"]) == 0
+    robust = pd.read_parquet(out / "robust.parquet")
+    assert "today" in set(robust["design"]) and len(robust) >= 2
+    assert (robust["worlds"] == 4).all()
+    others = robust[robust["design"] != "today"]
+    assert others["p_beats_today"].between(0, 1).all()
+    assert (others.loc[others["recommended"], "p_beats_today"] >= 1.0).all()
+    assert robust["recommended"].sum() <= 1
+    for o in plan["objectives"]:
+        name = o if isinstance(o, str) else o["metric"]
+        assert robust[f"{name}_worst10"].notna().all()
+    text = (out / "plan.md").read_text()
+    assert "Across 4 parameter worlds" in text
+    assert ("Recommended:" in text) == bool(robust["recommended"].any())
+    # the worlds' runs are recorded where a resumed plan finds them
+    assert (out / "worlds" / "status.jsonl").exists()

@@ -250,3 +250,12 @@ def test_fixed_values_hold_in_every_world():
     for w in range(4):
         assert worlds.scenario(w, "a")["crime"]["guardian_effect"] == 0.5
     assert worlds.seeds(0) != worlds.seeds(1) and worlds.seeds(1) == worlds.seeds(1)
+
+
+def test_report_of_a_run_across_worlds(serial, tmp_path):
+    """`rpsim report` on the folder: the summary's sections as HTML, with its figures."""
+    out = tmp_path / "r.html"
+    assert main(["report", str(serial), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "<h3>Probability that each option is best</h3>" in text
+    assert text.count("<table>") >= 4 and text.count("data:image/png;base64") >= 3

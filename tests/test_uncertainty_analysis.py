@@ -134,6 +134,26 @@ def test_evppi_ranks_the_parameter_that_matters(known):
     assert table.attrs["evpi"] > 0
 
 
+def test_evppi_of_the_only_driver_is_the_evpi():
+    """Net benefit a noise-free, kinked function of p: knowing p is knowing everything, so
+    the spline (GCV picks little smoothing) recovers EVPPI(p) = EVPI."""
+    worlds = pd.Index(range(200), name="world")
+    p = qmc.Sobol(d=1, seed=11).random(256)[:200, 0]
+    params = pd.DataFrame({"p": p}, index=worlds)
+    nb = pd.DataFrame(
+        {
+            "world": np.repeat(worlds, 3),
+            "option": ["A", "B", "C"] * 200,
+            "net_benefit": np.column_stack(
+                [np.zeros(200), K * (p - 0.3), K * np.minimum(0.6 - p, 0.2)]
+            ).ravel(),
+        }
+    )
+    table = evppi(nb, params)
+    assert table["evppi"].iloc[0] == pytest.approx(table.attrs["evpi"], rel=0.02)
+    assert table.attrs["evpi"] > 0.05 * K
+
+
 def test_evppi_falls_back_to_a_line_for_few_values():
     """A parameter with 3 distinct values: a straight line through the tied means; EVPPI is
     then exact for a net benefit linear in it."""

@@ -310,6 +310,7 @@ def write_outputs(
     space: DesignSpace,
     designs: dict[str, Design],
     manifest: dict[str, Any],
+    robust: pd.DataFrame | None = None,
 ) -> None:
     out, table = result.out, result.table
     fin = recommended(table)
@@ -352,7 +353,12 @@ def write_outputs(
         "simulated": int(table["simulated"].sum()),
     }
     atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=2).encode())
-    atomic_write_bytes(out / "plan.md", plan_markdown(table, spec, manifest).encode())
+    text = plan_markdown(table, spec, manifest)
+    if robust is not None:
+        from .robust import robust_markdown
+
+        text += robust_markdown(robust, spec)
+    atomic_write_bytes(out / "plan.md", text.encode())
 
 
 __all__ = ["beats_today", "deployment_map", "frontier_figure", "math", "plan_markdown"]

@@ -161,6 +161,11 @@ def check_plan(spec: PlanSpec, base: Scenario, space: DesignSpace, path: str) ->
                 "constraints",
                 "min_station_share",
             )
+    if spec.uncertainty is not None:
+        from ..uncertainty.worlds import problems as uncertainty_problems
+
+        for where, reason in uncertainty_problems(spec.uncertainty, base):
+            bad(reason, *where)
     if not problems:
         cheapest = space.cheapest_cost(lo_o)
         if spec.budget_cny < cheapest:
@@ -532,8 +537,24 @@ def _run_plan(
     table = _table(
         spec, designs, order, search_seeds, final_seeds, pareto_keys, finals, log, feasible_after
     )
+    robust = None
+    if spec.uncertainty is not None:  # the finals and today across parameter worlds
+        from .robust import robust_table
+
+        labels = dict(zip(table["key"], table["design"], strict=True))
+        scenarios = {labels[d.key]: d.scenario for d in finals if d.scenario is not None}
+        robust = robust_table(
+            spec,
+            table,
+            scenarios,
+            out,
+            {"workers": workers, "scheduler": scheduler, "cluster": cluster},
+            progress,
+        )
     assembled = Path(tempfile.mkdtemp(dir=out, prefix=".assembling-"))
     write_parquet(table, assembled / "pareto.parquet")
+    if robust is not None:
+        write_parquet(robust, assembled / "robust.parquet")
     result = PlanResult(assembled, table, screen_s, search_s, final_s, evaluator.runs)
     from .outputs import write_outputs
 
@@ -554,6 +575,7 @@ def _run_plan(
             "trials": trials,
             "code_fingerprint": log.code,
         },
+        robust,
     )
     _move_into(assembled, out)
     return PlanResult(out, table, screen_s, search_s, final_s, evaluator.runs)

@@ -41,6 +41,7 @@ from ..limits import MAX_OFFICERS, MAX_VILLAGES
 from ..metric_registry import METRICS
 from ..policing import PRESETS
 from ..scenario import Scenario
+from ..uncertainty.spec import UncertaintySpec
 from ..units import MINUTES_PER_DAY
 
 IntRange = tuple[int, int]
@@ -179,6 +180,11 @@ class PlanSpec(_Strict):
     constraints: Constraints = Field(default_factory=Constraints)
     objectives: list[Objective] = Field(min_length=2)
     search: Search = Field(default_factory=Search)
+    uncertainty: UncertaintySpec | None = Field(
+        None,
+        description="re-run the final designs and today across parameter worlds "
+        "(simulation/plan/robust.py)",
+    )
 
     @field_validator("objectives", mode="before")
     @classmethod

@@ -121,7 +121,7 @@ def _run(
     batches = _batches(worlds)
     total = len(worlds.runs(range(0, worlds.spec.worlds + 1)))
     ok = {k for k, r in store.finished().items() if r["status"] == "ok"}
-    bar = progress(total=total, initial=0) if progress else None
+    bar = progress(total=total) if progress else None
     done_worlds: list[int] = []
     try:
         for batch in batches:
