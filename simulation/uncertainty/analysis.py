@@ -556,7 +556,7 @@ def prim_box(
     box = np.ones(n, dtype=bool)
     for j, name in enumerate(names):
         lo, hi = bounds.get(name, (float(x[:, j].min()), float(x[:, j].max())))
-        margin = -1.0
+        margin = -1e-9
         low_moved = best_limits[j, 0] > lo + margin
         high_moved = best_limits[j, 1] < hi - margin
         if low_moved or high_moved:
