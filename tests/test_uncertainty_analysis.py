@@ -113,6 +113,25 @@ def test_prim_finds_the_flip_region(known):
     assert prim_box(params, cases.to_numpy(), BOUNDS) == box
 
 
+def test_prim_reports_only_restrictions_beyond_five_percent():
+    """A second restriction at half the range is reported (its free side at the range's
+    end); one at 3% of the range is not, and the box's statistics are those of the box as
+    reported."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    params = pd.DataFrame({"p": rng.uniform(0, 1, n), "noise": rng.uniform(0, 1, n)})
+    half = prim_box(params, (params["p"] < 0.3) & (params["noise"] > 0.5), BOUNDS)
+    assert half is not None and set(half.limits) == {"p", "noise"}, half
+    assert half.limits["noise"][1] == 1.0 and abs(half.limits["noise"][0] - 0.5) < 0.1
+    cases = (params["p"] < 0.3) & (params["noise"] > 0.03)
+    small = prim_box(params, cases, BOUNDS, alpha=0.02)
+    assert small is not None and set(small.limits) == {"p"}, small
+    inside = params["p"] <= small.limits["p"][1]
+    assert small.density == pytest.approx(cases[inside].mean())
+    assert small.coverage == pytest.approx(cases[inside].sum() / cases.sum())
+    assert small.mass == pytest.approx(inside.mean())
+
+
 def test_prim_without_cases_or_with_only_cases(known):
     _, params = known
     assert prim_box(params, np.zeros(N, dtype=bool), BOUNDS) is None

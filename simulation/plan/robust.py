@@ -104,7 +104,7 @@ def robust_markdown(robust: pd.DataFrame, spec: PlanSpec) -> str:
         + " | cost (CNY) | P(beats today) |",
         "|---|" + "---|" * len(objs) + "---|---|",
     ]
-    for r in robust.to_dict("records"):
+    for r in [{str(k): v for k, v in row.items()} for row in robust.to_dict("records")]:
         p = r["p_beats_today"]
         prob = "—" if p != p else f"{p:.0%} ± {1.96 * r['mc_se']:.0%}"
         lines.append(
@@ -117,10 +117,10 @@ def robust_markdown(robust: pd.DataFrame, spec: PlanSpec) -> str:
     rec = robust[robust["recommended"]]
     lines.append("")
     if len(rec):
-        r = rec.iloc[0]
+        pick = rec.iloc[0]
         lines.append(
-            f"Recommended: **{r['design']}**, the cheapest design that beats today in at least "
-            f"{u.threshold:.0%} of the worlds ({r['p_beats_today']:.0%})."
+            f"Recommended: **{pick['design']}**, the cheapest design that beats today in at least "
+            f"{u.threshold:.0%} of the worlds ({pick['p_beats_today']:.0%})."
         )
     else:
         lines.append(

@@ -87,6 +87,7 @@ def _best_shares(values: np.ndarray) -> np.ndarray:
 
 
 def _check_wtp(name: str, value: float) -> None:
+    """One line unless `value` is a finite number >= 0."""
     if not (math.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
 
@@ -265,11 +266,14 @@ def acceptability(
 
 
 def _aligned_params(params: pd.DataFrame, worlds: pd.Index) -> pd.DataFrame:
-    """The parameter values of `worlds`, as floats; one line if some are missing."""
+    """The parameter values of `worlds`, as floats; one line if some are missing or NaN."""
     missing = worlds.difference(params.index)
     if len(missing):
         raise ValueError(f"params lacks world(s) {missing.tolist()[:5]}")
-    return params.loc[worlds].astype(float)
+    x = params.loc[worlds].astype(float)
+    if x.isna().any().any():
+        raise ValueError(f"params has NaN values for {x.columns[x.isna().any()].tolist()}")
+    return x
 
 
 def _groups(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -383,6 +387,31 @@ def evppi(nb: pd.DataFrame, params: pd.DataFrame) -> pd.DataFrame:
 # sensitivity indices
 
 
+def _salib_delta(
+    problem: dict, x: np.ndarray, y: np.ndarray, num_resamples: int, seed: int, method: str
+) -> dict:
+    """SALib.analyze.delta seeded with `seed`, quietly, leaving numpy's global random state and
+    the warnings module as they were (SALib draws from, and changes, both)."""
+    from SALib.analyze import delta
+
+    state = np.random.get_state()
+    format_warning = warnings.formatwarning
+    try:
+        np.random.seed(seed)
+        with warnings.catch_warnings(record=True):
+            return delta.analyze(
+                problem,
+                x,
+                y,
+                num_resamples=num_resamples,
+                seed=None,  # seeded above: SALib skips seeding when seed == 0
+                method=method,
+            )
+    finally:
+        np.random.set_state(state)
+        warnings.formatwarning = format_warning
+
+
 def sobol_first_order(
     y: pd.Series,
     params: pd.DataFrame,
@@ -406,8 +435,6 @@ def sobol_first_order(
     varying = [i for i, c in enumerate(x.columns) if np.ptp(x[c].to_numpy()) > 0]
     yv = values.to_numpy()
     if len(yv) and np.ptp(yv) > 0 and varying:
-        from SALib.analyze import delta
-
         problem = {
             "num_vars": len(varying),
             # neutral names: SALib refuses names ending in _raw, _conf, ...
@@ -417,27 +444,16 @@ def sobol_first_order(
                 for i in varying
             ],
         }
-        state = np.random.get_state()
-        format_warning = warnings.formatwarning
-        try:
-            np.random.seed(seed)
-            with warnings.catch_warnings(record=True):
-                result = delta.analyze(
-                    problem,
-                    x.iloc[:, varying].to_numpy(),
-                    yv,
-                    num_resamples=num_resamples,
-                    seed=None,  # seeded above: SALib skips seeding when seed == 0
-                )
-        finally:
-            np.random.set_state(state)
-            warnings.formatwarning = format_warning
+        sample = x.iloc[:, varying].to_numpy()
+        # two calls, so that S1 stands where the delta estimator cannot bin too few worlds
+        s1 = _salib_delta(problem, sample, yv, num_resamples, seed, "sobol")
+        dl = _salib_delta(problem, sample, yv, num_resamples, seed, "delta")
         for k, i in enumerate(varying):
             out.loc[i, ["S1", "S1_conf", "delta", "delta_conf"]] = [
-                float(result["S1"][k]),
-                float(result["S1_conf"][k]),
-                float(result["delta_raw"][k]),
-                float(result["delta_raw_conf"][k]),
+                float(s1["S1"][k]),
+                float(s1["S1_conf"][k]),
+                float(dl["delta_raw"][k]),
+                float(dl["delta_raw_conf"][k]),
             ]
     return out.sort_values("S1", ascending=False, kind="stable", na_position="last").reset_index(
         drop=True
@@ -449,6 +465,8 @@ def sobol_first_order(
 
 
 def _fmt(value: float) -> str:
+    """A box limit for reading: two decimals, or three significant digits when very large or
+    very small."""
     if value == 0 or 0.01 <= abs(value) < 100:
         return f"{value:.2f}"
     return f"{value:.3g}"
@@ -512,18 +530,19 @@ def prim_box(
     from the range's end; an unrestricted side reports the range's end. Coverage, density and
     mass are those of the box as reported (restricted limits only). No pasting. None when
     there are no cases or every world is a case. `cases` is a Series indexed by world (as
-    `flips` returns) or an array in the order of params' rows."""
+    `flips` returns) or an array in the order of params' rows; NaN counts as no case."""
     if not (0 < alpha < 0.5 and 0 <= min_mass < 1):
         raise ValueError(f"need 0 < alpha < 0.5 and 0 <= min_mass < 1, got {alpha}, {min_mass}")
     if isinstance(cases, pd.Series):
         missing = params.index.difference(cases.index)
         if len(missing):
             raise ValueError(f"cases lacks world(s) {missing.tolist()[:5]}")
-        flags = cases.loc[params.index].to_numpy(dtype=bool)
+        values = cases.loc[params.index]
     else:
-        flags = np.asarray(cases, dtype=bool)
-        if flags.shape != (len(params),):
-            raise ValueError(f"cases has shape {flags.shape}, params has {len(params)} rows")
+        if np.shape(cases) != (len(params),):
+            raise ValueError(f"cases has shape {np.shape(cases)}, params has {len(params)} rows")
+        values = pd.Series(cases)
+    flags = (values.notna() & values.astype(bool)).to_numpy(dtype=bool)  # NaN: no case
     n, n_cases = len(flags), int(flags.sum())
     if n_cases == 0 or n_cases == n:
         return None
@@ -556,7 +575,7 @@ def prim_box(
     box = np.ones(n, dtype=bool)
     for j, name in enumerate(names):
         lo, hi = bounds.get(name, (float(x[:, j].min()), float(x[:, j].max())))
-        margin = -1e-9
+        margin = RESTRICTED * (hi - lo)
         low_moved = best_limits[j, 0] > lo + margin
         high_moved = best_limits[j, 1] < hi - margin
         if low_moved or high_moved:

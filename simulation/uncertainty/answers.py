@@ -12,6 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,10 @@ from .analysis import (
     sobol_first_order,
 )
 from .worlds import Worlds
+
+
+SOBOL_PARAMETERS = 10
+"""Sobol indices are estimated for this many parameters, those with the largest EVPPI."""
 
 
 def headline_directions(means: pd.DataFrame) -> dict[str, Better]:
@@ -167,9 +172,12 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
     ranked = sorted(decision.expected, key=lambda o: decision.expected[o], reverse=True)
     runner_up = ranked[1] if len(ranked) > 1 else ranked[0]
     gap = wide[decision.preferred] - wide[runner_up]
+    # Sobol indices of the decisive difference for the parameters worth most to learn (the
+    # estimator's cost grows with every parameter; the rest have EVPPI near 0)
+    top = [str(p) for p in voi["parameter"].head(SOBOL_PARAMETERS)]
     sobol = (
-        sobol_first_order(gap, params, bounds, seed=worlds.seed)
-        if len(params.columns) and len(params) >= 8
+        sobol_first_order(gap, params[top], {k: bounds[k] for k in top}, seed=worlds.seed)
+        if top and len(params) >= 8
         else pd.DataFrame(columns=["parameter", "S1", "S1_conf", "delta", "delta_conf"])
     )
     sobol = sobol.assign(output=f"net benefit: {decision.preferred} - {runner_up}")
@@ -196,7 +204,15 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
     )
 
 
-def _fmt(metric: str, x: float) -> str:
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _label(metric: str) -> str:
+    return METRICS[metric].label if metric in METRICS else metric
+
+
+def _fmt(metric: str, x: Any) -> str:
     m = METRICS.get(metric)
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
@@ -231,14 +247,14 @@ def markdown(a: Answers, worlds: Worlds) -> str:
         "| option | metric | seeds only (declared values) | across worlds: mean | 95% of worlds |",
         "|---|---|---|---|---|",
     ]
-    for d in a.differences.to_dict("records"):
+    for d in _records(a.differences):
         seeds = (
             f"{_fmt(d['metric'], d.get('seeds_mean'))} [{_fmt(d['metric'], d.get('seeds_low'))}, "
             f"{_fmt(d['metric'], d.get('seeds_high'))}]"
             if "seeds_mean" in d and d["seeds_mean"] == d["seeds_mean"]
             else "—"
         )
-        label = METRICS[d["metric"]].label if d["metric"] in METRICS else d["metric"]
+        label = _label(d["metric"])
         lines.append(
             f"| {d['option']} | {label} | {seeds} | {_fmt(d['metric'], d['mean'])} | "
             f"[{_fmt(d['metric'], d['p2.5'])}, {_fmt(d['metric'], d['p97.5'])}] |"
@@ -253,13 +269,10 @@ def markdown(a: Answers, worlds: Worlds) -> str:
     options = list(worlds.options)
     lines += ["| metric | " + " | ".join(options) + " |", "|---" * (len(options) + 1) + "|"]
     for metric, g in a.best.groupby("metric", sort=False):
-        g = g.set_index("option")
-        cells = [
-            f"{g.loc[o, 'p_best']:.0%} ± {1.96 * g.loc[o, 'mc_se']:.0%}" if o in g.index else "—"
-            for o in options
-        ]
-        label = METRICS[metric].label if metric in METRICS else metric
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        p = dict(zip(g["option"], g["p_best"].astype(float), strict=True))
+        se = dict(zip(g["option"], g["mc_se"].astype(float), strict=True))
+        cells = [f"{p[o]:.0%} ± {1.96 * se[o]:.0%}" if o in p else "—" for o in options]
+        lines.append(f"| {_label(str(metric))} | " + " | ".join(cells) + " |")
     dec = a.decision
     wtp = spec.wtp
     lines += [
@@ -313,9 +326,10 @@ def markdown(a: Answers, worlds: Worlds) -> str:
             "| parameter | EVPPI (CNY/yr) | share of EVPI |",
             "|---|---|---|",
         ]
-        for r in a.evppi.head(8).itertuples(index=False):
-            share = r.evppi / dec.evpi if dec.evpi > 0 else math.nan
-            lines.append(f"| `{r.parameter}` | {_cny(r.evppi)} | {share:.0%} |")
+        for r in _records(a.evppi.head(8)):
+            value = float(r["evppi"])
+            share = f"{value / dec.evpi:.0%}" if dec.evpi > 0 else "—"
+            lines.append(f"| `{r['parameter']}` | {_cny(value)} | {share} |")
     if len(a.sobol):
         out = a.sobol["output"].iloc[0]
         lines += [
@@ -325,8 +339,8 @@ def markdown(a: Answers, worlds: Worlds) -> str:
             "| parameter | S1 | 95% ± |",
             "|---|---|---|",
         ]
-        for r in a.sobol.head(5).itertuples(index=False):
-            lines.append(f"| `{r.parameter}` | {r.S1:.2f} | {r.S1_conf:.2f} |")
+        for s1 in _records(a.sobol.head(5)):
+            lines.append(f"| `{s1['parameter']}` | {s1['S1']:.2f} | {s1['S1_conf']:.2f} |")
     lines += ["", "### Where the answer flips", ""]
     n_flip = int(a.flips.sum())
     lines.append(

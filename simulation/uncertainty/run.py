@@ -250,7 +250,8 @@ def converged(runs: pd.DataFrame, worlds: Worlds) -> bool:
         return False
     directions = headline_directions(drawn)
     # a metric on which the options tie in every world (none escalates, say) is known exactly
-    spread = drawn.groupby("world")[list(directions)].agg(lambda v: v.max() - v.min())
+    grouped = drawn.groupby("world")[list(directions)]
+    spread = grouped.max() - grouped.min()
     live = {m: b for m, b in directions.items() if (spread[m].fillna(0) > 0).any()}
     if not live:
         return True

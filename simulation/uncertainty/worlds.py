@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,7 +156,7 @@ class Worlds:
     varies, the drawn design (worlds 1..N) and the seeds. World 0 is the declared values."""
 
     name: str
-    options: dict[str, BaseModel]  # label -> Scenario
+    options: Mapping[str, BaseModel]  # label -> Scenario
     baseline: str
     spec: UncertaintySpec
     ranges: dict[str, Plausible]
@@ -181,7 +181,7 @@ class Worlds:
         """The parameter values a world sets: the fixed ones, and its draw."""
         out: dict[str, Any] = dict(self.spec.fixed)
         if world > 0:
-            out.update(self.design.loc[world].to_dict())
+            out.update({str(k): v for k, v in self.design.loc[world].items()})
         return out
 
     def scenario(self, world: int, option: str) -> dict[str, Any]:
@@ -195,7 +195,7 @@ class Worlds:
 
 def make_worlds(
     name: str,
-    options: dict[str, BaseModel],
+    options: Mapping[str, BaseModel],
     baseline: str,
     spec: UncertaintySpec,
     replicates: int,
