@@ -34,7 +34,6 @@ from .analysis import (
 )
 from .worlds import Worlds
 
-
 SOBOL_PARAMETERS = 10
 """Sobol indices are estimated for this many parameters, those with the largest EVPPI."""
 
