@@ -259,3 +259,14 @@ def test_report_of_a_run_across_worlds(serial, tmp_path):
     text = out.read_text()
     assert "<h3>Probability that each option is best</h3>" in text
     assert text.count("<table>") >= 4 and text.count("data:image/png;base64") >= 3
+
+
+def test_a_county_per_world_is_shared_by_the_options():
+    """counties: per_world draws a county per drawn world (its region seed), the same for every
+    option; world 0 keeps the declared county."""
+    a, b = Scenario(), Scenario.model_validate({"policing": {"preset": "village_officer"}})
+    spec = UncertaintySpec(worlds=3, counties="per_world", parameters=["crime.guardian_effect"])
+    worlds = make_worlds("t", {"a": a, "b": b}, "a", spec, 2, 0)
+    seeds = [worlds.scenario(w, "a")["region"]["seed"] for w in range(4)]
+    assert seeds[0] == a.region.seed and len(set(seeds[1:])) == 3
+    assert all(worlds.scenario(w, "b")["region"]["seed"] == seeds[w] for w in range(4))
