@@ -265,6 +265,11 @@ def acceptability(
 # value of information
 
 
+MAX_DF = 10.0
+MAX_DF_SHARE = 0.125
+"""EVPPI regressions use at most this many degrees of freedom (and share of the worlds)."""
+
+
 def _aligned_params(params: pd.DataFrame, worlds: pd.Index) -> pd.DataFrame:
     """The parameter values of `worlds`, as floats; one line if some are missing or NaN."""
     missing = worlds.difference(params.index)
@@ -322,6 +327,10 @@ def _gcv_lambdas(u: np.ndarray, w: np.ndarray, means: np.ndarray, within: np.nda
     with np.errstate(divide="ignore", invalid="ignore"):
         gcv = rss / n / ((1 - df / n) ** 2)[:, None]
     gcv[~np.isfinite(gcv)] = np.inf
+    # At most MAX_DF_SHARE of the worlds as degrees of freedom (and at most MAX_DF): near
+    # interpolation, (1 - df/N)^2 -> 0 makes GCV numerically unstable, and a fit through noisy
+    # net benefits would credit every parameter with the whole EVPI.
+    gcv[df > max(2.0, min(MAX_DF, MAX_DF_SHARE * n))] = np.inf
     return lam[np.argmin(gcv, axis=0)]
 
 

@@ -36,6 +36,10 @@ from .worlds import Worlds
 
 SOBOL_PARAMETERS = 10
 """Sobol indices are estimated for this many parameters, those with the largest EVPPI."""
+NOISE_COLUMNS = 10
+"""Random columns whose largest EVPPI is the noise floor."""
+PRIM_PARAMETERS = 5
+"""The flip box is sought over at most this many parameters, those with the largest EVPPI."""
 
 
 def headline_directions(means: pd.DataFrame) -> dict[str, Better]:
@@ -61,6 +65,7 @@ class Answers:
     sobol: pd.DataFrame
     box: Box | None
     flips: pd.Series
+    noise_floor: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -93,6 +98,19 @@ def _box_table(box: Box | None) -> pd.DataFrame:
         ],
         columns=cols,
     )
+
+
+def noise_floor(nb: pd.DataFrame, worlds: pd.Index, seed: int) -> float:
+    """The EVPPI the regression finds for columns of pure noise (uniform draws unrelated to
+    anything): with a few dozen worlds the estimator's upward bias is of this size, so a
+    parameter below it cannot be told from no information at all."""
+    rng = np.random.default_rng([seed, 7])
+    noise = pd.DataFrame(
+        rng.random((len(worlds), NOISE_COLUMNS)),
+        index=worlds,
+        columns=[f"noise{i}" for i in range(NOISE_COLUMNS)],
+    )
+    return float(evppi(nb, noise)["evppi"].max()) if len(worlds) else 0.0
 
 
 def seeds_only(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
@@ -168,6 +186,8 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
     wide = nb.pivot(index="world", columns="option", values="net_benefit")
     notes: list[str] = []
     voi = evppi(nb, params) if len(params.columns) else pd.DataFrame(columns=["parameter", "evppi"])
+    floor = noise_floor(nb, params.index, worlds.seed)
+    voi = voi.assign(above_noise=voi["evppi"] > floor)
     ranked = sorted(decision.expected, key=lambda o: decision.expected[o], reverse=True)
     runner_up = ranked[1] if len(ranked) > 1 else ranked[0]
     gap = wide[decision.preferred] - wide[runner_up]
@@ -181,15 +201,31 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
     )
     sobol = sobol.assign(output=f"net benefit: {decision.preferred} - {runner_up}")
     cases = flips(nb, decision.preferred)
-    box = prim_box(params, cases.reindex(params.index), bounds) if len(params.columns) else None
-    if box is None:
+    # PRIM over the parameters worth something to learn (EVPPI above the noise floor): over
+    # every parameter, a few dozen worlds always admit some spurious many-sided box
+    worth = voi[voi["above_noise"]]
+    candidates = [str(p) for p in worth["parameter"].head(PRIM_PARAMETERS)]
+    box = (
+        prim_box(params[candidates], cases.reindex(params.index), bounds)
+        if candidates and cases.any()
+        else None
+    )
+    if box is not None and not box.limits:
+        box = None
+    if not cases.any():
         notes.append(
-            f"'{decision.preferred}' has the highest net benefit in every world drawn: no flip box"
-            if not cases.any()
-            else "no box found"
+            f"'{decision.preferred}' has the highest net benefit in every world drawn: no flip box."
+        )
+    elif box is None:
+        notes.append(
+            "No parameter's value of information stands out, so no box describes where "
+            "the answer flips: it flips with the dice and many parameters at once."
+            if not candidates
+            else "PRIM found no box."
         )
     return Answers(
         worlds=int(drawn["world"].nunique()),
+        noise_floor=floor,
         differences=spread,
         best=best,
         net_benefit=nb,
@@ -328,7 +364,16 @@ def markdown(a: Answers, worlds: Worlds) -> str:
         for r in _records(a.evppi.head(8)):
             value = float(r["evppi"])
             share = f"{value / dec.evpi:.0%}" if dec.evpi > 0 else "—"
-            lines.append(f"| `{r['parameter']}` | {_cny(value)} | {share} |")
+            mark = "" if r.get("above_noise", True) else " (within noise)"
+            lines.append(f"| `{r['parameter']}`{mark} | {_cny(value)} | {share} |")
+        lines += [
+            "",
+            f"Noise floor: {_cny(a.noise_floor)} CNY a year, the largest EVPPI the same "
+            f"regression finds for {NOISE_COLUMNS} columns of random numbers over these "
+            f"{a.worlds} worlds. A parameter below it cannot be told from no information; "
+            f"{int(a.evppi['above_noise'].sum()) if 'above_noise' in a.evppi else 0} of "
+            f"{len(a.evppi)} are above it. More worlds lower the floor.",
+        ]
     if len(a.sobol):
         out = a.sobol["output"].iloc[0]
         lines += [
@@ -376,7 +421,7 @@ def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure
     out: dict[str, Figure] = {}
     with plt.rc_context(STYLE):
         metrics = list(dict.fromkeys(a.best["metric"]))
-        fig, ax = plt.subplots(figsize=(8, 0.5 + 0.45 * len(metrics) * len(options) / 2 + 1))
+        fig, ax = plt.subplots(figsize=(8, 1.5 + 0.12 * len(metrics) * len(options)))
         height = 0.8 / len(options)
         for i, o in enumerate(options):
             g = a.best[a.best["option"] == o].set_index("metric").reindex(metrics)
@@ -429,10 +474,17 @@ def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure
 
         top = a.evppi.head(10)
         fig, ax = plt.subplots(figsize=(7.5, 0.6 + 0.35 * max(len(top), 1) + 1))
-        ax.barh(top["parameter"], top["evppi"], color=colours[0], edgecolor="0.2")
+        ax.barh(top["parameter"], top["evppi"] / 1000, color=colours[0], edgecolor="0.2")
         ax.invert_yaxis()
-        ax.axvline(a.decision.evpi, color="0.4", linestyle="--", linewidth=0.8, label="EVPI")
-        ax.set_xlabel("expected value of partial perfect information, CNY a year")
+        ax.axvline(a.decision.evpi / 1000, color="0.4", linestyle="--", linewidth=0.8, label="EVPI")
+        ax.axvline(
+            a.noise_floor / 1000,
+            color="0.4",
+            linestyle=":",
+            linewidth=1.0,
+            label="noise floor (random columns)",
+        )
+        ax.set_xlabel("expected value of partial perfect information, thousand CNY a year")
         ax.set_title("What to measure first")
         ax.legend()
         prepare(fig)
@@ -447,10 +499,10 @@ def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure
             other = ranked[1] if len(ranked) > 1 else ranked[0]
             gap = wide[a.decision.preferred] - wide[other]
             x = worlds.design.loc[gap.index, param]
-            ax.scatter(x, gap, s=12, color=colours[0], edgecolor="0.2", linewidth=0.3)
+            ax.scatter(x, gap / 1000, s=12, color=colours[0], edgecolor="0.2", linewidth=0.3)
             ax.axhline(0, color="0.4", linewidth=0.8)
             ax.set_xlabel(param)
-            ax.set_ylabel(f"net benefit, {a.decision.preferred} - {other} (CNY/yr)")
+            ax.set_ylabel(f"net benefit, {a.decision.preferred} - {other}\n(thousand CNY a year)")
             ax.set_title("The decisive difference against the most influential parameter")
         prepare(fig)
         fig.tight_layout()
