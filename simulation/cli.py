@@ -235,6 +235,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         scenarios, sizings = _sized(args.compare_file, spec, scenarios)
     if args.uncertainty is not None or spec.uncertainty is not None or args.resume:
         return _compare_worlds(args, spec, scenarios, replicates, options)
+    if args.adaptive:
+        raise BadInputError("--adaptive needs --uncertainty N or an uncertainty: block")
     counties = args.counties or spec.counties
     out = _out(args, spec.name)
     days = max(s.days + s.warmup_days for s in scenarios.values())
@@ -274,10 +276,12 @@ def _compare_worlds(
     from .sweep import SweepStore
     from .uncertainty.answers import analyse, write
     from .uncertainty.run import errors, run_worlds, world_means
-    from .uncertainty.spec import UncertaintySpec
+    from .uncertainty.spec import MAX_WORLDS, UncertaintySpec
     from .uncertainty.worlds import make_worlds, problems
 
     u = spec.uncertainty or UncertaintySpec()
+    if args.uncertainty is not None and args.uncertainty > MAX_WORLDS:
+        raise BadInputError(f"--uncertainty: at most {MAX_WORLDS:,} worlds, not {args.uncertainty}")
     if args.uncertainty is not None:
         u = u.model_copy(update={"worlds": args.uncertainty})
     if args.adaptive:
@@ -304,6 +308,12 @@ def _compare_worlds(
     except FileExistsError as exc:
         raise BadInputError(str(exc)) from None
     means = world_means(runs, worlds)
+    complete = int((means["world"] > 0).groupby(means["world"]).any().sum()) if len(means) else 0
+    if complete < 2:
+        raise BadInputError(
+            f"only {complete} drawn world(s) ran every option without failing: see "
+            f"{out}/status.jsonl for the errors"
+        )
     answers = analyse(runs, means, worlds)
     write(out, answers, worlds, runs, means, errors(SweepStore(out)), time.perf_counter() - t0)
     d = answers.decision

@@ -270,3 +270,68 @@ def test_a_county_per_world_is_shared_by_the_options():
     seeds = [worlds.scenario(w, "a")["region"]["seed"] for w in range(4)]
     assert seeds[0] == a.region.seed and len(set(seeds[1:])) == 3
     assert all(worlds.scenario(w, "b")["region"]["seed"] == seeds[w] for w in range(4))
+
+
+def test_the_whole_analysis_finds_a_known_threshold():
+    """A toy through `answers.analyse`: option B beats the baseline A exactly when parameter p
+    exceeds p* = 0.3 (net benefit 200,000 (p - 0.3) CNY a year plus a little noise), and q does
+    nothing. 256 Sobol worlds, p and q uniform on [0, 1]. B is preferred; its probability of
+    being cost-effective is the prior mass above p*, 0.7, within 3 Monte Carlo errors; p's EVPPI
+    is the largest and above the noise floor, q's below it; the flip box restricts p alone, its
+    upper limit within 0.1 (10% of p's range) of p*."""
+    from simulation.ranges import Plausible
+    from simulation.uncertainty.answers import analyse
+    from simulation.uncertainty.worlds import Worlds
+
+    ranges = {k: Plausible(low=0.0, high=1.0, why="toy") for k in ("p", "q")}
+    design = draw(ranges, 256, "sobol", seed=3)
+    rng = np.random.default_rng(5)
+    rows = []
+    for w, (p, _q) in design.iterrows():
+        prevented = 10.0 * (p - 0.3) + rng.normal(0, 0.2)  # crimes a year B prevents
+        for option, crimes in (("A", 100.0), ("B", 100.0 - prevented)):
+            rows.append(
+                {
+                    "world": w,
+                    "option": option,
+                    "true_crimes_per_year": crimes,
+                    "true_crime_per_1000": crimes / 10,
+                    "escalations_per_year": 1.0,
+                    "cost_total_cny": 1e6,
+                }
+            )
+    means = pd.DataFrame(rows)
+    spec = UncertaintySpec(worlds=256, wtp={"per_crime": 20_000, "per_escalation": 0})
+    worlds = Worlds("toy", {"A": Scenario(), "B": Scenario()}, "A", spec, ranges, design, 2, 0)
+    runs = means.assign(replicate=0, seed=0, run="x")
+    a = analyse(runs, means, worlds)
+    assert a.decision.preferred == "B"
+    p_b, n = a.decision.p_cost_effective["B"], len(design)
+    assert abs(p_b - 0.7) <= 3 * np.sqrt(0.7 * 0.3 / n), p_b
+    voi = a.evppi.set_index("parameter")
+    assert voi["evppi"].idxmax() == "p" and voi.loc["p", "above_noise"]
+    assert not voi.loc["q", "above_noise"]
+    assert a.box is not None and set(a.box.limits) == {"p"}, a.box
+    assert abs(a.box.limits["p"][1] - 0.3) <= 0.1, a.box.describe()
+
+
+def test_an_option_that_sets_a_ranged_parameter_keeps_it():
+    """An option that *is* a change of a ranged parameter (here guardianship) keeps its value in
+    every world; the baseline's varies. Otherwise the worlds would erase the option."""
+    a = Scenario()
+    b = Scenario.model_validate({"crime": {"guardian_effect": 1.1}})
+    spec = UncertaintySpec(worlds=4, parameters=["crime.guardian_effect", "trust.contact_gain"])
+    worlds = make_worlds("t", {"a": a, "b": b}, "a", spec, 2, 0)
+    drawn = [worlds.scenario(w, "a")["crime"]["guardian_effect"] for w in range(1, 5)]
+    assert len(set(drawn)) == 4
+    assert all(worlds.scenario(w, "b")["crime"]["guardian_effect"] == 1.1 for w in range(5))
+    # the other parameter still varies for both
+    assert (
+        worlds.scenario(1, "b")["trust"]["contact_gain"]
+        == worlds.scenario(1, "a")["trust"]["contact_gain"]
+    )
+
+
+def test_adaptive_alone_says_what_it_needs(tmp_path, capsys):
+    assert run(comparison(tmp_path), tmp_path / "o", "--adaptive") == 2
+    assert "--adaptive needs --uncertainty" in capsys.readouterr().err

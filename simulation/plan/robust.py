@@ -3,7 +3,8 @@
 and the 10th-worst percentile (the value a design keeps in all but the worst tenth of what we do
 not know), and the probability that it beats today on the first two objectives (as the plan's
 own "better than today" reads them). A design is recommended only if that probability reaches
-`uncertainty.threshold` (default 0.8): the cheapest such design, or none."""
+`uncertainty.threshold` (default 0.8) and its mean annual cost over the worlds is within the
+budget: the cheapest such design, or none."""
 
 from __future__ import annotations
 
@@ -61,18 +62,19 @@ def summarise(drawn: pd.DataFrame, spec: PlanSpec, table: pd.DataFrame) -> pd.Da
             row[f"{o.metric}_worst10"] = float(np.nanpercentile(v, 90 if o.sign > 0 else 10))
         row["cost_total_cny_mean"] = float(cost[design].mean())
         if design == TODAY:
-            row["p_beats_today"] = np.nan
+            row["p_beats_today"], row["compared"] = np.nan, 0
         else:
-            better = np.logical_and.reduce(
-                [
-                    o.sign * wide[o.metric][design] < o.sign * wide[o.metric][TODAY]
-                    for o in objectives[:2]
-                ]
-            )
-            row["p_beats_today"] = float(np.mean(better))
+            pairs = [
+                (wide[o.metric][design], wide[o.metric][TODAY], o.sign) for o in objectives[:2]
+            ]
+            defined = np.logical_and.reduce([a.notna() & b.notna() for a, b, _ in pairs])
+            better = np.logical_and.reduce([sign * a < sign * b for a, b, sign in pairs])
+            # worlds where an objective is undefined (no response, say) are not counted
+            row["compared"] = int(defined.sum())
+            row["p_beats_today"] = float(better[defined].mean()) if defined.any() else np.nan
         rows.append(row)
     df = pd.DataFrame(rows)
-    df["mc_se"] = np.sqrt(df["p_beats_today"] * (1 - df["p_beats_today"]) / df["worlds"])
+    df["mc_se"] = np.sqrt(df["p_beats_today"] * (1 - df["p_beats_today"]) / df["compared"])
     ok = (df["design"] != TODAY) & (df["p_beats_today"] >= u.threshold)
     ok &= df["cost_total_cny_mean"] <= spec.budget_cny
     df["recommended"] = False

@@ -538,7 +538,13 @@ def _run_plan(
         spec, designs, order, search_seeds, final_seeds, pareto_keys, finals, log, feasible_after
     )
     robust = None
-    if spec.uncertainty is not None:  # the finals and today across parameter worlds
+    if spec.uncertainty is not None and today.scenario is None:
+        print(
+            "note: today's deployment did not pass the plan's checks, so there is nothing to "
+            "beat: the designs are not re-run across worlds",
+            file=sys.stderr,
+        )
+    elif spec.uncertainty is not None:  # the finals and today across parameter worlds
         from .robust import robust_table
 
         labels = dict(zip(table["key"], table["design"], strict=True))

@@ -120,7 +120,7 @@ def seeds_only(runs: pd.DataFrame, baseline: str) -> pd.DataFrame:
 
     w0 = runs[runs["world"] == 0].drop(columns=["scenario"], errors="ignore")
     w0 = w0.rename(columns={"option": "scenario"})
-    if w0.empty or w0["replicate"].nunique() < 2:
+    if w0.empty or w0["replicate"].nunique() < 2 or baseline not in set(w0["scenario"]):
         return pd.DataFrame(columns=["scenario", "metric", "difference", "ci_low", "ci_high"])
     return differences(w0, baseline)
 
@@ -185,6 +185,13 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
     curve = acceptability(drawn, baseline, wtp.curve_points(), wtp.escalation_per_crime)
     wide = nb.pivot(index="world", columns="option", values="net_benefit")
     notes: list[str] = []
+    left_out = len(worlds.design) - int(drawn["world"].nunique())
+    ran = int(runs.loc[runs["world"] > 0, "world"].nunique()) if len(runs) else 0
+    if left_out and ran > drawn["world"].nunique():
+        notes.append(
+            f"{ran - drawn['world'].nunique()} world(s) left out because a run failed there "
+            "(errors.parquet): if failures depend on the parameters, every answer is biased."
+        )
     voi = evppi(nb, params) if len(params.columns) else pd.DataFrame(columns=["parameter", "evppi"])
     floor = noise_floor(nb, params.index, worlds.seed)
     voi = voi.assign(above_noise=voi["evppi"] > floor)
@@ -462,8 +469,8 @@ def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure
         ax.axvline(worlds.spec.wtp.per_crime, color="0.5", linewidth=0.8)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel(
-            "willingness to pay per crime prevented, CNY "
-            f"(an escalation = {worlds.spec.wtp.escalation_per_crime:g} crimes)"
+            "willingness to pay per crime prevented, CNY (an escalation: a violent crime and "
+            f"{worlds.spec.wtp.escalation_per_crime:g} crimes more)"
         )
         ax.set_ylabel("probability of the highest net benefit")
         ax.set_title("Cost-effectiveness acceptability")

@@ -1,5 +1,6 @@
 """Every option in every world: each run recorded the moment it finishes (a status line and
-Parquet parts, as sweeps do), `--resume` reruns nothing that finished, and the tables are the
+Parquet parts, as sweeps do), `--resume` reruns nothing that finished (a failed run is tried
+again), and the tables are the
 same serially, on a process pool or on Dask (they are assembled in (world, option, replicate)
 order, never in the order runs finished).
 
@@ -131,8 +132,11 @@ def _run(
                 bar.update(len(jobs) - len(todo))
             _run_jobs(worlds, store, todo, workers, scheduler, cluster, bar, chunk)
             done_worlds += list(batch)
-            if worlds.spec.adaptive and converged(tidy(store), worlds):
-                break
+            if worlds.spec.adaptive:
+                # only the batches up to here: a resumed run stops where the first one did
+                so_far = tidy(store)
+                if converged(so_far[so_far["world"].isin(done_worlds)], worlds):
+                    break
     finally:
         store.flush()
         if bar is not None:
@@ -225,6 +229,8 @@ def world_means(runs: pd.DataFrame, worlds: Worlds) -> pd.DataFrame:
     counts = runs.groupby("world")["run"].count()
     complete = [w for w, n in counts.items() if n == expected[w]]
     runs = runs[runs["world"].isin(complete)]
+    if runs.empty:
+        return pd.DataFrame(columns=["world", "option"])
     means = pooled_means(runs.drop(columns=["replicate", "seed"]), ["world", "option"])
     means = means.reset_index()
     order = {label: i for i, label in enumerate(worlds.options)}
@@ -239,8 +245,8 @@ def world_means(runs: pd.DataFrame, worlds: Worlds) -> pd.DataFrame:
 
 def converged(runs: pd.DataFrame, worlds: Worlds) -> bool:
     """True when every option's probability of being best on every headline metric, over the
-    drawn worlds finished so far, has a 95% Monte Carlo half-width within the tolerance (and
-    at least two batches of worlds ran)."""
+    drawn worlds finished so far, has a 95% (Wilson) interval half-width within the tolerance
+    (and at least two batches of worlds ran)."""
     from .analysis import probability_best
     from .answers import headline_directions
 
@@ -257,5 +263,7 @@ def converged(runs: pd.DataFrame, worlds: Worlds) -> bool:
         return True
     best = probability_best(drawn, live)
     best = best[best["worlds"] > 0]
-    half = 1.959963984540054 * np.sqrt(best["p_best"] * (1 - best["p_best"]) / best["worlds"])
+    # Wilson's interval: the Wald half-width is 0 at p = 0 or 1, however few the worlds
+    z2, p, n = 1.959963984540054**2, best["p_best"], best["worlds"]
+    half = np.sqrt(z2 * (p * (1 - p) / n + z2 / (4 * n**2))) / (1 + z2 / n)
     return bool((half <= worlds.spec.tolerance).all())

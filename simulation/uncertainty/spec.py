@@ -44,7 +44,9 @@ class WillingnessToPay(BaseModel):
         ge=0,
         le=1e10,
         allow_inf_nan=False,
-        description="CNY the team would pay to prevent one dispute turning violent (setting)",
+        description="CNY the team would pay to prevent one dispute turning violent (setting), "
+        "beyond its value as a crime: an escalated dispute is a violent crime too, so it counts "
+        "per_crime + per_escalation",
     )
     curve: list[float] | None = Field(
         None,
@@ -83,6 +85,8 @@ class UncertaintySpec(BaseModel):
         default_factory=dict, description="the team's own ranges, replacing the declared ones"
     )
     replicates: int = Field(1, ge=1, le=1000, description="runs per option in each drawn world")
+    # World 0 (the declared values, `fixed` applied) runs the file's replicates with the file's
+    # seed on each scenario's own county.
     counties: Literal["fixed", "per_world"] = "fixed"
     seed: int | None = Field(None, ge=0, description="default: the file's seed")
     wtp: WillingnessToPay = Field(default_factory=WillingnessToPay)

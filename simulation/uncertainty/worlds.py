@@ -62,6 +62,8 @@ def problems(spec: UncertaintySpec, scenario: BaseModel) -> list[tuple[Where, st
             )
         elif key in spec.ranges:
             out.append(((*at, "fixed", key), "both fixed and given a range: choose one"))
+        elif _is_int(key) and not float(value).is_integer():
+            out.append(((*at, "fixed", key), f"{value:g} is not a whole number"))
     bad = check_overrides(dict(spec.ranges), known)
     out += [((*at, "ranges", k), reason) for k, reason in bad.items()]
     own = getattr(scenario, "ranges", None) or {}
@@ -162,11 +164,15 @@ class Worlds:
     ranges: dict[str, Plausible]
     design: pd.DataFrame  # index world 1..N, one column per varying parameter
     replicates: int  # world 0's (the comparison's own)
-    seed: int
+    seed: int  # the drawn worlds' (the block's seed, else the file's)
+    file_seed: int | None = None  # world 0's: the file's own seed (default: `seed`)
+    own: dict[str, frozenset[str]] | None = None  # per option, varying keys it sets itself
 
     def seeds(self, world: int) -> list[int]:
-        n = self.replicates if world == 0 else self.spec.replicates
-        return world_seeds(self.seed, world, n)
+        if world == 0:
+            seed = self.seed if self.file_seed is None else self.file_seed
+            return world_seeds(seed, 0, self.replicates)
+        return world_seeds(self.seed, world, self.spec.replicates)
 
     def runs(self, worlds: Iterable[int]) -> list[Job]:
         """Every (world, option, replicate, seed), world by world."""
@@ -177,20 +183,44 @@ class Worlds:
             for r, s in enumerate(self.seeds(w))
         ]
 
-    def values(self, world: int) -> dict[str, Any]:
-        """The parameter values a world sets: the fixed ones, and its draw."""
+    def values(self, world: int, option: str | None = None) -> dict[str, Any]:
+        """The parameter values a world sets: the fixed ones, and its draw; for an option,
+        less the varying parameters the option sets itself (they are part of its design)."""
         out: dict[str, Any] = dict(self.spec.fixed)
         if world > 0:
             out.update({str(k): v for k, v in self.design.loc[world].items()})
-        return out
+        keep = (self.own or {}).get(option or "", frozenset())
+        return {k: v for k, v in out.items() if k not in keep}
 
     def scenario(self, world: int, option: str) -> dict[str, Any]:
         """The scenario of an option in a world, as a dict (validated where it runs)."""
         data = self.options[option].model_dump(mode="json")
-        set_values(data, self.values(world))
+        set_values(data, self.values(world, option))
         if world > 0 and self.spec.counties == "per_world":
             data.setdefault("region", {})["seed"] = world_seeds(self.seed, world, 1)[0]
         return data
+
+
+def _value(data: dict[str, Any], key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def own_settings(
+    options: Mapping[str, BaseModel], baseline: str, keys: Iterable[str]
+) -> dict[str, frozenset[str]]:
+    """Per option, the varying parameters it sets to another value than the baseline: an
+    option that *is* a change of a ranged parameter (a higher presence share, say) keeps its
+    value in every world, or the worlds would erase what it is."""
+    base = options[baseline].model_dump(mode="json")
+    out = {}
+    for label, scenario in options.items():
+        data = scenario.model_dump(mode="json")
+        out[label] = frozenset(k for k in keys if _value(data, k) != _value(base, k))
+    return out
 
 
 def make_worlds(
@@ -201,8 +231,12 @@ def make_worlds(
     replicates: int,
     seed: int,
 ) -> Worlds:
-    """The worlds of a comparison (check `worlds.problems` first)."""
+    """The worlds of a comparison (check `worlds.problems` first). World 0 runs with the
+    file's seed; the drawn worlds with the block's seed if it gives one."""
     base_seed = seed if spec.seed is None else spec.seed
     ranges = varying(spec, options[baseline])
     design = draw(ranges, spec.worlds, spec.sampling, base_seed)
-    return Worlds(name, dict(options), baseline, spec, ranges, design, replicates, base_seed)
+    own = own_settings(options, baseline, [*ranges, *spec.fixed])
+    return Worlds(
+        name, dict(options), baseline, spec, ranges, design, replicates, base_seed, seed, own
+    )
