@@ -126,6 +126,18 @@ class RangeOverride(BaseModel):
     shape: tuple[float, float] | None = None
     why: str | None = None
 
+    def plausible(self, why: str) -> Plausible:
+        """The range it gives (uniform unless it names another distribution); `why` when it
+        gives no reason of its own."""
+        return Plausible(
+            dist=self.dist or "uniform",
+            low=self.low,
+            high=self.high,
+            mode=self.mode,
+            shape=self.shape,
+            why=self.why or why,
+        )
+
 
 def field_bounds(field: Any) -> tuple[float | None, bool, float | None, bool]:
     """The schema's bounds of a field (on the field or on an Annotated type inside it)."""
@@ -217,14 +229,7 @@ def uncertain_parameters(scenario: BaseModel) -> dict[str, Plausible]:
         if o == FIXED:
             ranges.pop(key, None)
             continue
-        ranges[key] = Plausible(
-            dist=o.dist or "uniform",
-            low=o.low,
-            high=o.high,
-            mode=o.mode,
-            shape=o.shape,
-            why=o.why or f"the scenario's own range (declared: {ranges[key].describe()})",
-        )
+        ranges[key] = o.plausible(f"the scenario's own range (declared: {ranges[key].describe()})")
     return ranges
 
 
@@ -253,14 +258,7 @@ def check_overrides(
             )
         else:
             try:
-                Plausible(
-                    dist=o.dist or "uniform",
-                    low=o.low,
-                    high=o.high,
-                    mode=o.mode,
-                    shape=o.shape,
-                    why="override",
-                )
+                o.plausible("override")
             except ValueError as exc:
                 problems[key] = str(exc).splitlines()[-1].strip().removeprefix("Value error, ")
     return problems

@@ -432,6 +432,26 @@ def read_results(path: str | Path) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_parquet(p) for p in sorted(path.glob("*.parquet"))}
 
 
+def resumable_note(out: Path, name: str, kind: str, new: dict[str, Any]) -> dict[str, Any]:
+    """The settings note (`name`, JSON) of an interrupted `kind` ("sweep", "run across
+    worlds") in `out`, checked to come from the same code as `new` (its "code" key); what
+    else must match is the caller's. FileExistsError, one line, otherwise."""
+    try:
+        old = json.loads((out / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FileExistsError(
+            f"{out} is not the folder of an rpsim {kind} (no readable {name}); --resume needs "
+            f"the folder of an interrupted {kind}"
+        ) from None
+    if old.get("code") != new["code"]:
+        raise FileExistsError(
+            f"--resume: {out} was made by other code (another rpsim source or Python/Mesa/"
+            "NumPy/SciPy/NetworkX version), so its finished runs cannot be mixed with new ones; "
+            f"start the {kind} again with another --out"
+        )
+    return old
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """What makes a run's numbers: a SHA-256 of the installed `simulation` package's sources

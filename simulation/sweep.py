@@ -68,6 +68,7 @@ from .store import (
     code_fingerprint,
     folder_lock,
     read_jsonl,
+    resumable_note,
     write_parquet,
 )
 
@@ -388,20 +389,8 @@ def _note(sweep: Sweep) -> dict[str, Any]:
 
 def _check_resume(sweep: Sweep, out: Path) -> None:
     """FileExistsError unless `out` is a sweep folder started with the same settings."""
-    try:
-        old = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise FileExistsError(
-            f"{out} is not an rpsim sweep folder (no readable sweep.json); --resume needs the "
-            "folder of an interrupted sweep"
-        ) from None
     new = _note(sweep)
-    if old.get("code") != new["code"]:
-        raise FileExistsError(
-            f"--resume: {out} was made by other code (another rpsim source or Python/Mesa/"
-            "NumPy/SciPy/NetworkX version), so its finished runs cannot be mixed with new ones; "
-            "start the sweep again with another --out"
-        )
+    old = resumable_note(out, "sweep.json", "sweep", new)
     changed = [
         f"{k} {old['spec'].get(k)!r} -> {new['spec'].get(k)!r}"
         for k in new["spec"]

@@ -20,7 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ..executor import run_jobs
-from ..store import FolderBusyError, atomic_write_bytes, code_fingerprint, folder_lock
+from ..store import (
+    FolderBusyError,
+    atomic_write_bytes,
+    code_fingerprint,
+    folder_lock,
+    resumable_note,
+)
 from ..sweep import SweepStore, describe_error, run_point
 from .worlds import Job, Worlds
 
@@ -45,19 +51,8 @@ def _note(worlds: Worlds) -> dict[str, Any]:
 
 
 def _check_resume(worlds: Worlds, out: Path) -> None:
-    try:
-        old = json.loads((out / "worlds.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise FileExistsError(
-            f"{out} is not an unfinished rpsim uncertainty run (no readable worlds.json); "
-            "--resume needs the folder of an interrupted run"
-        ) from None
     new = _note(worlds)
-    if old.get("code") != new["code"]:
-        raise FileExistsError(
-            f"--resume: {out} was made by other code, so its finished runs cannot be mixed "
-            "with new ones; start again with another --out"
-        )
+    old = resumable_note(out, "worlds.json", "run across worlds", new)
     changed = [k for k in new if k != "code" and old.get(k) != new[k]]
     if changed:
         raise FileExistsError(

@@ -85,15 +85,9 @@ def varying(spec: UncertaintySpec, scenario: BaseModel) -> dict[str, Plausible]:
     ranges = uncertain_parameters(scenario)
     for key, o in spec.ranges.items():
         declared = ranges.get(key)
-        ranges[key] = Plausible(
-            dist=o.dist or "uniform",
-            low=o.low,
-            high=o.high,
-            mode=o.mode,
-            shape=o.shape,
-            why=o.why
-            or "the team's own range"
-            + (f" (declared: {declared.describe()})" if declared is not None else ""),
+        ranges[key] = o.plausible(
+            "the team's own range"
+            + (f" (declared: {declared.describe()})" if declared is not None else "")
         )
     chosen = ranges if spec.parameters == "all" else {k: ranges[k] for k in spec.parameters}
     return {k: p for k, p in chosen.items() if k not in spec.fixed}
