@@ -59,7 +59,7 @@ from .config_files import (
     validate_dict,
 )
 from .errors import Problem, ScenarioError
-from .executor import run_jobs
+from .executor import Finished, run_jobs
 from .runner import replicate_seeds, run_once
 from .scenario import is_int_key
 from .store import (
@@ -326,6 +326,32 @@ class SweepStore:
         if rec["status"] == "ok":
             self.pending.append(rec)
 
+    def record_finished(
+        self, done: Finished, ids: dict[str, Any], params: dict[Any, Any], chunk: int
+    ) -> None:
+        """Record one finished job (`ids`: run, point, replicate, seed) with its metrics or
+        its error; a Parquet part is written every `chunk` successful runs."""
+        self.record(
+            {
+                **ids,
+                "status": "ok" if done.error is None else "error",
+                "error": None if done.error is None else _describe(done.error),
+                "wall_s": round(done.wall_s, 3),
+                "params": params,
+                "metrics": done.result or {},
+            }
+        )
+        if len(self.pending) >= chunk:
+            self.flush()
+
+    def rows(self) -> pd.DataFrame:
+        """Every successful run in the parts, the last of each run (unsorted)."""
+        parts = sorted(self.parts.glob("part-*.parquet"))
+        if not parts:
+            return pd.DataFrame(columns=list(RESULT_IDS))
+        rows = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        return rows.drop_duplicates("run", keep="last")
+
     def flush(self) -> None:
         """Write the pending rows as one Parquet part."""
         if not self.pending:
@@ -438,21 +464,8 @@ def _run_sweep(
     try:
         for done in finished:  # a failed run is recorded, and the sweep goes on
             p, r, s = todo[done.index]
-            store.record(
-                {
-                    "run": f"{p:05d}-{r:03d}",
-                    "point": p,
-                    "replicate": r,
-                    "seed": s,
-                    "status": "ok" if done.error is None else "error",
-                    "error": None if done.error is None else describe_error(done.error),
-                    "wall_s": round(done.wall_s, 3),
-                    "params": params[p],
-                    "metrics": done.result or {},
-                }
-            )
-            if len(store.pending) >= chunk:
-                store.flush()
+            ids = {"run": f"{p:05d}-{r:03d}", "point": p, "replicate": r, "seed": s}
+            store.record_finished(done, ids, params[p], chunk)
             if bar is not None:
                 bar.update(1)
     finally:
@@ -467,24 +480,14 @@ def _py(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
 
 
-def describe_error(exc: BaseException) -> str:
+def _describe(exc: BaseException) -> str:
     last = traceback.format_exception_only(type(exc), exc)[-1].strip()
     return last if len(last) < 2000 else last[:2000]
 
 
 def assemble(sweep: Sweep, out: Path, wall_s: float = math.nan) -> Path:
     """Final tables from the parts and the status log."""
-    parts = sorted((out / "parts").glob("part-*.parquet"))
-    results = (
-        pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=list(RESULT_IDS))
-    )
-    results = (
-        results.drop_duplicates("run", keep="last")
-        .sort_values(["point", "replicate"])
-        .reset_index(drop=True)
-    )
+    results = SweepStore(out).rows().sort_values(["point", "replicate"]).reset_index(drop=True)
     write_parquet(results, out / "results.parquet")
     write_parquet(sweep.design.assign(point=range(len(sweep.design))), out / "design.parquet")
     status = SweepStore(out).finished()

@@ -65,6 +65,8 @@ class Answers:
     sobol: pd.DataFrame
     box: Box | None
     flips: pd.Series
+    runner_up: str  # the option with the second highest expected net benefit
+    gap: pd.Series  # per world, net benefit of the preferred option less the runner-up's
     noise_floor: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -232,6 +234,8 @@ def analyse(runs: pd.DataFrame, means: pd.DataFrame, worlds: Worlds) -> Answers:
         )
     return Answers(
         worlds=int(drawn["world"].nunique()),
+        runner_up=runner_up,
+        gap=gap,
         noise_floor=floor,
         differences=spread,
         best=best,
@@ -414,7 +418,7 @@ def markdown(a: Answers, worlds: Worlds) -> str:
 
 
 # --- figures ------------------------------------------------------------------------------
-def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure]:
+def figures(a: Answers, worlds: Worlds) -> dict[str, Figure]:
     """Probability-best bars, acceptability curves, value of information, and the decisive
     difference against the most influential parameter."""
     import matplotlib.pyplot as plt
@@ -501,15 +505,13 @@ def figures(a: Answers, worlds: Worlds, means: pd.DataFrame) -> dict[str, Figure
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
         if len(top):
             param = str(top["parameter"].iloc[0])
-            wide = a.net_benefit.pivot(index="world", columns="option", values="net_benefit")
-            ranked = sorted(a.decision.expected, key=lambda o: a.decision.expected[o], reverse=True)
-            other = ranked[1] if len(ranked) > 1 else ranked[0]
-            gap = wide[a.decision.preferred] - wide[other]
-            x = worlds.design.loc[gap.index, param]
-            ax.scatter(x, gap / 1000, s=12, color=colours[0], edgecolor="0.2", linewidth=0.3)
+            x = worlds.design.loc[a.gap.index, param]
+            ax.scatter(x, a.gap / 1000, s=12, color=colours[0], edgecolor="0.2", linewidth=0.3)
             ax.axhline(0, color="0.4", linewidth=0.8)
             ax.set_xlabel(param)
-            ax.set_ylabel(f"net benefit, {a.decision.preferred} - {other}\n(thousand CNY a year)")
+            ax.set_ylabel(
+                f"net benefit, {a.decision.preferred} - {a.runner_up}\n(thousand CNY a year)"
+            )
             ax.set_title("The decisive difference against the most influential parameter")
         prepare(fig)
         fig.tight_layout()
@@ -545,7 +547,7 @@ def write(
     (out / "figures").mkdir(exist_ok=True)
     import matplotlib.pyplot as plt
 
-    for name, fig in figures(a, worlds, means).items():
+    for name, fig in figures(a, worlds).items():
         fig.savefig(out / "figures" / f"{name}.png")
         plt.close(fig)
     from ..runner import Results

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from ..store import (
     folder_lock,
     resumable_note,
 )
-from ..sweep import SweepStore, describe_error, run_point
+from ..sweep import SweepStore, run_point
 from .worlds import Job, Worlds
 
 
@@ -159,41 +158,24 @@ def _run_jobs(
         scheduler=scheduler,
         cluster=cluster,
     )
-    t0 = time.perf_counter()
     try:
         for done in finished:  # a failed run is recorded, and the others go on
             w, label, r, s = todo[done.index]
-            store.record(
-                {
-                    "run": run_id(w, label, r),
-                    "point": w,
-                    "replicate": r,
-                    "seed": s,
-                    "status": "ok" if done.error is None else "error",
-                    "error": None if done.error is None else describe_error(done.error),
-                    "wall_s": round(done.wall_s, 3),
-                    "params": {"option": label},
-                    "metrics": done.result or {},
-                }
-            )
-            if len(store.pending) >= chunk:
-                store.flush()
+            ids = {"run": run_id(w, label, r), "point": w, "replicate": r, "seed": s}
+            store.record_finished(done, ids, {"option": label}, chunk)
             if bar is not None:
                 bar.update(1)
     finally:
         finished.close()
         store.flush()
-    del t0
 
 
 def tidy(store: SweepStore) -> pd.DataFrame:
     """Every finished run in (world, option order as run, replicate) order: world, option,
     replicate, seed and the summary metrics."""
-    parts = sorted(store.parts.glob("part-*.parquet"))
-    if not parts:
-        return pd.DataFrame(columns=["run", "world", "option", "replicate", "seed"])
-    runs = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    runs = runs.drop_duplicates("run", keep="last").rename(columns={"point": "world"})
+    runs = store.rows().rename(columns={"point": "world"})
+    if "option" not in runs:
+        runs["option"] = pd.Series(dtype=str)
     return runs.sort_values(["world", "run"]).reset_index(drop=True)
 
 
