@@ -67,6 +67,17 @@ class CallsConfig(Section):
         description="vary the rate by hour of day",
         json_schema_extra={"unit": "", "source": "setting"},
     )
+    hour_profile: list[float] | None = Field(
+        None,
+        min_length=24,
+        max_length=24,
+        description="the county's own relative call rate by hour, 0-23 (any scale: it is "
+        "rescaled to mean 1); null: the assumed curve (rhythms.CALLS_BY_HOUR)",
+        json_schema_extra={
+            "unit": "relative rate",
+            "source": "setting: estimated from a county's call log by `rpsim calibrate`",
+        },
+    )
 
     @field_validator("village_rates_per_day")
     @classmethod
@@ -78,6 +89,13 @@ class CallsConfig(Section):
                     "calls a day"
                 )
         return rates
+
+    @field_validator("hour_profile")
+    @classmethod
+    def _profile_usable(cls, profile: list[float] | None) -> list[float] | None:
+        if profile is not None and (min(profile) < 0 or sum(profile) <= 0):
+            raise ValueError("an hour profile has 24 rates >= 0, not all 0")
+        return profile
 
 
 class CallProcess:
@@ -99,6 +117,10 @@ class CallProcess:
         self.enabled = config.enabled
         self.scene_share = config.scene_share if config.village_rates_per_day is None else 1.0
         self.explicit: np.ndarray | None = None
+        self.by_hour = CALLS_BY_HOUR
+        if config.hour_profile is not None:
+            profile = np.asarray(config.hour_profile, dtype=float)
+            self.by_hour = profile / profile.mean()
         if config.village_rates_per_day is not None:
             rates = np.zeros(region.n)
             for name, r in config.village_rates_per_day.items():
@@ -116,7 +138,7 @@ class CallProcess:
             present = self.villagers.present_by_village
             lam = cfg.rate_per_1000 / 1000 / HOURS_PER_YEAR * present * multiplier
         if cfg.daily_profile:
-            lam = lam * CALLS_BY_HOUR[hour]
+            lam = lam * self.by_hour[hour]
         counts = self.rng.poisson(lam)
         total = int(counts.sum())
         if total == 0:

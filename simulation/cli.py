@@ -10,6 +10,8 @@
                 [--out DIR] [--resume] [--days D] [--replicates R]
     rpsim plan PLAN_FILE [--out DIR] [--workers N | --cluster local:N | --scheduler ADDR]
                [--resume]
+    rpsim calibrate CALIBRATION_FILE [--out DIR] [--workers N | --cluster local:N |
+                    --scheduler ADDR] [--resume]
     rpsim report RESULTS_DIR [--out FILE]
     rpsim app [SCENARIO] [--port N] [--host H]
 
@@ -377,6 +379,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     from .plan.run import prepare_plan
 
                     prepare_plan(f)  # every check `rpsim plan` makes before running
+                case "calibration":
+                    from .calibrate.spec import load_calibration
+
+                    load_calibration(f)
                 case _:
                     load_scenario(f)
             _say(args, f"ok   {f} ({kind})")
@@ -392,7 +398,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _kind(path: Path) -> str:
-    """'comparison', 'sweep', 'plan' or 'scenario', from the file's top-level keys."""
+    """'comparison', 'sweep', 'plan', 'calibration' or 'scenario', from the file's top-level
+    keys."""
     data, _ = read_yaml(path)
     if "scenarios" in data and "baseline" in data:
         return "comparison"
@@ -400,6 +407,8 @@ def _kind(path: Path) -> str:
         return "sweep"
     if "base" in data and "objectives" in data:
         return "plan"
+    if "base" in data and "records" in data:
+        return "calibration"
     return "scenario"
 
 
@@ -492,6 +501,40 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     _say(args, (result.out / "plan.md").read_text())
     print(f"plan: {result.out}/  (pareto.parquet, designs/, frontier.png, maps/, plan.md)")
+    return EXIT_OK
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Fit the model to a county's records (simulation/calibrate)."""
+    from .calibrate.outputs import run_calibration
+
+    options = _executor(args)
+
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    try:
+        out, result = run_calibration(
+            args.calibration_file, args.out, resume=args.resume, say=say, **options
+        )
+    except FileExistsError as exc:
+        raise BadInputError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("interrupted: finished runs are kept; rerun with --resume", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    table = result.table()
+    if not args.quiet:
+        for r in table.itertuples():
+            print(
+                f"{r.parameter:38s} prior {r.prior_low:9.4g} to {r.prior_high:9.4g}  "
+                f"posterior {r.posterior_low:9.4g} to {r.posterior_high:9.4g}  "
+                f"shrinkage {r.shrinkage:5.2f}"
+            )
+    print(
+        f"calibration: {out}/  (calibrated.yaml, posterior.parquet, calibration.md, "
+        "data_report.md, figures/)"
+    )
     return EXIT_OK
 
 
@@ -641,6 +684,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true")
     parallel(p, 1, "1")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("calibrate", help="fit the model to a county's own records")
+    p.add_argument("calibration_file")
+    p.add_argument("--out", help="calibration folder (default results/calibrate-<name>)")
+    p.add_argument("--resume", action="store_true", help="finish an interrupted calibration")
+    p.add_argument("--quiet", "-q", action="store_true")
+    parallel(p, 1, "1")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser("report", help="write a self-contained HTML report of a results folder")
     p.add_argument("results_dir")

@@ -426,6 +426,8 @@ def load_comparison(
                     reason=f"not one of the scenarios {sorted(spec.scenarios)}",
                 )
             )
+    if spec.uncertainty is not None:
+        spec.uncertainty.resolve(Path(path).parent)
     if spec.uncertainty is not None and spec.baseline in scenarios:
         problems += [
             Problem(

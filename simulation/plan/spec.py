@@ -218,6 +218,8 @@ def load_plan(path: str | Path) -> tuple[PlanSpec, Scenario]:
         spec = PlanSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    if spec.uncertainty is not None:
+        spec.uncertainty.resolve(Path(path).parent)
     base_path = Path(path).parent / spec.base
     if not base_path.is_file():
         raise ScenarioError(

@@ -13,10 +13,13 @@ parameters vary and how, and the values the team puts on what the options achiev
       adaptive: false          # stop adding worlds once every probability-best is known
       tolerance: 0.05          # ... to +- this (95%)
       threshold: 0.8           # plans: recommend a design only if it beats today this often
+      posterior: calibrate-x/posterior.parquet   # a calibration's posterior (rpsim calibrate):
+                               # its parameters take its draws, world by world
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,3 +101,13 @@ class UncertaintySpec(BaseModel):
     threshold: float = Field(
         0.8, gt=0, le=1, description="plans: recommend only designs beating today this often"
     )
+    posterior: str | None = Field(
+        None,
+        description="posterior.parquet of `rpsim calibrate` (relative to this file): its "
+        "parameters take its draws in place of their plausible ranges",
+    )
+
+    def resolve(self, folder: Path) -> None:
+        """The posterior's path, relative to the file that names it."""
+        if self.posterior is not None and not Path(self.posterior).is_absolute():
+            self.posterior = str(folder / self.posterior)

@@ -36,6 +36,24 @@ def _unknown(key: str, known: dict[str, Uncertain]) -> str:
     return f"not an uncertain parameter with a range{hint}"
 
 
+def read_posterior(path: str) -> pd.DataFrame:
+    """A calibration's posterior draws (`rpsim calibrate`'s posterior.parquet): one column
+    per parameter, one row per draw. ValueError, one line, for a file that is not one."""
+    try:
+        table = pd.read_parquet(path)
+    except FileNotFoundError:
+        raise ValueError(f"file not found: {path}") from None
+    except Exception as exc:  # pyarrow raises many kinds for a damaged file
+        raise ValueError(f"cannot read {path} as a posterior table: {exc}") from None
+    table = table.drop(columns=[c for c in ("draw",) if c in table])
+    if table.empty or not len(table.columns):
+        raise ValueError(f"{path} holds no posterior draws")
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    if bad or not np.isfinite(table.to_numpy(dtype=float)).all():
+        raise ValueError(f"{path}: every column must be finite numbers (not {bad or 'NaN'})")
+    return table.reset_index(drop=True)
+
+
 def problems(spec: UncertaintySpec, scenario: BaseModel) -> list[tuple[Where, str]]:
     """One line per bad entry of an `uncertainty:` block, at its key path: an unknown or
     non-ranged parameter, a range outside the schema's bounds, a fixed value outside them, a
@@ -66,6 +84,8 @@ def problems(spec: UncertaintySpec, scenario: BaseModel) -> list[tuple[Where, st
             out.append(((*at, "fixed", key), f"{value:g} is not a whole number"))
     bad = check_overrides(dict(spec.ranges), known)
     out += [((*at, "ranges", k), reason) for k, reason in bad.items()]
+    if spec.posterior is not None:
+        out += _posterior_problems(spec, known)
     own = getattr(scenario, "ranges", None) or {}
     if isinstance(spec.parameters, list):
         out += [
@@ -73,6 +93,47 @@ def problems(spec: UncertaintySpec, scenario: BaseModel) -> list[tuple[Where, st
             for k in spec.parameters
             if own.get(k) == FIXED and k not in spec.ranges
         ]
+    return out
+
+
+def _posterior_problems(spec: UncertaintySpec, known: dict[str, Uncertain]) -> list:
+    at: Where = ("uncertainty", "posterior")
+    assert spec.posterior is not None
+    try:
+        table = read_posterior(spec.posterior)
+    except ValueError as exc:
+        return [(at, str(exc))]
+    out: list[tuple[Where, str]] = []
+    for key in table.columns:
+        if key not in known:
+            out.append((at, f"column {key!r}: {_unknown(key, known)}"))
+        elif key in spec.fixed or key in spec.ranges:
+            out.append((at, f"{key} is in the posterior and also fixed or ranged: choose one"))
+        else:
+            values = table[key]
+            if not known[key].within_bounds(float(values.min()), float(values.max())):
+                out.append(
+                    (at, f"{key}: draws outside its bounds ({known[key].describe_bounds()})")
+                )
+    if spec.worlds > len(table):
+        out.append(
+            (
+                ("uncertainty", "worlds"),
+                f"{spec.worlds} worlds but the posterior has {len(table)} draws: ask for at "
+                "most that many",
+            )
+        )
+    return out
+
+
+def posterior_ranges(table: pd.DataFrame, path: str) -> dict[str, Plausible]:
+    """The span of each posterior column, as the range the answers report it over."""
+    out = {}
+    for key in table.columns:
+        lo, hi = float(table[key].min()), float(table[key].max())
+        if not lo < hi:
+            lo, hi = lo - 1e-9 * (abs(lo) + 1), hi + 1e-9 * (abs(hi) + 1)
+        out[key] = Plausible(low=lo, high=hi, why=f"posterior draws of a calibration ({path})")
     return out
 
 
@@ -90,6 +151,9 @@ def varying(spec: UncertaintySpec, scenario: BaseModel) -> dict[str, Plausible]:
             + (f" (declared: {declared.describe()})" if declared is not None else "")
         )
     chosen = ranges if spec.parameters == "all" else {k: ranges[k] for k in spec.parameters}
+    if spec.posterior is not None:  # its parameters vary as its draws
+        posterior = posterior_ranges(read_posterior(spec.posterior), spec.posterior)
+        chosen = {k: p for k, p in chosen.items() if k not in posterior} | posterior
     return {k: p for k, p in chosen.items() if k not in spec.fixed}
 
 
@@ -230,6 +294,11 @@ def make_worlds(
     base_seed = seed if spec.seed is None else spec.seed
     ranges = varying(spec, options[baseline])
     design = draw(ranges, spec.worlds, spec.sampling, base_seed)
+    if spec.posterior is not None:  # the posterior's columns take its draws, in order
+        posterior = read_posterior(spec.posterior)
+        for key in posterior.columns:
+            values = posterior[key].to_numpy()[: spec.worlds]
+            design[key] = np.round(values).astype(int) if _is_int(key) else values
     own = own_settings(options, baseline, [*ranges, *spec.fixed])
     return Worlds(
         name, dict(options), baseline, spec, ranges, design, replicates, base_seed, seed, own
