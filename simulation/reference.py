@@ -231,14 +231,33 @@ def presets_table() -> str:
     return "\n".join(rows)
 
 
+def calibration_summaries() -> str:
+    """The summary statistics `rpsim calibrate` matches (simulation/calibrate/observe.py)."""
+    from .calibrate.observe import SUMMARIES
+
+    rows = [
+        {
+            "key": name,
+            "summary": name,
+            "label": s.label,
+            "unit": s.unit,
+            "meaning": s.meaning + (" (needs the panel)" if s.needs_panel else ""),
+            "emulated as": s.transform.value,
+        }
+        for name, s in SUMMARIES.items()
+    ]
+    return _md(rows, ["summary", "label", "unit", "meaning", "emulated as"])
+
+
 SECTIONS = {
     "presets": presets_table,
     "yaml-reference": yaml_reference,
     "parameters": parameter_table,
     "metrics": metric_table,
+    "calibration-summaries": calibration_summaries,
 }
 TARGETS = {
-    ROOT / "README.md": ["presets", "metrics", "yaml-reference"],
+    ROOT / "README.md": ["presets", "metrics", "yaml-reference", "calibration-summaries"],
     ROOT / "docs" / "ODD.md": ["presets", "parameters"],
     ROOT / "docs" / "parameters.md": ["parameters"],
 }

@@ -140,3 +140,30 @@ def test_province_sweep_runs_on_a_local_cluster(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "4 runs of 1 days" in out.stdout
     assert "worker " in out.stdout  # the worker's memory was sampled
+
+
+def test_calibrate_prints_stages_and_the_truth(tmp_path, monkeypatch, capsys):
+    from datetime import date
+
+    from simulation.calibrate.synthetic import write_example
+
+    (tmp_path / "tiny.yaml").write_text(
+        "region: {type: plain, villages: 6, population: 6000, townships: 1}\n"
+        "warmup_days: 0\npolicing: {preset: clinic, officers: 3}\n"
+    )
+    truth = {"calls.rate_per_1000": 30.0, "disputes.rate_per_1000": 20.0}
+    write_example(tmp_path / "tiny.yaml", tmp_path / "records", date(2025, 3, 1),
+                  date(2025, 4, 1), seed=3, truth=truth)  # fmt: skip
+    (tmp_path / "calibrate.yaml").write_text(
+        "base: tiny.yaml\nrecords: {calls: records/calls.csv, start: 2025-03-01, "
+        "end: 2025-04-01}\nparameters: [calls.rate_per_1000, disputes.rate_per_1000]\n"
+        "discrepancy: 0\nsamples: 50\n"
+    )
+    code, out = script("calibrate.py", "--file", str(tmp_path / "calibrate.yaml"),
+                       "--waves", "1", "--runs-per-wave", "8", "--checks", "0",
+                       "--workers", "1", "--out", str(tmp_path / "out"),
+                       monkeypatch=monkeypatch, capsys=capsys)  # fmt: skip
+    assert code == 0
+    assert "wave 1/1: 8 runs" in out and "wall_s=" in out and "runs=8 " in out
+    assert "true values inside their 90% posterior interval:" in out
+    assert (tmp_path / "out" / "posterior.parquet").is_file()

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_five_notebooks():
-    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
+def test_there_are_six_notebooks():
+    assert [p.stem[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -28,7 +28,7 @@ def test_committed_without_outputs(path):
 
 # Notebooks that run a small sweep of their own into a scratch folder when the shipped sweep's
 # results are missing.
-SCRATCH = {"02": "nb-sweep", "03": "nb-sobol", "05": "nb-worlds"}
+SCRATCH = {"02": "nb-sweep", "03": "nb-sobol", "05": "nb-worlds", "06": "nb-calibrate"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

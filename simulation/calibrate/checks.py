@@ -181,8 +181,8 @@ def shrinkage_figure(table: pd.DataFrame, truth: dict[str, float] | None = None)
     ax.set_yticks(range(n), list(table["parameter"])[::-1], fontsize=8)
     ax.set_xlim(-0.1, 1.3)
     ax.set_xlabel("position within the prior's 90% interval")
-    ax.set_title("What the records taught: prior and posterior")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.4 / n), ncol=3, fontsize=8)
+    ax.set_title("What the records taught: prior and posterior", pad=24)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8)
     fig.tight_layout()
     return fig
 

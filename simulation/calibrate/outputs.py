@@ -38,7 +38,7 @@ from .spec import CalibrationSpec, load_calibration
 Say = Callable[[str], None]
 
 
-def _md_table(df: pd.DataFrame, floatfmt: str = ".3g") -> str:
+def _md_table(df: pd.DataFrame, floatfmt: str = ".4g") -> str:
     def cell(v: Any) -> str:
         if isinstance(v, float):
             return format(v, floatfmt)
