@@ -198,11 +198,11 @@ def _posterior(out: Path) -> pd.DataFrame:
     return pd.read_parquet(out / "posterior.parquet")
 
 
-def test_resume_after_a_kill_gives_the_same_posterior(county, tmp_path):
+def test_resume_after_a_kill_gives_the_same_posterior(calibrated, county, tmp_path):
     """A calibration killed mid-wave and resumed reruns nothing finished and ends where an
-    uninterrupted one ends."""
-    path = calibration_file(county, checks=0)
-    whole, _ = run_calibration(path, tmp_path / "whole", say=lambda _: None)
+    uninterrupted one (the module's) ends."""
+    whole, _ = calibrated
+    path = calibration_file(county)
 
     class KillError(Exception):
         pass
@@ -220,17 +220,23 @@ def test_resume_after_a_kill_gives_the_same_posterior(county, tmp_path):
     assert 16 < len(finished) < 32  # wave 1 whole, wave 2 in part
     lines: list[str] = []
     run_calibration(path, tmp_path / "cut", resume=True, say=lines.append)
-    assert len((tmp_path / "cut" / "runs.jsonl").read_text().splitlines()) == 32
+    assert len((tmp_path / "cut" / "runs.jsonl").read_text().splitlines()) == 32 + 3
     assert any(f"{32 - len(finished)}/{32 - len(finished)} runs" in x for x in lines)
     pd.testing.assert_frame_equal(_posterior(whole), _posterior(tmp_path / "cut"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(whole / "predictive.parquet"),
+        pd.read_parquet(tmp_path / "cut" / "predictive.parquet"),
+    )
 
 
-def test_resume_refuses_other_settings(county, tmp_path):
-    path = calibration_file(county, checks=0, waves=1)
-    run_calibration(path, tmp_path / "a", say=lambda _: None)
-    other = calibration_file(county, checks=0, waves=1, seed=6)
+def test_resume_refuses_other_settings(calibrated, county):
+    out, _ = calibrated
+    before = (out / "runs.jsonl").read_bytes()
+    other = calibration_file(county, seed=6)
     with pytest.raises(FileExistsError, match="other settings"):
-        run_calibration(other, tmp_path / "a", resume=True, say=lambda _: None)
+        run_calibration(other, out, resume=True, say=lambda _: None)
+    assert (out / "runs.jsonl").read_bytes() == before  # nothing touched
+    calibration_file(county)  # the module's file back as it was
 
 
 def test_serial_pool_and_dask_give_the_same_posterior(county, tmp_path):

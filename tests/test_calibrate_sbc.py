@@ -85,14 +85,14 @@ def sbc(training: int, datasets: int, seed: int) -> tuple[np.ndarray, np.ndarray
 
 
 def test_posterior_intervals_cover_the_truth_at_the_nominal_rate():
-    """48 synthetic data sets from known parameters (the prior), 64 emulator runs.
+    """40 synthetic data sets from known parameters (the prior), 48 emulator runs.
 
-    Tolerances: with 48 data sets a parameter's coverage has a binomial standard deviation
-    of sqrt(0.9 * 0.1 / 48) = 0.043, so a correct posterior lies above 0.75 (3.5 sd) in all
-    but ~1 in 4,000 parameters; the pooled 192 intervals (sd ~0.022, more with the
-    dependence within a data set) within [0.80, 0.98]. Ranks in 4 bins (12 expected per bin):
+    Tolerances: with 40 data sets a parameter's coverage has a binomial standard deviation
+    of sqrt(0.9 * 0.1 / 40) = 0.047, so a correct posterior lies above 0.75 (3.2 sd) in all
+    but ~1 in 1,000 parameters; the pooled 160 intervals (sd ~0.024, more with the
+    dependence within a data set) within [0.80, 0.98]. Ranks in 4 bins (10 expected per bin):
     a chi-square p-value under 0.001 means the posterior is biased or too narrow or wide."""
-    ranks, inside = sbc(training=64, datasets=48, seed=3)
+    ranks, inside = sbc(training=48, datasets=40, seed=3)
     coverage = inside.mean(axis=0)
     table = pd.DataFrame({"parameter": PARAMETERS, "coverage_90": coverage})
     print(table.to_string(index=False))
