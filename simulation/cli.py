@@ -383,6 +383,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
                     from .calibrate.spec import load_calibration
 
                     load_calibration(f)
+                case "synthetic records":
+                    from .calibrate.synthetic import read_truth_file
+
+                    read_truth_file(f)
                 case _:
                     load_scenario(f)
             _say(args, f"ok   {f} ({kind})")
@@ -398,8 +402,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _kind(path: Path) -> str:
-    """'comparison', 'sweep', 'plan', 'calibration' or 'scenario', from the file's top-level
-    keys."""
+    """'comparison', 'sweep', 'plan', 'calibration', 'synthetic records' (the truth file beside
+    synthetic records) or 'scenario', from the file's top-level keys."""
     data, _ = read_yaml(path)
     if "scenarios" in data and "baseline" in data:
         return "comparison"
@@ -409,6 +413,8 @@ def _kind(path: Path) -> str:
         return "plan"
     if "base" in data and "records" in data:
         return "calibration"
+    if "synthetic" in data and "values" in data:
+        return "synthetic records"
     return "scenario"
 
 

@@ -176,17 +176,56 @@ def release_memory() -> None:
 _TRIM: Any = None
 
 
+class SharedExecutor:
+    """One executor for several `run_jobs` calls (a calibration's waves: a pool or cluster
+    started once, not once a wave): made at the first call, shut down by `close()` or at the
+    end of a `with` block."""
+
+    def __init__(
+        self, workers: int = 1, scheduler: str | None = None, cluster: str | None = None
+    ) -> None:
+        check_options(workers, scheduler, cluster)
+        self.options = (workers, scheduler, cluster)
+        self._made: tuple[Executor | None, Callable[[], None], int] | None = None
+
+    def get(self) -> tuple[Executor | None, int]:
+        if self._made is None:
+            self._made = make_executor(*self.options)
+        executor, _, slots = self._made
+        return executor, slots
+
+    def close(self) -> None:
+        if self._made is not None:
+            self._made[1]()
+            self._made = None
+
+    def __enter__(self) -> SharedExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def run_jobs(
     fn: Callable[..., Any],
     jobs: Iterable[tuple],
     workers: int = 1,
     scheduler: str | None = None,
     cluster: str | None = None,
+    shared: SharedExecutor | None = None,
 ) -> Generator[Finished]:
     """`fn(*args)` for every argument tuple of `jobs`, yielded as they finish (serially:
     in order). A failing job yields its error and the others go on. `jobs` is consumed
-    lazily. Close the generator (or exhaust it) to shut the executor down."""
-    executor, close, slots = make_executor(workers, scheduler, cluster)
+    lazily. Close the generator (or exhaust it) to shut the executor down (a `shared` one
+    stays up for the next call)."""
+    if shared is not None:
+        executor, slots = shared.get()
+
+        def close() -> None:
+            pass
+
+    else:
+        executor, close, slots = make_executor(workers, scheduler, cluster)
     try:
         if executor is None:
             for i, args in enumerate(jobs):

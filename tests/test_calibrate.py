@@ -19,6 +19,7 @@ from simulation.calibrate.synthetic import write_example
 from simulation.cli import main
 from simulation.config_files import load_comparison, load_scenario
 from simulation.errors import ScenarioError
+from simulation.ranges import uncertain_parameters
 from simulation.uncertainty.worlds import make_worlds
 
 TINY = {
@@ -72,12 +73,13 @@ def county(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def calibrated(county) -> tuple[Path, object]:
-    """The tiny county calibrated once through the command line (two waves)."""
+def calibrated(county) -> tuple[Path, dict]:
+    """The tiny county calibrated once through the command line (two waves); with the
+    priors it used."""
     out = county / "out"
     assert main(["calibrate", str(calibration_file(county)), "--out", str(out), "-q"]) == 0
-    _, result = run_calibration(calibration_file(county), out, resume=True, say=lambda _: None)
-    return out, result
+    spec, scenario, _ = load_calibration(calibration_file(county))
+    return out, {k: uncertain_parameters(scenario)[k] for k in spec.parameters}
 
 
 def test_synthetic_records_are_labelled_and_hold_the_defects(county):
@@ -90,7 +92,7 @@ def test_synthetic_records_are_labelled_and_hold_the_defects(county):
 
 
 def test_calibrate_writes_everything(calibrated, county):
-    out, result = calibrated
+    out, priors = calibrated
     for name in (
         "calibration.md",
         "data_report.md",
@@ -119,7 +121,7 @@ def test_calibrate_writes_everything(calibrated, county):
     assert list(posterior.columns) == ["draw", *PARAMETERS] and len(posterior) == 50
     table = pd.read_parquet(out / "prior_posterior.parquet")
     # Every posterior draw lies within its prior's support.
-    for key, p in result.priors.items():
+    for key, p in priors.items():
         assert posterior[key].between(p.low, p.high).all()
     assert (table["shrinkage"] <= 1).all()
     text = (out / "calibration.md").read_text(encoding="utf-8")
@@ -128,14 +130,15 @@ def test_calibrate_writes_everything(calibrated, county):
 
 
 def test_calibrated_scenario_runs_and_holds_the_estimates(calibrated):
-    out, result = calibrated
+    out, _ = calibrated
+    posterior = pd.read_parquet(out / "posterior.parquet")
     scenario = load_scenario(out / "calibrated.yaml")
     assert scenario.days == 59  # 2025-01-01 to 2025-03-01
     assert scenario.season.spring_festival_day == 29  # 2025-01-29, day 29
     for key in PARAMETERS:
         section, _, name = key.partition(".")
         value = getattr(getattr(scenario, section), name)
-        assert value == pytest.approx(float(np.median(result.posterior[key])), rel=1e-4)
+        assert value == pytest.approx(float(np.median(posterior[key])), rel=1e-4)
     assert scenario.calls.hour_profile is None or len(scenario.calls.hour_profile) == 24
 
 
@@ -304,3 +307,32 @@ def test_settings_note_is_json(calibrated):
     out, _ = calibrated
     note = json.loads((out / "calibration.json").read_text())
     assert note["spec"]["seed"] == 5 and set(note["observed"]) >= {"service_calls"}
+
+
+def test_a_plan_reads_the_posterior_beside_its_file(calibrated, county):
+    """A plan's `uncertainty: {posterior: ...}` is found relative to the plan file, and its
+    checks are the comparison's (`rpsim plan` draws its worlds with the same code)."""
+    from simulation.plan.run import prepare_plan
+    from simulation.plan.spec import load_plan
+
+    (county / "plan_base.yaml").write_text(yaml.safe_dump({**TINY, "days": 30}), encoding="utf-8")
+    plan = {
+        "name": "p",
+        "base": "plan_base.yaml",
+        "seed": 1,
+        "budget_cny": 1_000_000,
+        "decisions": {"officers": [3, 5]},
+        "constraints": {"min_officers_per_station": 1},
+        "objectives": ["response_mean_min", "true_crime_per_1000"],
+        "uncertainty": {"worlds": 8, "posterior": "out/posterior.parquet"},
+    }
+    path = county / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan), encoding="utf-8")
+    spec, _ = load_plan(path)
+    assert spec.uncertainty is not None
+    assert Path(spec.uncertainty.posterior or "") == county / "out" / "posterior.parquet"
+    prepare_plan(path)  # every check `rpsim plan` makes, the posterior's included
+    plan["uncertainty"]["worlds"] = 500
+    path.write_text(yaml.safe_dump(plan), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="the posterior has 50 draws"):
+        prepare_plan(path)

@@ -21,9 +21,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
@@ -34,6 +31,7 @@ from ..uncertainty.worlds import set_values
 from . import checks
 from .run import Calibration, CountyRecords, Result, county_of, read_records
 from .spec import CalibrationSpec, load_calibration
+from .synthetic import read_truth_file
 
 Say = Callable[[str], None]
 
@@ -190,11 +188,7 @@ def write_outputs(
 def read_truth(folder: Path, spec: CalibrationSpec) -> dict[str, float] | None:
     """The stated values of synthetic records (truth.yaml beside the call log), if any."""
     path = (folder / spec.records.calls).parent / "truth.yaml"
-    if not path.is_file():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    values = data.get("values") if data.get("synthetic") else None
-    return {str(k): float(v) for k, v in values.items()} if isinstance(values, dict) else None
+    return read_truth_file(path) if path.is_file() else None
 
 
 def run_calibration(

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..executor import run_jobs
+from ..executor import SharedExecutor, run_jobs
 from ..ranges import Plausible, uncertain_parameters
 from ..scenario import Scenario, is_int_key, validate_dict
 from ..store import atomic_write_bytes, code_fingerprint, read_jsonl, resumable_note
@@ -234,7 +234,7 @@ class Calibration:
         self.spec = spec
         self.records = records
         self.out = out
-        self.workers, self.scheduler, self.cluster = workers, scheduler, cluster
+        self.executor = SharedExecutor(workers, scheduler, cluster)  # one pool for every wave
         self.say = say
         ranges = uncertain_parameters(scenario)
         for key, o in spec.ranges.items():
@@ -347,13 +347,7 @@ class Calibration:
         errors: list[str] = []
         if todo:
             with (self.out / RUNS).open("a", encoding="utf-8") as fh:
-                finished = run_jobs(
-                    simulate,
-                    iter(jobs),
-                    workers=self.workers,
-                    scheduler=self.scheduler,
-                    cluster=self.cluster,
-                )
+                finished = run_jobs(simulate, iter(jobs), shared=self.executor)
                 count = 0
                 try:
                     for f in finished:
@@ -445,6 +439,14 @@ class Calibration:
         return emulator, records, waves, held
 
     def calibrate(self, county: County, resume: bool = False) -> Result:
+        """History matching, the posterior and its predictive check (the runs on one
+        executor, shut down at the end)."""
+        try:
+            return self._calibrate(county, resume)
+        finally:
+            self.executor.close()
+
+    def _calibrate(self, county: County, resume: bool) -> Result:
         t0 = time.perf_counter()
         spec = self.spec
         if self.direct is None:

@@ -149,6 +149,26 @@ def _with_defects(calls: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     return out.iloc[rng.permutation(len(out))].reset_index(drop=True)
 
 
+def read_truth_file(path: str | Path) -> dict[str, float]:
+    """The stated values of synthetic records (truth.yaml); ScenarioError, one line per
+    problem, for a value that is not a ranged parameter."""
+    from ..errors import Problem, ScenarioError
+    from ..ranges import schema_ranges
+    from ..scenario import Scenario
+
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    values = data.get("values")
+    if not data.get("synthetic") or not isinstance(values, dict):
+        raise ScenarioError(Problem("values", "not a synthetic records' truth file", str(path)))
+    known = schema_ranges(Scenario)
+    bad = [k for k in values if k not in known]
+    if bad:
+        raise ScenarioError(
+            [Problem(f"values.{k}", "not an uncertain parameter", str(path)) for k in bad]
+        )
+    return {str(k): float(v) for k, v in values.items()}
+
+
 def write_example(
     base_path: str | Path,
     out: str | Path,
