@@ -108,7 +108,11 @@ def test_sbc_with_more_data_sets():
     """The same check with 200 data sets and 128 emulator runs (make validate)."""
     ranks, inside = sbc(training=128, datasets=200, seed=4)
     coverage = inside.mean(axis=0)
-    print(pd.DataFrame({"parameter": PARAMETERS, "coverage_90": coverage}).to_string())
+    uniform = [rank_uniformity(ranks[:, j], DRAWS, bins=10) for j in range(len(PARAMETERS))]
+    table = pd.DataFrame({"parameter": PARAMETERS, "coverage_90": coverage, "rank_chi2_p": uniform})
+    print(table.to_string(index=False))
+    for j, key in enumerate(PARAMETERS):
+        print(key, "ranks in 10 bins:", np.bincount(ranks[:, j] * 10 // (DRAWS + 1), minlength=10))
     # sd sqrt(0.09/200) = 0.021 per parameter: 0.83-0.97 is +-3.3 sd.
     assert ((coverage >= 0.83) & (coverage <= 0.97)).all()
     for j in range(len(PARAMETERS)):
