@@ -63,28 +63,13 @@ def main() -> int:
         f"ess={result.ess:.0f}"
     )
     spec, _, base = load_calibration(a.file)
-    truth = read_truth(base, spec) or {}
-    table = result.table()
-    table.insert(1, "true", [truth.get(k, float("nan")) for k in table["parameter"]])
-    inside = (table["true"] >= table["posterior_low"]) & (table["true"] <= table["posterior_high"])
-    table["inside_90"] = inside
-    cols = [
-        "parameter",
-        "true",
-        "prior_low",
-        "prior_high",
-        "posterior_low",
-        "posterior_mean",
-        "posterior_high",
-        "shrinkage",
-        "inside_90",
-    ]
+    truth = read_truth(base, spec)
+    table = result.table(truth).drop(columns=["prior", "prior_mean"])
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table[cols].round(4).to_string(index=False))
+        print(table.round(4).to_string(index=False))
     if truth:
-        print(
-            f"true values inside their 90% posterior interval: {int(inside.sum())} of {len(table)}"
-        )
+        inside = int(table["inside_90"].sum())
+        print(f"true values inside their 90% posterior interval: {inside} of {len(table)}")
     print(f"folder: {folder}")
     return 0
 

@@ -172,6 +172,17 @@ def read_yaml(path: str | Path) -> tuple[dict[str, Any], LineMap]:
     return data, _line_map(node, str(p)) if node is not None else {}
 
 
+def read_spec[Spec: BaseModel](model: type[Spec], path: str | Path) -> tuple[Spec, LineMap]:
+    """A comparison, sweep, plan or calibration file validated as `model` (its name defaults
+    to the file's stem), with its line map; ScenarioError listing every problem at its line."""
+    data, lines = read_yaml(path)
+    data.setdefault("name", Path(path).stem)
+    try:
+        return model.model_validate(data), lines
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+
+
 def deep_merge(base: dict, over: dict) -> dict:
     """Mappings merge key by key; anything else in `over` replaces `base`."""
     out = copy.deepcopy(base)
@@ -393,12 +404,7 @@ def load_comparison(
     path: str | Path, overrides: list[str] | None = None
 ) -> tuple[ComparisonSpec, dict[str, Scenario]]:
     """A comparison file and its resolved scenarios (each with the shared overrides)."""
-    data, lines = read_yaml(path)
-    data.setdefault("name", Path(path).stem)
-    try:
-        spec = ComparisonSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    spec, lines = read_spec(ComparisonSpec, path)
     if spec.baseline not in spec.scenarios:
         raise ScenarioError(
             Problem(

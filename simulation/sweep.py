@@ -44,7 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .config_files import (
     PATH_KEYS,
@@ -53,8 +53,7 @@ from .config_files import (
     fields_at,
     load_raw,
     parse_override,
-    problems_from,
-    read_yaml,
+    read_spec,
     resolve_path,
     validate_dict,
 )
@@ -201,12 +200,7 @@ def load_sweep(
     up to BUILD_POINTS design points build too. Without it a point that cannot build fails
     when it runs, is recorded in errors.parquet, and the sweep goes on."""
     path = Path(path)
-    data, lines = read_yaml(path)
-    data.setdefault("name", path.stem)
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    spec, lines = read_spec(SweepSpec, path)
     if (spec.vary is None) == (spec.sample is None):
         raise ScenarioError(
             Problem(

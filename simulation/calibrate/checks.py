@@ -137,9 +137,10 @@ def monthly_figure(observed: Observed, checks: list[dict[str, Any]]) -> Figure:
     return fig
 
 
-def shrinkage_figure(table: pd.DataFrame, truth: dict[str, float] | None = None) -> Figure:
-    """Each parameter's prior and posterior 90% intervals, on the prior's scale (0-1), with
-    the true value where it is known (synthetic records)."""
+def shrinkage_figure(table: pd.DataFrame) -> Figure:
+    """Each parameter's prior and posterior 90% intervals (`Result.table`), on the prior's
+    scale (0-1), with the true value where it is known (its `true` column: synthetic
+    records)."""
     n = len(table)
     fig, ax = plt.subplots(figsize=(7.5, 0.55 * n + 1.4))
     for i, row in enumerate(table.to_dict("records")):
@@ -166,10 +167,10 @@ def shrinkage_figure(table: pd.DataFrame, truth: dict[str, float] | None = None)
             solid_capstyle="butt",
             label="posterior 90%" if i == 0 else None,
         )
-        key = str(row["parameter"])
-        if truth and key in truth:
+        true = float(row.get("true", math.nan))
+        if math.isfinite(true):
             ax.plot(
-                pos(truth[key]),
+                pos(true),
                 y,
                 marker="v",
                 color="#c0392b",

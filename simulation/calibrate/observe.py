@@ -97,17 +97,6 @@ SUMMARIES: dict[str, Summary] = {
 }
 """Every summary the calibration can match, declared once."""
 
-LOG_COLUMNS = (
-    "row",
-    "call_id",
-    "received",
-    "dispatched",
-    "arrived",
-    "closed",
-    "village",
-    "category",
-    "outcome",
-)
 ESCALATED = "escalated"  # the simulated log's marker of a 民转刑 violent call (source column)
 
 
@@ -146,7 +135,7 @@ def calls_from_run(
     escalated = (seen["type"] == IncidentType.VIOLENT.value) & (
         seen["source"] == Source.DISPUTE.value
     )
-    log = pd.DataFrame(
+    log = pd.DataFrame(  # records.LOG_COLUMNS, as a county's log is read
         {
             "row": np.arange(len(seen), dtype=int) + 2,
             "call_id": seen["id"].astype(str).to_numpy(),

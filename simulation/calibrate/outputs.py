@@ -74,20 +74,7 @@ def markdown(
     truth: dict[str, float] | None,
 ) -> str:
     spec = cal.spec
-    table = result.table()
-    show = table[
-        [
-            "parameter",
-            "prior_low",
-            "prior_high",
-            "posterior_low",
-            "posterior_mean",
-            "posterior_high",
-            "shrinkage",
-        ]
-    ].copy()
-    if truth:
-        show.insert(1, "true", [truth.get(k, float("nan")) for k in show["parameter"]])
+    show = result.table(truth).drop(columns=["prior", "prior_mean"])
     waves = pd.DataFrame(
         [
             {"wave": i + 1, "runs": w["runs"], "share of prior searched": w["share"]}
@@ -154,13 +141,13 @@ def write_outputs(
             write_parquet(df.reset_index(), out / f"direct_{name}.parquet")
     write_parquet(result.runs, out / "runs.parquet")
     write_parquet(result.posterior.reset_index(), out / "posterior.parquet")
-    table = result.table()
+    table = result.table(truth)
     write_parquet(table, out / "prior_posterior.parquet")
     predictive = checks.predictive_table(result.observed, result.checks)
     write_parquet(predictive, out / "predictive.parquet")
     atomic_write_bytes(out / "calibrated.yaml", calibrated_yaml(cal, result, source).encode())
     seen = records.observed
-    made = {"prior_posterior": checks.shrinkage_figure(table, truth)}
+    made = {"prior_posterior": checks.shrinkage_figure(table)}
     if result.checks:
         made |= {
             "predictive_villages": checks.villages_figure(seen, result.checks),

@@ -1053,6 +1053,8 @@ def _drop_duplicates(calls: list[_Call], report: DataReport) -> list[_Call]:
 
 
 LATER = ("dispatched", "arrived", "closed")
+LOG_COLUMNS = ("row", "call_id", "received", *LATER, "village", "category", "outcome")
+"""The normalised call log's columns, in order (what `read_call_log` returns)."""
 COUNT_SERIAL = "Excel serial dates converted"
 COUNT_CLOCK = "times of day given the receipt's date"
 COUNT_CLOCK_NEXT = "times of day given the day after receipt (past midnight)"
@@ -1078,8 +1080,7 @@ def _finish_calls(calls: list[_Call], report: DataReport) -> pd.DataFrame:
             }
         )
     report.counted.update({k: n for k, n in counted.items() if n})
-    columns = ["row", "call_id", *("received", *LATER), "village", "category", "outcome"]
-    table = pd.DataFrame.from_records(records, columns=columns)
+    table = pd.DataFrame.from_records(records, columns=list(LOG_COLUMNS))
     for col in ("received", *LATER):
         table[col] = pd.to_datetime(table[col]).astype("datetime64[ns]")
     table = table.astype({"row": "int64", "village": "int64"})

@@ -193,8 +193,10 @@ class Result:
     checks: list[dict[str, Any]] = field(default_factory=list)  # predictive runs' records
     wall_s: float = 0.0
 
-    def table(self) -> pd.DataFrame:
-        """Prior and posterior side by side: mean and 90% interval, and the shrinkage."""
+    def table(self, truth: dict[str, float] | None = None) -> pd.DataFrame:
+        """Prior and posterior side by side: mean and 90% interval, and the shrinkage; with
+        the true values where they are known (synthetic records) and whether the posterior
+        interval holds each."""
         rows = []
         for key, p in self.priors.items():
             prior = p.ppf(np.linspace(0.0005, 0.9995, 2000))
@@ -213,7 +215,14 @@ class Result:
                     "shrinkage": 1.0 - float(np.var(post) / np.var(prior)),
                 }
             )
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        if truth:
+            true = table["parameter"].map(truth).astype(float)
+            table.insert(1, "true", true)
+            table["inside_90"] = (true >= table["posterior_low"]) & (
+                true <= table["posterior_high"]
+            )
+        return table
 
 
 class Calibration:

@@ -30,9 +30,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..config_files import load_scenario, problems_from, read_yaml
+from ..config_files import load_scenario, read_spec
 from ..errors import Problem, ScenarioError
 from ..ranges import RangeOverride, check_overrides, schema_ranges
 from ..scenario import Scenario
@@ -161,12 +161,7 @@ def parameter_problems(spec: CalibrationSpec, scenario: Scenario) -> list[tuple[
 def load_calibration(path: str | Path) -> tuple[CalibrationSpec, Scenario, Path]:
     """A calibration file, its base scenario and the folder its paths are relative to.
     Every problem found is reported at once, at its line."""
-    data, lines = read_yaml(path)
-    data.setdefault("name", Path(path).stem)
-    try:
-        spec = CalibrationSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    spec, lines = read_spec(CalibrationSpec, path)
     folder = Path(path).parent
 
     def problem(key: str, reason: str) -> Problem:

@@ -30,12 +30,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
 
-from ..config_files import load_scenario, problems_from, read_yaml
+from ..config_files import load_scenario, read_spec, read_yaml
 from ..errors import Problem, ScenarioError
 from ..limits import MAX_OFFICERS, MAX_VILLAGES
 from ..metric_registry import METRICS
@@ -212,12 +211,7 @@ class PlanSpec(_Strict):
 
 def load_plan(path: str | Path) -> tuple[PlanSpec, Scenario]:
     """A plan file and its base scenario (with the plan's `set` and `days`)."""
-    data, lines = read_yaml(path)
-    data.setdefault("name", Path(path).stem)
-    try:
-        spec = PlanSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(problems_from(exc, lines, str(path))) from None
+    spec, lines = read_spec(PlanSpec, path)
     if spec.uncertainty is not None:
         spec.uncertainty.resolve(Path(path).parent)
     base_path = Path(path).parent / spec.base
