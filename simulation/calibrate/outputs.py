@@ -92,6 +92,14 @@ def markdown(
         "## What the records show directly",
         cal.direct.markdown() if cal.direct is not None else "",
         "## What the simulation inferred",
+        "Summaries matched: "
+        + ", ".join(f"`{s}`" for s in cal.summaries)
+        + (
+            "; not in these records: " + ", ".join(f"`{s}`" for s in cal.unmatched)
+            if cal.unmatched
+            else ""
+        )
+        + ".",
         "History matching with Gaussian-process emulators (one per summary), then the "
         "emulators' posterior (prior x Gaussian likelihood with the emulator's uncertainty, "
         f"the model's noise and a discrepancy of {spec.discrepancy:.0%} of each summary).",
@@ -221,6 +229,8 @@ def run_calibration(
             cluster=cluster,
             say=say,
         )
+        if cal.unmatched:
+            say(f"not in these records, so not matched: {', '.join(cal.unmatched)}")
         cal.estimate_directly(county)
         result = cal.calibrate(county, resume=resume)
         result.wall_s = time.perf_counter() - t0

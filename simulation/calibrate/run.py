@@ -257,6 +257,7 @@ class Calibration:
         wanted = list(SUMMARIES) if spec.summaries == "all" else list(spec.summaries)
         seen = records.observed.summaries
         self.summaries = [s for s in wanted if s in seen and math.isfinite(seen[s])]
+        self.unmatched = [s for s in wanted if s not in self.summaries]  # not in the records
 
     # ---- the pieces -----------------------------------------------------------------
     def estimate_directly(self, county: County) -> direct_mod.DirectEstimates:
