@@ -513,6 +513,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit the model to a county's records (simulation/calibrate)."""
     from .calibrate.outputs import run_calibration
+    from .calibrate.run import CalibrationError
 
     options = _executor(args)
 
@@ -529,6 +530,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted: finished runs are kept; rerun with --resume", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except CalibrationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     table = result.table()
     if not args.quiet:
         for r in table.itertuples():

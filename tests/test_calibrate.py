@@ -321,3 +321,30 @@ def test_a_plan_reads_the_posterior_beside_its_file(calibrated, county):
     path.write_text(yaml.safe_dump(plan), encoding="utf-8")
     with pytest.raises(ScenarioError, match="the posterior has 50 draws"):
         prepare_plan(path)
+
+
+def test_a_failed_simulation_is_said_and_resume_finishes(county, tmp_path, monkeypatch, capsys):
+    """A run that fails is one line (exit 1), the others are kept, and --resume reruns only
+    the failed one."""
+    import simulation.calibrate.run as run_module
+
+    real = run_module.simulate
+    calls = {"n": 0}
+
+    def flaky(scenario, seed, start):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise ValueError("a simulated crash")
+        return real(scenario, seed, start)
+
+    path = calibration_file(county, waves=1, runs_per_wave=8, checks=0)
+    monkeypatch.setattr(run_module, "simulate", flaky)
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "c"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "1 simulation(s) failed" in err and "a simulated crash" in err
+    assert "Traceback" not in err
+    assert len((tmp_path / "c" / "runs.jsonl").read_text().splitlines()) == 7
+    monkeypatch.setattr(run_module, "simulate", real)
+    assert main(["calibrate", str(path), "--out", str(tmp_path / "c"), "--resume", "-q"]) == 0
+    assert len((tmp_path / "c" / "runs.jsonl").read_text().splitlines()) == 8
+    calibration_file(county)  # the module's file back as it was

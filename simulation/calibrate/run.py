@@ -55,6 +55,10 @@ RUNS = "runs.jsonl"
 WAVES = "waves.json"
 
 
+class CalibrationError(RuntimeError):
+    """Simulations of a wave failed (their errors in the message); finished runs are kept."""
+
+
 @dataclass
 class County:
     """What the calibration needs of the county's geography."""
@@ -381,7 +385,7 @@ class Calibration:
                 finally:
                     finished.close()
         if errors:
-            raise RuntimeError(
+            raise CalibrationError(
                 f"{len(errors)} simulation(s) failed, e.g. {errors[0]}; the finished ones are "
                 f"kept in {self.out / RUNS} (--resume)"
             )
