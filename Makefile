@@ -19,8 +19,6 @@ find_python = $(shell \
 
 # Installed from the lock (every package pinned, with hashes): the same packages on every
 # machine, so one seed gives the same numbers (README, Reproducibility). `make lock` refreshes it.
-# --no-compile: Python compiles a module the first time it is imported, so byte-compiling all
-# 11,000 files of the lock at install (about 1.5 min on 2 cores) is left to the few imported.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@BASE="$(or $(PYTHON),$(find_python))"; \
 	if [ -z "$$BASE" ]; then \
@@ -29,7 +27,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	fi; \
 	echo "using $$BASE ($$($$BASE --version))"; \
 	[ -x $(PY) ] || $$BASE -m venv $(VENV); \
-	$(PY) -m pip install -q --no-compile --require-hashes -r requirements.lock && \
+	$(PY) -m pip install -q --require-hashes -r requirements.lock && \
 	$(PY) -m pip install -q --no-deps -e . && touch $@
 
 venv: $(VENV)/.installed

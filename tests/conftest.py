@@ -18,11 +18,23 @@ LONGEST_FIRST = (
     "test_calibrate.py",
     "test_uncertainty.py",
     "test_satisfaction.py",
+    "test_reporting_rates.py",
+    "test_queueing.py",
     "test_app.py",
     "test_report.py",
+    "test_reproducibility.py",
+    "test_equal_cost.py",
     "test_benchmarks.py",
     "test_clearance.py",
+    "test_response_decomposition.py",
     "test_calibrate_sbc.py",
+    "test_mmc.py",
+    "test_crime_geography.py",
+    "test_occupancy.py",
+    "test_china_targets.py",
+    "test_patrol_and_presence.py",
+    "test_metric_registry.py",
+    "test_lint.py",
 )
 
 
